@@ -1,0 +1,48 @@
+import { ConditionalCheckFailedException, PutItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { StoreError } from "../core/errors";
+import type { EventItem } from "../core/eventItem";
+import type { EventStorePort } from "../core/worker";
+
+export function eventItemAttributes(item: EventItem): Record<string, AttributeValue> {
+  const headers: Record<string, AttributeValue> = {};
+  for (const [name, value] of Object.entries(item.headers)) headers[name] = { S: value };
+  return {
+    pk: { S: item.pk },
+    tenant: { S: item.tenant },
+    eventId: { S: item.eventId },
+    scheme: { S: item.scheme },
+    receivedAt: { N: String(item.receivedAt) },
+    headers: { M: headers },
+    body: { B: item.body },
+    size: { N: String(item.size) },
+    tenantShard: { S: item.tenantShard },
+    receivedKey: { S: item.receivedKey },
+    expiresAt: { N: String(item.expiresAt) },
+  };
+}
+
+/** Conditional PutItem: the first delivery of an event id writes, every later one is a no-op duplicate. */
+export class DynamoEventStore implements EventStorePort {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async putIfAbsent(item: EventItem): Promise<"stored" | "duplicate"> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: eventItemAttributes(item),
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return "stored";
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === "ConditionalCheckFailedException") {
+        return "duplicate";
+      }
+      throw new StoreError(`PutItem failed: ${error instanceof Error ? error.name : String(error)}`, true, { cause: error });
+    }
+  }
+}

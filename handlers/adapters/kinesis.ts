@@ -1,0 +1,28 @@
+import { PutRecordsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
+import type { KinesisEntry, KinesisPort } from "../core/analytics";
+import { PublishError } from "../core/errors";
+
+export class KinesisPublisher implements KinesisPort {
+  constructor(
+    private readonly client: KinesisClient,
+    private readonly streamName: string,
+  ) {}
+
+  /** Per-entry failure flags from the response; a response that does not line up counts every entry failed. */
+  async putRecords(entries: readonly KinesisEntry<unknown>[]): Promise<readonly boolean[]> {
+    let records;
+    try {
+      const result = await this.client.send(
+        new PutRecordsCommand({
+          StreamName: this.streamName,
+          Records: entries.map((entry) => ({ Data: entry.data, PartitionKey: entry.partitionKey })),
+        }),
+      );
+      records = result.Records;
+    } catch (error) {
+      throw new PublishError(`PutRecords failed: ${error instanceof Error ? error.name : String(error)}`, true, { cause: error });
+    }
+    if (!records || records.length !== entries.length) return entries.map(() => true);
+    return records.map((record) => Boolean(record.ErrorCode));
+  }
+}

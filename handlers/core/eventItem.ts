@@ -1,0 +1,51 @@
+// The events table's item model, shared by the worker (writes) and the stream consumer (reads the image).
+//
+// Keys: `pk = <tenant>#<eventId>` spreads every tenant over the whole key space, so no tenant is capped by one
+// partition's 1,000 writes/s, and makes the idempotent write a single-item condition. Listing one tenant's
+// events by time uses the `byTenantTime` index: `tenantShard = <tenant>#<0..N-1>` (N write shards chosen by a
+// hash of the event id, so the index has no hot key either) and `receivedKey = <ISO time>#<eventId>`; a reader
+// queries the N shards and merges. Bodies stay inline as binary: the body limit keeps an item far below
+// DynamoDB's 400 KB, and one read (or one stream image) then has the whole event.
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-sharding.html
+import { createHash } from "node:crypto";
+import type { Envelope } from "./envelope";
+import type { SchemeName } from "./verify/types";
+
+export const TENANT_TIME_INDEX = "byTenantTime";
+export const TENANT_WRITE_SHARDS = 16;
+
+export interface EventItem {
+  readonly pk: string;
+  readonly tenant: string;
+  readonly eventId: string;
+  readonly scheme: SchemeName;
+  readonly receivedAt: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+  readonly size: number;
+  readonly tenantShard: string;
+  readonly receivedKey: string;
+  /** DynamoDB TTL attribute: unix seconds. */
+  readonly expiresAt: number;
+}
+
+export function tenantShardOf(tenant: string, eventId: string): string {
+  const shard = createHash("sha256").update(eventId).digest().readUInt32BE(0) % TENANT_WRITE_SHARDS;
+  return `${tenant}#${shard}`;
+}
+
+export function eventItemFrom(envelope: Envelope, retentionDays: number): EventItem {
+  return {
+    pk: `${envelope.tenant}#${envelope.eventId}`,
+    tenant: envelope.tenant,
+    eventId: envelope.eventId,
+    scheme: envelope.scheme,
+    receivedAt: envelope.receivedAt,
+    headers: envelope.headers,
+    body: envelope.body,
+    size: envelope.body.length,
+    tenantShard: tenantShardOf(envelope.tenant, envelope.eventId),
+    receivedKey: `${new Date(envelope.receivedAt).toISOString()}#${envelope.eventId}`,
+    expiresAt: Math.floor(envelope.receivedAt / 1000) + Math.round(retentionDays * 86_400),
+  };
+}

@@ -1,0 +1,71 @@
+// The ingest decision, pure: raw request in, outcome out. No SDK, no clock of its own.
+import { keptHeaders, type Envelope } from "./envelope";
+import type { RejectReason } from "./errors";
+import type { Headers } from "./headers";
+import { verifySafely } from "./verify/registry";
+import type { SchemeName, Verifier } from "./verify/types";
+
+export interface IngestRequest {
+  readonly method: string;
+  /** Lower-case names. */
+  readonly headers: Headers;
+  /** As the function URL event carries it: text, or base64 when `isBase64Encoded`. */
+  readonly body: string | undefined;
+  readonly isBase64Encoded: boolean;
+  /** The full URL the sender addressed. */
+  readonly url: string;
+}
+
+export interface IngestSettings {
+  readonly tenant: string;
+  readonly scheme: SchemeName;
+  readonly maxBodyBytes: number;
+}
+
+export type IngestOutcome =
+  | { readonly kind: "rejected"; readonly status: 400 | 401 | 405 | 413; readonly reason: RejectReason; readonly message: string }
+  | { readonly kind: "handshake"; readonly eventId: string; readonly contentType: string; readonly body: string }
+  | { readonly kind: "accepted"; readonly envelope: Envelope };
+
+/** Bytes exactly as sent: a base64 body is decoded, a text body re-encoded as the UTF-8 it arrived as. */
+export function rawBodyOf(body: string | undefined, isBase64Encoded: boolean): Buffer {
+  if (body === undefined || body === "") return Buffer.alloc(0);
+  return Buffer.from(body, isBase64Encoded ? "base64" : "utf8");
+}
+
+/** Upper bound of the decoded size, to refuse an oversized body before decoding it. */
+function decodedSizeAtLeast(body: string | undefined, isBase64Encoded: boolean): number {
+  if (body === undefined) return 0;
+  return isBase64Encoded ? Math.floor((body.length * 3) / 4) - 2 : body.length;
+}
+
+export function evaluateIngest(
+  request: IngestRequest,
+  settings: IngestSettings,
+  verifier: Verifier,
+  keys: unknown,
+  nowMs: number,
+): IngestOutcome {
+  if (request.method.toUpperCase() !== "POST") {
+    return { kind: "rejected", status: 405, reason: "method_not_allowed", message: "only POST is accepted" };
+  }
+  const tooLarge = { kind: "rejected", status: 413, reason: "body_too_large", message: `body exceeds ${settings.maxBodyBytes} bytes` } as const;
+  if (decodedSizeAtLeast(request.body, request.isBase64Encoded) > settings.maxBodyBytes) return tooLarge;
+  const body = rawBodyOf(request.body, request.isBase64Encoded);
+  if (body.length > settings.maxBodyBytes) return tooLarge;
+
+  const verdict = verifySafely(verifier, { headers: request.headers, body, url: request.url, nowSeconds: Math.floor(nowMs / 1000) }, keys);
+  if (!verdict.ok) return { kind: "rejected", status: verdict.status, reason: verdict.reason, message: verdict.message };
+  if (verdict.handshake) return { kind: "handshake", eventId: verdict.eventId, ...verdict.handshake };
+  return {
+    kind: "accepted",
+    envelope: {
+      tenant: settings.tenant,
+      eventId: verdict.eventId,
+      scheme: settings.scheme,
+      receivedAt: nowMs,
+      headers: keptHeaders(request.headers),
+      body,
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// Slack ("Verifying requests from Slack"): `X-Slack-Signature: v0=<hex>` = HMAC-SHA256 over `v0:{ts}:{body}`
+// with the signing secret; `X-Slack-Request-Timestamp` within 5 minutes. When a Request URL is configured Slack
+// posts a signed `{"type":"url_verification","challenge":"..."}` and expects the challenge back with a 200.
+import { bodyHashEventId, constantTimeEqual, decodeHex, hmac } from "../crypto";
+import { firstHeader } from "../headers";
+import { badSignature, checkTimestamp, jsonStringField, malformedHeader, missingHeader, utf8Keys, type Verifier, type VerifierOptions } from "./types";
+
+export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
+  return {
+    scheme: "slack",
+    prepare: utf8Keys,
+    verify(request, keys) {
+      const signature = firstHeader(request.headers, "x-slack-signature");
+      const timestamp = firstHeader(request.headers, "x-slack-request-timestamp");
+      if (signature === undefined) return missingHeader("x-slack-signature");
+      if (timestamp === undefined) return missingHeader("x-slack-request-timestamp");
+      const checked = checkTimestamp("x-slack-request-timestamp", timestamp, request.nowSeconds, options.toleranceSeconds);
+      if (typeof checked !== "number") return checked;
+      if (!signature.startsWith("v0=")) return malformedHeader("x-slack-signature", "expected v0=<hex>");
+      const provided = decodeHex(signature.slice(3));
+      if (!provided) return malformedHeader("x-slack-signature", "expected v0=<hex>");
+      const matched = keys.some((key) => constantTimeEqual(provided, hmac("sha256", key, `v0:${timestamp}:`, request.body)));
+      if (!matched) return badSignature();
+
+      // Parsed only now, after the signature held.
+      if (jsonStringField(request.body, "type") === "url_verification") {
+        const challenge = jsonStringField(request.body, "challenge");
+        if (challenge !== undefined) {
+          return { ok: true, eventId: bodyHashEventId(request.body), handshake: { contentType: "text/plain", body: challenge } };
+        }
+      }
+      return { ok: true, eventId: jsonStringField(request.body, "event_id") ?? bodyHashEventId(request.body) };
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Standard Webhooks (https://www.standardwebhooks.com/, spec.md): v1 = HMAC-SHA256 over `{id}.{ts}.{body}`,
+// base64, key = base64-decoded `whsec_` secret; v1a = Ed25519 with `whpk_` public keys. The signature header
+// holds space-separated `version,signature` entries (rotation); unknown versions are skipped.
+import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
+import { constantTimeEqual, decodeBase64, hmac } from "../crypto";
+import { firstHeader } from "../headers";
+import { badSignature, checkTimestamp, malformedHeader, missingHeader, type Verifier, type VerifierOptions } from "./types";
+
+export interface StandardWebhooksKeys {
+  readonly hmacKeys: readonly Buffer[];
+  readonly publicKeys: readonly KeyObject[];
+}
+
+const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+export function prepareStandardWebhooksKeys(secrets: readonly string[]): StandardWebhooksKeys {
+  const hmacKeys: Buffer[] = [];
+  const publicKeys: KeyObject[] = [];
+  secrets.forEach((secret, index) => {
+    if (secret.startsWith("whpk_")) {
+      const raw = decodeBase64(secret.slice(5));
+      if (!raw || raw.length !== 32) throw new Error(`secret #${index}: whpk_ key must be 32 bytes of base64`);
+      publicKeys.push(createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" }));
+      return;
+    }
+    // The reference library accepts the bare base64 key as well as the `whsec_` form.
+    const raw = decodeBase64(secret.startsWith("whsec_") ? secret.slice(6) : secret);
+    if (!raw || raw.length < 24 || raw.length > 64) throw new Error(`secret #${index}: whsec_ key must be 24..64 bytes of base64`);
+    hmacKeys.push(raw);
+  });
+  return { hmacKeys, publicKeys };
+}
+
+export function standardWebhooksVerifier(options: VerifierOptions): Verifier<StandardWebhooksKeys> {
+  return {
+    scheme: "standard-webhooks",
+    prepare: prepareStandardWebhooksKeys,
+    verify(request, keys) {
+      const { headers } = request;
+      // svix-* are the same protocol under the reference sender's original header names.
+      const id = firstHeader(headers, "webhook-id", "svix-id");
+      const timestamp = firstHeader(headers, "webhook-timestamp", "svix-timestamp");
+      const signatures = firstHeader(headers, "webhook-signature", "svix-signature");
+      if (id === undefined) return missingHeader("webhook-id");
+      if (timestamp === undefined) return missingHeader("webhook-timestamp");
+      if (signatures === undefined) return missingHeader("webhook-signature");
+      if (id.includes(".") || id.length > 256) return malformedHeader("webhook-id", "must not contain '.' or exceed 256 characters");
+      const checked = checkTimestamp("webhook-timestamp", timestamp, request.nowSeconds, options.toleranceSeconds);
+      if (typeof checked !== "number") return checked;
+
+      const prefix = `${id}.${timestamp}.`;
+      const v1: Buffer[] = [];
+      const v1a: Buffer[] = [];
+      for (const entry of signatures.split(" ")) {
+        const comma = entry.indexOf(",");
+        if (comma < 0) continue;
+        const version = entry.slice(0, comma);
+        const decoded = decodeBase64(entry.slice(comma + 1));
+        if (!decoded) continue;
+        if (version === "v1") v1.push(decoded);
+        else if (version === "v1a") v1a.push(decoded);
+      }
+      if (v1.length > 0) {
+        for (const key of keys.hmacKeys) {
+          const expected = hmac("sha256", key, prefix, request.body);
+          if (v1.some((candidate) => constantTimeEqual(candidate, expected))) return { ok: true, eventId: id };
+        }
+      }
+      if (v1a.length > 0 && keys.publicKeys.length > 0) {
+        // Ed25519 is not streaming: this one copy happens only for v1a senders.
+        const signed = Buffer.concat([Buffer.from(prefix, "utf8"), request.body]);
+        for (const key of keys.publicKeys) {
+          for (const candidate of v1a) {
+            if (candidate.length === 64 && verifySignature(null, signed, key, candidate)) return { ok: true, eventId: id };
+          }
+        }
+      }
+      return badSignature();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { Headers } from "../headers";
+import type { RejectReason } from "../errors";
+
+export const SCHEMES = ["standard-webhooks", "stripe", "github", "shopify", "slack", "twilio", "hmac-sha256"] as const;
+export type SchemeName = (typeof SCHEMES)[number];
+
+export function isSchemeName(value: unknown): value is SchemeName {
+  return typeof value === "string" && (SCHEMES as readonly string[]).includes(value);
+}
+
+/** What a verifier sees: raw bytes and the request as the sender addressed it. */
+export interface VerifyRequest {
+  /** Lower-case header names. */
+  readonly headers: Headers;
+  /** The exact bytes the sender signed (base64 already decoded). */
+  readonly body: Buffer;
+  /** The full URL the sender posted to (Twilio signs it). */
+  readonly url: string;
+  /** Current time in unix seconds, injected so tests control the clock. */
+  readonly nowSeconds: number;
+}
+
+export interface Rejection {
+  readonly ok: false;
+  readonly status: 400 | 401;
+  readonly reason: RejectReason;
+  /** Safe to return to the sender: never contains a secret or an expected signature. */
+  readonly message: string;
+}
+
+export interface Acceptance {
+  readonly ok: true;
+  /** Id used to deduplicate redeliveries of the same event. */
+  readonly eventId: string;
+  /** A protocol handshake to answer directly instead of enqueueing (Slack's url_verification). */
+  readonly handshake?: { readonly contentType: string; readonly body: string };
+}
+
+export type Verdict = Acceptance | Rejection;
+
+export interface HmacOptions {
+  /** Header carrying the signature (any case). */
+  readonly header: string;
+  readonly encoding: "hex" | "base64";
+  /** Literal text before the signature, e.g. `sha256=`. */
+  readonly prefix?: string;
+}
+
+export interface VerifierOptions {
+  readonly scheme: SchemeName;
+  /** Accepted clock skew in seconds, both directions, for schemes that sign a timestamp. */
+  readonly toleranceSeconds: number;
+  /** Generic HMAC settings; required for `hmac-sha256`. */
+  readonly hmac?: HmacOptions;
+}
+
+/** A scheme bound to its options. `prepare` decodes keys once; `verify` is pure and must never throw. */
+export interface Verifier<Keys = unknown> {
+  readonly scheme: SchemeName;
+  /** Decodes the tenant's secrets into keys; throws on an unusable secret (a configuration error). */
+  prepare(secrets: readonly string[]): Keys;
+  verify(request: VerifyRequest, keys: Keys): Verdict;
+}
+
+export function reject(status: 400 | 401, reason: RejectReason, message: string): Rejection {
+  return { ok: false, status, reason, message };
+}
+
+export const missingHeader = (name: string): Rejection => reject(400, "missing_header", `missing ${name} header`);
+export const malformedHeader = (name: string, why: string): Rejection =>
+  reject(400, "malformed_header", `${name} header is malformed: ${why}`);
+export const badSignature = (): Rejection => reject(401, "bad_signature", "no signature matched any active secret");
+
+const UNIX_SECONDS = /^\d{1,12}$/;
+
+/**
+ * Parses a unix-seconds timestamp header and checks it against the tolerance in both directions: a stale
+ * timestamp is a replay, a future one a clock problem or a forgery attempt.
+ */
+export function checkTimestamp(name: string, value: string, nowSeconds: number, toleranceSeconds: number): Rejection | number {
+  if (!UNIX_SECONDS.test(value)) return malformedHeader(name, "expected unix seconds");
+  const seconds = Number(value);
+  if (Math.abs(nowSeconds - seconds) > toleranceSeconds) {
+    return reject(401, "timestamp_out_of_tolerance", `${name} is outside the ${toleranceSeconds}s tolerance`);
+  }
+  return seconds;
+}
+
+/** Utf-8 keys for schemes whose secret is used as-is. */
+export function utf8Keys(secrets: readonly string[]): Buffer[] {
+  return secrets.map((secret) => Buffer.from(secret, "utf8"));
+}
+
+/** Reads a top-level string field of a JSON body after verification; undefined when absent or not JSON. */
+export function jsonStringField(body: Buffer, field: string): string | undefined {
+  if (body.length === 0 || body[0] !== 0x7b /* { */) return undefined;
+  try {
+    const value = (JSON.parse(body.toString("utf8")) as Record<string, unknown>)[field];
+    return typeof value === "string" && value !== "" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,95 @@
+// The environment contract between the Pulumi components (which set these) and the handlers (which read them).
+import { ConfigError } from "./core/errors";
+import type { IngestSettings } from "./core/ingest";
+import type { WorkerSettings } from "./core/worker";
+import { isSchemeName, type HmacOptions, type VerifierOptions } from "./core/verify/types";
+
+export const ENV = {
+  tenant: "TENANT_ID",
+  scheme: "SCHEME",
+  queueUrl: "QUEUE_URL",
+  secretId: "SECRET_ID",
+  secretsFile: "SECRETS_FILE",
+  toleranceSeconds: "TOLERANCE_SECONDS",
+  maxBodyBytes: "MAX_BODY_BYTES",
+  secretsTtlSeconds: "SECRETS_TTL_SECONDS",
+  hmacHeader: "HMAC_HEADER",
+  hmacEncoding: "HMAC_ENCODING",
+  hmacPrefix: "HMAC_PREFIX",
+  tableName: "TABLE_NAME",
+  retentionDays: "RETENTION_DAYS",
+  streamName: "ANALYTICS_STREAM_NAME",
+  namespace: "METRICS_NAMESPACE",
+} as const;
+
+export const DEFAULTS = {
+  toleranceSeconds: 300,
+  maxBodyBytes: 256 * 1024,
+  retentionDays: 7,
+  secretsTtlSeconds: 300,
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === "") throw new ConfigError(`environment variable ${name} is required`);
+  return value;
+}
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`environment variable ${name} must be a positive number, got '${raw}'`);
+  return value;
+}
+
+export interface IngestEnv {
+  readonly settings: IngestSettings;
+  readonly verifier: VerifierOptions;
+  readonly queueUrl: string;
+  /** Exactly one of these says where the secrets are. */
+  readonly secretId?: string;
+  readonly secretsFile?: string;
+  readonly secretsTtlMs: number;
+}
+
+export function readIngestEnv(env: Env): IngestEnv {
+  const tenant = required(env, ENV.tenant);
+  const scheme = required(env, ENV.scheme);
+  if (!isSchemeName(scheme)) throw new ConfigError(`environment variable ${ENV.scheme}: unknown scheme '${scheme}'`);
+  let hmac: HmacOptions | undefined;
+  if (scheme === "hmac-sha256") {
+    const encoding = required(env, ENV.hmacEncoding);
+    if (encoding !== "hex" && encoding !== "base64") throw new ConfigError(`environment variable ${ENV.hmacEncoding} must be hex or base64`);
+    hmac = { header: required(env, ENV.hmacHeader), encoding, prefix: env[ENV.hmacPrefix] ?? "" };
+  }
+  const secretId = env[ENV.secretId] || undefined;
+  const secretsFile = env[ENV.secretsFile] || undefined;
+  if (!secretId && !secretsFile) throw new ConfigError(`one of ${ENV.secretId} or ${ENV.secretsFile} is required`);
+  return {
+    settings: { tenant, scheme, maxBodyBytes: positiveNumber(env, ENV.maxBodyBytes, DEFAULTS.maxBodyBytes) },
+    verifier: { scheme, toleranceSeconds: positiveNumber(env, ENV.toleranceSeconds, DEFAULTS.toleranceSeconds), hmac },
+    queueUrl: required(env, ENV.queueUrl),
+    secretId,
+    secretsFile,
+    secretsTtlMs: positiveNumber(env, ENV.secretsTtlSeconds, DEFAULTS.secretsTtlSeconds) * 1000,
+  };
+}
+
+export interface WorkerEnv {
+  readonly settings: WorkerSettings;
+  readonly tableName: string;
+}
+
+export function readWorkerEnv(env: Env): WorkerEnv {
+  return {
+    settings: { tenant: required(env, ENV.tenant), retentionDays: positiveNumber(env, ENV.retentionDays, DEFAULTS.retentionDays) },
+    tableName: required(env, ENV.tableName),
+  };
+}
+
+export function readStreamEnv(env: Env): { streamName: string } {
+  return { streamName: required(env, ENV.streamName) };
+}

@@ -1,0 +1,99 @@
+// The ingest shell: function URL event in, response out. All decisions are in core/ingest; this file only
+// loads secrets, enqueues, logs and emits metrics. Built as a factory so a local runner hosts many tenants.
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import type { EventQueuePort } from "./adapters/sqs";
+import { encodeEnvelope } from "./core/envelope";
+import { EnqueueError, SecretsUnavailableError, errorName } from "./core/errors";
+import { normalizeHeaders } from "./core/headers";
+import { evaluateIngest, type IngestSettings } from "./core/ingest";
+import type { Verifier } from "./core/verify/types";
+import { emfLine, type Logger, type MetricLine, type MetricSink } from "./observability";
+
+export interface IngestDeps {
+  readonly settings: IngestSettings;
+  readonly verifier: Verifier;
+  /** Prepared keys for the verifier, cached and refreshed by the caller's policy. */
+  readonly keys: { get(nowMs: number): Promise<unknown> };
+  readonly queue: EventQueuePort;
+  readonly now: () => number;
+  readonly logger: Logger;
+  readonly metrics: MetricSink;
+  readonly namespace: string;
+}
+
+/** Seconds a sender should wait before retrying after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+export interface RequestContextLike {
+  readonly awsRequestId?: string;
+}
+
+function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): LambdaFunctionURLResult {
+  return { statusCode, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+}
+
+/** The URL as the sender addressed it: function URLs are https; a local runner says otherwise in x-forwarded-proto. */
+export function requestUrl(event: LambdaFunctionURLEvent): string {
+  const proto = event.headers?.["x-forwarded-proto"] ?? "https";
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : "";
+  return `${proto}://${event.requestContext.domainName}${event.rawPath}${query}`;
+}
+
+export function makeIngestHandler(deps: IngestDeps) {
+  const { settings, logger } = deps;
+  const emit = (values: MetricLine["values"], extra: Partial<MetricLine> = {}) =>
+    deps.metrics(emfLine({ namespace: deps.namespace, dimensions: { Tenant: settings.tenant }, values, timestampMs: deps.now(), ...extra }));
+
+  return async function ingest(event: LambdaFunctionURLEvent, context?: RequestContextLike): Promise<LambdaFunctionURLResult> {
+    const nowMs = deps.now();
+    const log = logger.child({ tenant: settings.tenant, requestId: context?.awsRequestId ?? event.requestContext?.requestId });
+    const headers = normalizeHeaders(event.headers);
+
+    let keys: unknown;
+    try {
+      keys = await deps.keys.get(nowMs);
+    } catch (error) {
+      // Fail closed: without keys nothing can be verified, and nothing is accepted.
+      log.error({ alarm: "SecretsUnavailable", err: { name: errorName(error), message: (error as Error).message } }, "tenant secrets unavailable; refusing request");
+      emit({ Received: 1, SecretsUnavailable: 1 });
+      return json(500, { error: "secrets_unavailable", message: "the endpoint cannot verify signatures right now" });
+    }
+
+    const outcome = evaluateIngest(
+      { method: event.requestContext?.http?.method ?? "", headers, body: event.body, isBase64Encoded: event.isBase64Encoded, url: requestUrl(event) },
+      settings,
+      deps.verifier,
+      keys,
+      nowMs,
+    );
+
+    if (outcome.kind === "rejected") {
+      log.info({ status: outcome.status, reason: outcome.reason }, "request rejected");
+      const signature = outcome.reason === "bad_signature" || outcome.reason === "timestamp_out_of_tolerance" ? 1 : 0;
+      emit(
+        { Received: 1, Rejected: 1, SignatureFailures: signature },
+        { dimensions: { Tenant: settings.tenant, Reason: outcome.reason }, dimensionSets: [["Tenant"], ["Tenant", "Reason"], []] },
+      );
+      const extra: Record<string, string> = outcome.status === 405 ? { allow: "POST" } : {};
+      return json(outcome.status, { error: outcome.reason, message: outcome.message }, extra);
+    }
+    if (outcome.kind === "handshake") {
+      log.info({ eventId: outcome.eventId }, "handshake answered");
+      emit({ Received: 1, Handshakes: 1 });
+      return { statusCode: 200, headers: { "content-type": outcome.contentType }, body: outcome.body };
+    }
+
+    const eventLog = log.child({ eventId: outcome.envelope.eventId });
+    try {
+      const { messageId } = await deps.queue.send(encodeEnvelope(outcome.envelope));
+      eventLog.info({ messageId, size: outcome.envelope.body.length }, "event accepted");
+      emit({ Received: 1, Accepted: 1 });
+      return json(202, { eventId: outcome.envelope.eventId });
+    } catch (error) {
+      const reason = error instanceof EnqueueError || error instanceof SecretsUnavailableError ? error.message : errorName(error);
+      eventLog.error({ alarm: "EnqueueFailed", reason }, "could not enqueue; asking the sender to retry");
+      emit({ Received: 1, EnqueueFailures: 1 });
+      return json(503, { error: "enqueue_failed", message: "temporarily unable to accept; retry later" }, { "retry-after": String(RETRY_AFTER_SECONDS) });
+    }
+  };
+}
