@@ -11,7 +11,9 @@ import { createHash } from "node:crypto";
 import type { Envelope } from "./envelope";
 import type { SchemeName } from "./verify/types";
 
-export const TENANT_TIME_INDEX = "byTenantTime";
+import { EVENTS_TABLE } from "../../components/settings";
+
+export const TENANT_TIME_INDEX = EVENTS_TABLE.tenantTimeIndex.name;
 export const TENANT_WRITE_SHARDS = 16;
 
 export interface EventItem {

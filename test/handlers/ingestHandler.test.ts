@@ -1,0 +1,174 @@
+import assert from "node:assert/strict";
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import fc from "fast-check";
+import { CachedSecrets } from "../../handlers/adapters/secrets";
+import { SqsEventQueue } from "../../handlers/adapters/sqs";
+import { decodeEnvelope } from "../../handlers/core/envelope";
+import { createVerifier } from "../../handlers/core/verify/registry";
+import { SCHEMES, type SchemeName } from "../../handlers/core/verify/types";
+import { makeIngestHandler } from "../../handlers/ingestHandler";
+import { functionUrlEvent } from "../../local/events";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type RunningServer } from "../../local/servers";
+import { signRequest } from "../../local/sign";
+import { arbHeaders, HMAC_OPTIONS } from "../helpers/arbitraries";
+import { FakeAws } from "../helpers/fakeAws";
+import { MetricsSpy, silentLogger } from "../helpers/handlers";
+
+const NOW = 1_760_000_000_000;
+const URL_BASE = "https://abc.lambda-url.eu-west-1.on.aws/";
+const SECRETS: Record<SchemeName, string> = {
+  "standard-webhooks": `whsec_${Buffer.alloc(32, 7).toString("base64")}`,
+  stripe: "whsec_test_secret",
+  github: "gh-secret",
+  shopify: "shop-secret",
+  slack: "slack-secret",
+  twilio: "twilio-token",
+  "hmac-sha256": "generic-secret",
+};
+
+function handlerFor(scheme: SchemeName, queue: SqsEventQueue, options: { secrets?: () => Promise<string[]>; maxBodyBytes?: number } = {}) {
+  const verifier = createVerifier({ scheme, toleranceSeconds: 300, hmac: HMAC_OPTIONS });
+  const metrics = new MetricsSpy();
+  const keys = new CachedSecrets({ load: options.secrets ?? (async () => [SECRETS[scheme]]) }, (s) => verifier.prepare(s), 60_000);
+  const handler = makeIngestHandler({
+    settings: { tenant: "acme", scheme, maxBodyBytes: options.maxBodyBytes ?? 256 * 1024 },
+    verifier, keys, queue, now: () => NOW, logger: silentLogger, metrics: metrics.sink, namespace: "Test",
+  });
+  return { handler, metrics };
+}
+
+function signedEvent(scheme: SchemeName, body: Buffer, extra: { contentType?: string; method?: string; deliveryId?: string } = {}) {
+  const signed = signRequest({ scheme, secret: SECRETS[scheme], body, nowSeconds: NOW / 1000, url: URL_BASE, hmac: HMAC_OPTIONS, contentType: extra.contentType, deliveryId: extra.deliveryId });
+  return functionUrlEvent({ method: extra.method ?? "POST", url: signed.url, headers: signed.headers, body }, NOW);
+}
+
+describe("ingest handler against a real SQS server (local-aws-sqs)", () => {
+  let sqsServer: RunningServer;
+  let sqs: SQSClient;
+  let queueUrl: string;
+
+  before(async () => {
+    sqsServer = await startSqs();
+    sqs = new SQSClient({ endpoint: sqsServer.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "ingest-test" }))).QueueUrl!;
+  });
+  after(async () => {
+    sqs.destroy();
+    await sqsServer.stop();
+  });
+
+  async function drain() {
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    return received.Messages ?? [];
+  }
+
+  for (const scheme of SCHEMES) {
+    it(`${scheme}: a signed webhook is answered 202 only with its raw bytes in the queue`, async () => {
+      const { handler, metrics } = handlerFor(scheme, new SqsEventQueue(sqs, queueUrl));
+      const body = scheme === "twilio" ? Buffer.from("Body=hello+world&From=%2B15551234") : Buffer.from(JSON.stringify({ id: "evt_1", text: "héllo \u0000" }));
+      const contentType = scheme === "twilio" ? "application/x-www-form-urlencoded" : "application/json";
+      const response = await handler(signedEvent(scheme, body, { contentType, deliveryId: "d-1" }));
+      assert.equal(response.statusCode, 202, String(response.body));
+      const messages = await drain();
+      assert.equal(messages.length, 1);
+      const envelope = decodeEnvelope(messages[0]!.Body!);
+      assert.equal(envelope.body.toString("hex"), body.toString("hex"));
+      assert.equal(envelope.tenant, "acme");
+      assert.equal(JSON.parse(String(response.body)).eventId, envelope.eventId);
+      assert.equal(metrics.total("Accepted"), 1);
+    });
+  }
+
+  it("a binary body (base64-encoded by the function URL) is verified and stored byte for byte", async () => {
+    const { handler } = handlerFor("github", new SqsEventQueue(sqs, queueUrl));
+    const body = Buffer.from([0, 255, 254, 1, 0x80, 0xc3]);
+    const event = signedEvent("github", body, { contentType: "application/octet-stream" });
+    assert.equal(event.isBase64Encoded, true);
+    assert.equal((await handler(event)).statusCode, 202);
+    assert.equal(decodeEnvelope((await drain())[0]!.Body!).body.toString("hex"), body.toString("hex"));
+  });
+
+  it("broken requests get their 4xx and nothing reaches the queue", async () => {
+    const { handler, metrics } = handlerFor("standard-webhooks", new SqsEventQueue(sqs, queueUrl), { maxBodyBytes: 1024 });
+    const good = signedEvent("standard-webhooks", Buffer.from("{}"));
+    const cases: [string, typeof good, number, string][] = [
+      ["GET", { ...good, requestContext: { ...good.requestContext, http: { ...good.requestContext.http, method: "GET" } } }, 405, "method_not_allowed"],
+      ["oversized", signedEvent("standard-webhooks", Buffer.alloc(1025, 0x61)), 413, "body_too_large"],
+      ["missing signature", { ...good, headers: { ...good.headers, "webhook-signature": undefined } }, 400, "missing_header"],
+      ["bad timestamp format", { ...good, headers: { ...good.headers, "webhook-timestamp": "soon" } }, 400, "malformed_header"],
+      ["stale timestamp", signedEventAt(-301), 401, "timestamp_out_of_tolerance"],
+      ["future timestamp", signedEventAt(301), 401, "timestamp_out_of_tolerance"],
+      ["bad signature", { ...good, body: "{ }" }, 401, "bad_signature"],
+    ];
+    for (const [label, event, status, reason] of cases) {
+      const response = await handler(event);
+      assert.equal(response.statusCode, status, label);
+      const parsed = JSON.parse(String(response.body));
+      assert.equal(parsed.error, reason, label);
+      assert.ok(!String(response.body).includes(SECRETS["standard-webhooks"].slice(6)), "secret leaked");
+    }
+    assert.deepEqual(await drain(), []);
+    assert.equal(metrics.total("Rejected"), cases.length);
+
+    function signedEventAt(skewSeconds: number) {
+      const body = Buffer.from("{}");
+      const signed = signRequest({ scheme: "standard-webhooks", secret: SECRETS["standard-webhooks"], body, nowSeconds: NOW / 1000 + skewSeconds, url: URL_BASE });
+      return functionUrlEvent({ method: "POST", url: signed.url, headers: signed.headers, body }, NOW);
+    }
+  });
+
+  it("a bad signature is never a 5xx: arbitrary requests get 4xx and enqueue nothing", async () => {
+    const { handler } = handlerFor("stripe", new SqsEventQueue(sqs, queueUrl));
+    await fc.assert(
+      fc.asyncProperty(arbHeaders, fc.uint8Array({ maxLength: 300 }), fc.boolean(), async (headers, body, base64) => {
+        const response = await handler({ ...signedEvent("stripe", Buffer.from("x")), headers, body: Buffer.from(body).toString(base64 ? "base64" : "utf8"), isBase64Encoded: base64 });
+        assert.ok(response.statusCode! >= 400 && response.statusCode! < 500, String(response.statusCode));
+      }),
+      { numRuns: 100 },
+    );
+    assert.deepEqual(await drain(), []);
+  });
+
+  it("Slack's url_verification handshake is answered 200 with the challenge, after the signature holds", async () => {
+    const { handler } = handlerFor("slack", new SqsEventQueue(sqs, queueUrl));
+    const body = Buffer.from(JSON.stringify({ type: "url_verification", challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", token: "x" }));
+    const response = await handler(signedEvent("slack", body));
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.body, "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    const forged = await handler({ ...signedEvent("slack", body), headers: { ...signedEvent("slack", body).headers, "x-slack-signature": "v0=00" } });
+    assert.equal(forged.statusCode, 401);
+    assert.deepEqual(await drain(), []);
+  });
+
+  it("missing or unusable secrets fail closed with a 500, never an acceptance", async () => {
+    for (const secrets of [async () => Promise.reject(new Error("AccessDenied")), async () => ["not-base64!"]]) {
+      const { handler, metrics } = handlerFor("standard-webhooks", new SqsEventQueue(sqs, queueUrl), { secrets });
+      const response = await handler(signedEvent("standard-webhooks", Buffer.from("{}")));
+      assert.equal(response.statusCode, 500);
+      assert.equal(metrics.total("SecretsUnavailable"), 1);
+    }
+    assert.deepEqual(await drain(), []);
+  });
+});
+
+describe("ingest handler when SQS fails (errors as AWS sends them)", () => {
+  it("answers 503 with Retry-After when SendMessage fails, so the sender retries", async () => {
+    const fake = await FakeAws.start(() => ({
+      status: 500,
+      contentType: "application/x-amz-json-1.0",
+      body: { __type: "com.amazonaws.sqs#InternalError", message: "We encountered an internal error. Please try again." },
+    }));
+    try {
+      const sqs = new SQSClient({ endpoint: fake.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 2, retryStrategy: undefined });
+      const { handler, metrics } = handlerFor("github", new SqsEventQueue(sqs, `${fake.endpoint}/000000000000/q`));
+      const response = await handler(signedEvent("github", Buffer.from("{}")));
+      assert.equal(response.statusCode, 503);
+      assert.equal(response.headers?.["retry-after"], "5");
+      assert.equal(metrics.total("EnqueueFailures"), 1);
+      assert.ok(fake.calls.every((call) => call.target === "AmazonSQS.SendMessage"));
+      sqs.destroy();
+    } finally {
+      await fake.stop();
+    }
+  });
+});
