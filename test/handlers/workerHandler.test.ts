@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoEventStore } from "../../handlers/adapters/dynamo";
+import { encodeEnvelope } from "../../handlers/core/envelope";
+import { makeWorkerHandler, ReplayBatchFailedError } from "../../handlers/workerHandler";
+import { sqsRecord } from "../../local/events";
+import { createEventsTable } from "../../local/resources";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type RunningServer } from "../../local/servers";
+import { FakeAws } from "../helpers/fakeAws";
+import { MetricsSpy, silentLogger } from "../helpers/handlers";
+
+const envelope = (eventId: string, tenant = "acme") =>
+  encodeEnvelope({ tenant, eventId, scheme: "github", receivedAt: 1_760_000_000_000, headers: { "x-github-event": "push" }, body: Buffer.from(`{"n":"${eventId}"}`) });
+
+describe("worker handler against DynamoDB Local", () => {
+  let dynamo: RunningServer;
+  let client: DynamoDBClient;
+  const table = "events-worker-test";
+
+  before(async () => {
+    dynamo = await startDynamoDbLocal();
+    client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    await createEventsTable(client, table);
+  });
+  after(async () => {
+    client.destroy();
+    await dynamo.stop();
+  });
+
+  function worker() {
+    const metrics = new MetricsSpy();
+    const handler = makeWorkerHandler({
+      settings: { tenant: "acme", retentionDays: 7 },
+      store: new DynamoEventStore(client, table),
+      now: () => 1_760_000_000_000,
+      logger: silentLogger,
+      metrics: metrics.sink,
+      namespace: "Test",
+    });
+    return { handler, metrics };
+  }
+
+  async function items() {
+    return (await client.send(new ScanCommand({ TableName: table }))).Items ?? [];
+  }
+
+  it("stores each event once: a redelivery is a ConditionalCheckFailed counted as success", async () => {
+    const { handler, metrics } = worker();
+    const batch = { Records: [sqsRecord({ messageId: "m1", body: envelope("e1") }), sqsRecord({ messageId: "m2", body: envelope("e1") }), sqsRecord({ messageId: "m3", body: envelope("e2") })] };
+    assert.deepEqual(await handler(batch), { batchItemFailures: [] });
+    assert.deepEqual(await handler(batch), { batchItemFailures: [] });
+    const stored = await items();
+    assert.deepEqual(stored.map((item) => item.eventId!.S).sort(), ["e1", "e2"]);
+    assert.equal(metrics.total("Stored"), 2);
+    assert.equal(metrics.total("Duplicates"), 4);
+    const e1 = stored.find((item) => item.eventId!.S === "e1")!;
+    assert.equal(Buffer.from(e1.body!.B!).toString(), '{"n":"e1"}');
+    assert.equal(e1.expiresAt!.N, String(1_760_000_000 + 7 * 86_400));
+    assert.match(e1.tenantShard!.S!, /^acme#\d+$/);
+  });
+
+  it("a poison message is reported by its message id; the rest of the batch is stored", async () => {
+    const { handler, metrics } = worker();
+    const response = await handler({
+      Records: [
+        sqsRecord({ messageId: "ok-1", body: envelope("p1") }),
+        sqsRecord({ messageId: "poison", body: "{not json" }),
+        sqsRecord({ messageId: "misrouted", body: envelope("p2", "other") }),
+        sqsRecord({ messageId: "ok-2", body: envelope("p3") }),
+      ],
+    });
+    assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: "poison" }, { itemIdentifier: "misrouted" }] });
+    const ids = (await items()).map((item) => item.eventId!.S);
+    assert.ok(ids.includes("p1") && ids.includes("p3") && !ids.includes("p2"));
+    assert.equal(metrics.total("Malformed"), 2);
+  });
+
+  it("an asynchronous replay that cannot store everything fails the invocation (so destinations see it)", async () => {
+    const { handler } = worker();
+    await assert.rejects(handler({ replay: true, Records: [sqsRecord({ messageId: "r1", body: envelope("r1") }), sqsRecord({ messageId: "bad", body: "x" })] }), (error) => {
+      assert.ok(error instanceof ReplayBatchFailedError);
+      assert.deepEqual(error.failedMessageIds, ["bad"]);
+      return true;
+    });
+    assert.deepEqual(await handler({ replay: true, Records: [sqsRecord({ messageId: "r1", body: envelope("r1") })] }), { batchItemFailures: [] });
+  });
+});
+
+describe("worker handler when DynamoDB throttles (errors as AWS sends them)", () => {
+  it("reports throttled records for retry and stores nothing twice", async () => {
+    const fake = await FakeAws.start((call) =>
+      String(call.body.Item && (call.body.Item as Record<string, { S: string }>).eventId!.S) === "slow"
+        ? { status: 400, contentType: "application/x-amz-json-1.0", body: { __type: "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", message: "Rate exceeded" } }
+        : { status: 200, contentType: "application/x-amz-json-1.0", body: {} },
+    );
+    try {
+      const client = new DynamoDBClient({ endpoint: fake.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+      const metrics = new MetricsSpy();
+      const handler = makeWorkerHandler({ settings: { tenant: "acme", retentionDays: 7 }, store: new DynamoEventStore(client, "t"), now: Date.now, logger: silentLogger, metrics: metrics.sink, namespace: "Test" });
+      const response = await handler({ Records: [sqsRecord({ messageId: "a", body: envelope("fast") }), sqsRecord({ messageId: "b", body: envelope("slow") })] });
+      assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: "b" }] });
+      assert.equal(metrics.total("StoreFailures"), 1);
+      assert.ok(fake.calls.every((call) => call.target === "DynamoDB_20120810.PutItem" && (call.body as { ConditionExpression?: string }).ConditionExpression === "attribute_not_exists(pk)"));
+      client.destroy();
+    } finally {
+      await fake.stop();
+    }
+  });
+});
