@@ -2,17 +2,17 @@
 // SDK clients live at module scope: one per container, connections kept alive across invocations.
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { CachedSecrets, FileSecretSource, SecretsManagerSource } from "./adapters/secrets";
 import { SqsEventQueue } from "./adapters/sqs";
 import { createVerifier } from "./core/verify/registry";
 import { readIngestEnv } from "./env";
-import { makeIngestHandler } from "./ingestHandler";
+import { makeIngestHandler, type IngestResponse } from "./ingestHandler";
 import { createLogger, metricsNamespace, stdoutMetricSink } from "./observability";
 
 const logger = createLogger();
 
-function build(): (event: LambdaFunctionURLEvent, context?: { awsRequestId?: string }) => Promise<LambdaFunctionURLResult> {
+function build(): (event: LambdaFunctionURLEvent, context?: { awsRequestId?: string }) => Promise<IngestResponse> {
   try {
     const env = readIngestEnv(process.env);
     const verifier = createVerifier(env.verifier);

@@ -1,6 +1,6 @@
 // The ingest shell: function URL event in, response out. All decisions are in core/ingest; this file only
 // loads secrets, enqueues, logs and emits metrics. Built as a factory so a local runner hosts many tenants.
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
 import type { EventQueuePort } from "./adapters/sqs";
 import { encodeEnvelope } from "./core/envelope";
 import { EnqueueError, SecretsUnavailableError, errorName } from "./core/errors";
@@ -24,11 +24,18 @@ export interface IngestDeps {
 /** Seconds a sender should wait before retrying after a 503. */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** The structured function URL response (never the bare-string form). */
+export interface IngestResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export interface RequestContextLike {
   readonly awsRequestId?: string;
 }
 
-function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): LambdaFunctionURLResult {
+function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): IngestResponse {
   return { statusCode, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
 }
 
@@ -44,7 +51,7 @@ export function makeIngestHandler(deps: IngestDeps) {
   const emit = (values: MetricLine["values"], extra: Partial<MetricLine> = {}) =>
     deps.metrics(emfLine({ namespace: deps.namespace, dimensions: { Tenant: settings.tenant }, values, timestampMs: deps.now(), ...extra }));
 
-  return async function ingest(event: LambdaFunctionURLEvent, context?: RequestContextLike): Promise<LambdaFunctionURLResult> {
+  return async function ingest(event: LambdaFunctionURLEvent, context?: RequestContextLike): Promise<IngestResponse> {
     const nowMs = deps.now();
     const log = logger.child({ tenant: settings.tenant, requestId: context?.awsRequestId ?? event.requestContext?.requestId });
     const headers = normalizeHeaders(event.headers);

@@ -1,0 +1,238 @@
+// The one reader of stack configuration: `pulumi.Config` in the Pulumi program, `Pulumi.<stack>.yaml` for the
+// local pipeline and the offline plan. Everything is validated here, once; a bad stack file fails at once with
+// one line naming the tenant and the field.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { load as loadYaml } from "js-yaml";
+import { DEFAULTS } from "../handlers/env";
+import { SCHEMES, isSchemeName, type HmacOptions, type SchemeName } from "../handlers/core/verify/types";
+import { MAX_BODY_BYTES_LIMIT } from "./settings";
+
+export const NAMESPACE = "webhooks";
+
+/** Lambda keeps at least this much of an account's concurrency unreserved. */
+export const UNRESERVED_MINIMUM = 100;
+/** An SQS event source mapping's maximumConcurrency lies in 2..1000. */
+export const SQS_MAX_CONCURRENCY = { min: 2, max: 1000 } as const;
+
+export interface TenantConfig {
+  readonly id: string;
+  readonly scheme: SchemeName;
+  /** Reserved concurrency of the tenant's ingest function. */
+  readonly ingestConcurrency: number;
+  /** Reserved concurrency of the tenant's worker, and its SQS mapping's maximumConcurrency. */
+  readonly workerConcurrency: number;
+  readonly toleranceSeconds: number;
+  readonly maxBodyBytes: number;
+  readonly retentionDays: number;
+  readonly hmac?: HmacOptions;
+}
+
+export interface StackConfig {
+  readonly stack: string;
+  readonly alarmEmail?: string;
+  readonly analyticsShards: number;
+  /** The account's concurrency limit (Lambda default 1000). */
+  readonly accountConcurrency: number;
+  /** Reserved concurrency of the shared stream consumer. */
+  readonly streamConcurrency: number;
+  readonly logRetentionDays: number;
+  readonly pointInTimeRecovery: boolean;
+  readonly deletionProtection: boolean;
+  readonly tenants: readonly TenantConfig[];
+  /** Tenant id -> its active secrets, when configured. */
+  readonly secrets: Readonly<Record<string, readonly string[]>>;
+  /** Tenants with no secret configured (an error on `up`, a warning elsewhere). */
+  readonly tenantsWithoutSecrets: readonly string[];
+}
+
+export class ConfigValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigValidationError";
+  }
+}
+
+/** CloudWatch Logs accepts only these retention values. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const TENANT_ID = /^[a-z0-9-]{1,32}$/;
+const TENANT_KEYS = new Set(["scheme", "ingestConcurrency", "workerConcurrency", "toleranceSeconds", "maxBodyBytes", "retentionDays", "hmac"]);
+const STACK_KEYS = new Set(["alarmEmail", "analyticsShards", "accountConcurrency", "streamConcurrency", "logRetentionDays", "pointInTimeRecovery", "deletionProtection", "tenants", "secrets"]);
+
+const fail = (field: string, message: string): never => {
+  throw new ConfigValidationError(`${NAMESPACE}:${field}: ${message}`);
+};
+
+/** Pulumi hands objects over as JSON strings, YAML as objects: accept both. */
+function structured(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const trimmed = value.trim();
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return value;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return value;
+  }
+}
+
+function integer(field: string, value: unknown, fallback: number | undefined, min: number, max: number, why = ""): number {
+  if (value === undefined || value === null) {
+    if (fallback === undefined) return fail(field, "is required");
+    return fallback;
+  }
+  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof number !== "number" || !Number.isInteger(number) || number < min || number > max) {
+    return fail(field, `must be an integer in ${min}..${max}${why}, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+function boolean(field: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null) return fallback;
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  return fail(field, `must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function parseHmac(field: string, value: unknown, scheme: SchemeName): HmacOptions | undefined {
+  if (scheme !== "hmac-sha256") {
+    if (value !== undefined) fail(field, "is only for scheme hmac-sha256");
+    return undefined;
+  }
+  if (value === undefined || value === null || typeof value !== "object") return fail(field, "is required for scheme hmac-sha256 ({ header, encoding: hex|base64, prefix })");
+  const hmac = value as Record<string, unknown>;
+  if (typeof hmac.header !== "string" || !/^[A-Za-z0-9-]{1,64}$/.test(hmac.header)) fail(`${field}.header`, "must be an HTTP header name");
+  if (hmac.encoding !== "hex" && hmac.encoding !== "base64") fail(`${field}.encoding`, `must be hex or base64, got ${JSON.stringify(hmac.encoding)}`);
+  if (hmac.prefix !== undefined && typeof hmac.prefix !== "string") fail(`${field}.prefix`, "must be a string");
+  for (const key of Object.keys(hmac)) if (!["header", "encoding", "prefix"].includes(key)) fail(`${field}.${key}`, "is not a known setting");
+  return { header: hmac.header as string, encoding: hmac.encoding as "hex" | "base64", prefix: (hmac.prefix as string | undefined) ?? "" };
+}
+
+function parseTenant(id: string, value: unknown): TenantConfig {
+  const field = `tenants.${id}`;
+  if (!TENANT_ID.test(id)) fail(field, "tenant id must be 1..32 characters of [a-z0-9-]");
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return fail(field, "must be an object");
+  const raw = value as Record<string, unknown>;
+  for (const key of Object.keys(raw)) if (!TENANT_KEYS.has(key)) fail(`${field}.${key}`, "is not a known setting");
+  if (!isSchemeName(raw.scheme)) return fail(`${field}.scheme`, `must be one of ${SCHEMES.join("|")}, got ${JSON.stringify(raw.scheme)}`);
+  const scheme = raw.scheme;
+  return {
+    id,
+    scheme,
+    ingestConcurrency: integer(`${field}.ingestConcurrency`, raw.ingestConcurrency, undefined, 1, 10_000),
+    workerConcurrency: integer(`${field}.workerConcurrency`, raw.workerConcurrency, undefined, SQS_MAX_CONCURRENCY.min, SQS_MAX_CONCURRENCY.max, " (an SQS mapping's maximumConcurrency)"),
+    toleranceSeconds: integer(`${field}.toleranceSeconds`, raw.toleranceSeconds, DEFAULTS.toleranceSeconds, 1, 3600),
+    maxBodyBytes: integer(`${field}.maxBodyBytes`, raw.maxBodyBytes, DEFAULTS.maxBodyBytes, 1, MAX_BODY_BYTES_LIMIT, " (the item must fit DynamoDB's 400 KB)"),
+    retentionDays: integer(`${field}.retentionDays`, raw.retentionDays, DEFAULTS.retentionDays, 1, 3650),
+    hmac: parseHmac(`${field}.hmac`, raw.hmac, scheme),
+  };
+}
+
+function parseSecrets(value: unknown, tenants: readonly TenantConfig[]): Record<string, string[]> {
+  const raw = structured(value);
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== "object" || Array.isArray(raw)) return fail("secrets", "must map tenant ids to lists of secrets");
+  const out: Record<string, string[]> = {};
+  for (const [tenant, list] of Object.entries(raw as Record<string, unknown>)) {
+    // Never echo a secret value in an error.
+    if (!tenants.some((t) => t.id === tenant)) fail(`secrets.${tenant}`, "names no configured tenant");
+    if (!Array.isArray(list) || !list.every((item) => typeof item === "string" && item !== "")) fail(`secrets.${tenant}`, "must be a list of non-empty strings");
+    if ((list as string[]).length > 0) out[tenant] = list as string[];
+  }
+  return out;
+}
+
+/**
+ * Validates one stack's configuration. `raw` maps keys without the `webhooks:` prefix to their values (objects,
+ * or JSON strings as Pulumi stores them).
+ */
+export function parseStackConfig(stack: string, raw: Readonly<Record<string, unknown>>): StackConfig {
+  for (const key of Object.keys(raw)) if (!STACK_KEYS.has(key)) fail(key, "is not a known setting");
+  const tenantsRaw = structured(raw.tenants);
+  if (tenantsRaw === undefined || tenantsRaw === null || typeof tenantsRaw !== "object" || Array.isArray(tenantsRaw)) {
+    return fail("tenants", "must map tenant ids to tenant settings");
+  }
+  const tenants = Object.entries(tenantsRaw as Record<string, unknown>).map(([id, value]) => parseTenant(id, value));
+  if (tenants.length === 0) fail("tenants", "must name at least one tenant");
+
+  const alarmEmail = raw.alarmEmail === undefined || raw.alarmEmail === null || raw.alarmEmail === "" ? undefined : String(raw.alarmEmail);
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) fail("alarmEmail", `is not an email address: ${JSON.stringify(alarmEmail)}`);
+  const logRetentionDays = integer("logRetentionDays", raw.logRetentionDays, 14, 1, 3653);
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) fail("logRetentionDays", `must be one of CloudWatch's values ${LOG_RETENTION_DAYS.join(", ")}`);
+
+  const accountConcurrency = integer("accountConcurrency", raw.accountConcurrency, 1000, UNRESERVED_MINIMUM, 1_000_000);
+  const streamConcurrency = integer("streamConcurrency", raw.streamConcurrency, 5, 1, 1000);
+  const reserved = tenants.reduce((sum, t) => sum + t.ingestConcurrency + t.workerConcurrency, streamConcurrency);
+  if (accountConcurrency - reserved < UNRESERVED_MINIMUM) {
+    const biggest = [...tenants].sort((a, b) => b.ingestConcurrency + b.workerConcurrency - (a.ingestConcurrency + a.workerConcurrency))[0]!;
+    fail(
+      `tenants.${biggest.id}`,
+      `reserved concurrency totals ${reserved} (largest: '${biggest.id}' with ${biggest.ingestConcurrency + biggest.workerConcurrency}), leaving ${accountConcurrency - reserved} of accountConcurrency ${accountConcurrency} unreserved; Lambda keeps at least ${UNRESERVED_MINIMUM}`,
+    );
+  }
+
+  const secrets = parseSecrets(raw.secrets, tenants);
+  return {
+    stack,
+    alarmEmail,
+    analyticsShards: integer("analyticsShards", raw.analyticsShards, 1, 1, 500),
+    accountConcurrency,
+    streamConcurrency,
+    logRetentionDays,
+    pointInTimeRecovery: boolean("pointInTimeRecovery", raw.pointInTimeRecovery, false),
+    deletionProtection: boolean("deletionProtection", raw.deletionProtection, false),
+    tenants,
+    secrets,
+    tenantsWithoutSecrets: tenants.filter((t) => !secrets[t.id]).map((t) => t.id),
+  };
+}
+
+/** Reads `Pulumi.<stack>.yaml` (local pipeline, offline plan): the `webhooks:` keys, prefix removed. */
+export function readStackFile(stack: string, root = path.resolve(__dirname, "..")): Record<string, unknown> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new ConfigValidationError(`stack name '${stack}' is not valid`);
+  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new ConfigValidationError(`no stack file ${path.basename(file)}`);
+  }
+  const document = loadYaml(text) as { config?: Record<string, unknown> } | undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(document?.config ?? {})) {
+    if (key.startsWith(`${NAMESPACE}:`)) out[key.slice(NAMESPACE.length + 1)] = value;
+  }
+  return out;
+}
+
+export function loadStackFile(stack: string, root?: string): StackConfig {
+  return parseStackConfig(stack, readStackFile(stack, root));
+}
+
+/** The webhooks: keys Pulumi holds for this stack, read without turning secrets into plain-text warnings. */
+function pulumiRawConfig(): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  const out: Record<string, unknown> = {};
+  for (const key of STACK_KEYS) {
+    const value = pulumi.runtime.getConfig(`${NAMESPACE}:${key}`);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The Pulumi program's configuration. Tenants without secrets fail `pulumi up`; a preview or the offline plan
+ * (WEBHOOKS_OFFLINE_PLAN=1) only warns, so an operator can look before the secrets are set.
+ */
+export function stackConfigFromPulumi(): StackConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+  const config = parseStackConfig(pulumi.getStack(), pulumiRawConfig());
+  if (config.tenantsWithoutSecrets.length > 0) {
+    const message = `${NAMESPACE}:secrets: no secret for tenant(s) ${config.tenantsWithoutSecrets.join(", ")}; set one with: pulumi config set --secret --path '${NAMESPACE}:secrets.${config.tenantsWithoutSecrets[0]}[0]' <secret>`;
+    if (pulumi.runtime.isDryRun() || process.env.WEBHOOKS_OFFLINE_PLAN === "1") pulumi.log.warn(message);
+    else throw new ConfigValidationError(message);
+  }
+  return config;
+}

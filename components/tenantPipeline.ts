@@ -1,0 +1,257 @@
+// One tenant's pipeline: secret, queue + DLQ, ingest function behind a public function URL, worker with its SQS
+// mapping and async-invocation destination, log groups, and the tenant's alarms. Tenants share nothing here,
+// so one tenant's flood or failure cannot starve another (reserved concurrency on both functions).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ENV } from "../handlers/env";
+import { createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
+import type { TenantConfig } from "./config";
+import { NodeFunction } from "./nodeFunction";
+import { FAILURE_QUEUE, INGEST, QUEUE, WORKER } from "./settings";
+
+export interface TenantPipelineArgs {
+  /** The tenant's validated settings. */
+  readonly tenant: TenantConfig;
+  /** The tenant's active secrets (a Pulumi secret); absent only in a preview or the offline plan. */
+  readonly secrets?: pulumi.Input<readonly string[]>;
+  /** The events table's name and ARN. */
+  readonly tableName: pulumi.Input<string>;
+  readonly tableArn: pulumi.Input<string>;
+  /** Where the tenant's alarms notify. */
+  readonly alarmTopicArn: pulumi.Input<string>;
+  readonly logRetentionDays: pulumi.Input<number>;
+  /** CloudWatch namespace of the handlers' EMF metrics. */
+  readonly metricsNamespace: string;
+}
+
+export class TenantPipeline extends pulumi.ComponentResource {
+  public readonly secret: aws.secretsmanager.Secret;
+  public readonly queue: aws.sqs.Queue;
+  public readonly deadLetterQueue: aws.sqs.Queue;
+  public readonly asyncFailureQueue: aws.sqs.Queue;
+  public readonly ingest: NodeFunction;
+  public readonly functionUrl: aws.lambda.FunctionUrl;
+  public readonly worker: NodeFunction;
+  public readonly mapping: aws.lambda.EventSourceMapping;
+  public readonly alarms: aws.cloudwatch.MetricAlarm[];
+  public readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: TenantPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("webhooks:tenant:TenantPipeline", name, {}, opts);
+    const { tenant } = args;
+
+    this.secret = new aws.secretsmanager.Secret(`${name}-secret`, { description: `webhooks: signing secrets of tenant ${tenant.id} (JSON list; several while rotating)` }, { parent: this });
+    if (args.secrets !== undefined) {
+      new aws.secretsmanager.SecretVersion(
+        `${name}-secret-value`,
+        { secretId: this.secret.id, secretString: pulumi.secret(pulumi.output(args.secrets).apply((list) => JSON.stringify(list))) },
+        { parent: this },
+      );
+    }
+
+    this.deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, { messageRetentionSeconds: QUEUE.dlqRetentionSeconds, sqsManagedSseEnabled: true }, { parent: this });
+    this.queue = new aws.sqs.Queue(
+      `${name}-queue`,
+      {
+        visibilityTimeoutSeconds: QUEUE.visibilityTimeoutSeconds,
+        messageRetentionSeconds: QUEUE.messageRetentionSeconds,
+        maxMessageSize: QUEUE.maximumMessageBytes,
+        sqsManagedSseEnabled: true,
+        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: QUEUE.maxReceiveCount }),
+      },
+      { parent: this },
+    );
+    this.asyncFailureQueue = new aws.sqs.Queue(
+      `${name}-async-failures`,
+      { messageRetentionSeconds: FAILURE_QUEUE.messageRetentionSeconds, sqsManagedSseEnabled: true },
+      { parent: this },
+    );
+
+    const hmacEnv: Record<string, string> = tenant.hmac
+      ? { [ENV.hmacHeader]: tenant.hmac.header, [ENV.hmacEncoding]: tenant.hmac.encoding, [ENV.hmacPrefix]: tenant.hmac.prefix ?? "" }
+      : {};
+    this.ingest = new NodeFunction(
+      `${name}-ingest`,
+      {
+        handler: "ingest",
+        description: `webhooks: ingest for tenant ${tenant.id} (${tenant.scheme})`,
+        environment: {
+          [ENV.tenant]: tenant.id,
+          [ENV.scheme]: tenant.scheme,
+          [ENV.queueUrl]: this.queue.url,
+          [ENV.secretId]: this.secret.arn,
+          [ENV.toleranceSeconds]: String(tenant.toleranceSeconds),
+          [ENV.maxBodyBytes]: String(tenant.maxBodyBytes),
+          [ENV.namespace]: args.metricsNamespace,
+          ...hmacEnv,
+        },
+        reservedConcurrency: tenant.ingestConcurrency,
+        timeoutSeconds: INGEST.timeoutSeconds,
+        memoryMb: INGEST.memoryMb,
+        logRetentionDays: args.logRetentionDays,
+        statements: [
+          { actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
+          { actions: ["secretsmanager:GetSecretValue"], resources: [this.secret.arn] },
+        ],
+      },
+      { parent: this },
+    );
+
+    this.functionUrl = new aws.lambda.FunctionUrl(
+      `${name}-url`,
+      { functionName: this.ingest.functionName, authorizationType: "NONE", invokeMode: "BUFFERED" },
+      { parent: this },
+    );
+    // Since October 2025 a public function URL needs both grants.
+    // https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
+    new aws.lambda.Permission(
+      `${name}-url-invoke-url`,
+      { function: this.ingest.functionName, action: "lambda:InvokeFunctionUrl", principal: "*", functionUrlAuthType: "NONE" },
+      { parent: this },
+    );
+    new aws.lambda.Permission(
+      `${name}-url-invoke`,
+      { function: this.ingest.functionName, action: "lambda:InvokeFunction", principal: "*", invokedViaFunctionUrl: true },
+      { parent: this },
+    );
+
+    this.worker = new NodeFunction(
+      `${name}-worker`,
+      {
+        handler: "worker",
+        description: `webhooks: worker for tenant ${tenant.id}`,
+        environment: {
+          [ENV.tenant]: tenant.id,
+          [ENV.tableName]: args.tableName,
+          [ENV.retentionDays]: String(tenant.retentionDays),
+          [ENV.namespace]: args.metricsNamespace,
+        },
+        reservedConcurrency: tenant.workerConcurrency,
+        timeoutSeconds: WORKER.timeoutSeconds,
+        memoryMb: WORKER.memoryMb,
+        logRetentionDays: args.logRetentionDays,
+        statements: [
+          { actions: ["dynamodb:PutItem"], resources: [args.tableArn] },
+          { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], resources: [this.queue.arn] },
+          // Destinations of asynchronous invocations are written with the function's role.
+          { actions: ["sqs:SendMessage"], resources: [this.asyncFailureQueue.arn] },
+        ],
+      },
+      { parent: this },
+    );
+
+    // Destinations apply to asynchronous invocations only (replays); SQS-triggered failures go to the DLQ via
+    // the queue's redrive policy. No on-success destination: a replay's success is visible in the table itself.
+    // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-worker-async`,
+      {
+        functionName: this.worker.functionName,
+        maximumRetryAttempts: 2,
+        maximumEventAgeInSeconds: 6 * 3600,
+        destinationConfig: { onFailure: { destination: this.asyncFailureQueue.arn } },
+      },
+      { parent: this },
+    );
+
+    this.mapping = new aws.lambda.EventSourceMapping(
+      `${name}-worker-mapping`,
+      {
+        eventSourceArn: this.queue.arn,
+        functionName: this.worker.arn,
+        batchSize: WORKER.batchSize,
+        maximumBatchingWindowInSeconds: WORKER.maximumBatchingWindowSeconds,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        // Equal to the worker's reserved concurrency: above it, pollers would be throttled and valid messages
+        // would burn receive counts into the DLQ.
+        scalingConfig: { maximumConcurrency: tenant.workerConcurrency },
+      },
+      { parent: this, dependsOn: [this.worker] },
+    );
+
+    const topic = args.alarmTopicArn;
+    const tenantDims = { Tenant: tenant.id };
+    this.alarms = [
+      createAlarm(`${name}-ingest-errors`, lambdaMetric(`Tenant ${tenant.id}'s ingest function is failing; senders see 5xx and will retry.`, "ingest-errors", "Errors", this.ingest.functionName), topic, this),
+      createAlarm(`${name}-ingest-throttles`, lambdaMetric(`Tenant ${tenant.id}'s ingest function hit its reserved concurrency; senders get 429 and retry.`, "ingest-throttles", "Throttles", this.ingest.functionName), topic, this),
+      createAlarm(
+        `${name}-signature-failures`,
+        {
+          meaning: `Tenant ${tenant.id} is receiving many requests with bad signatures or stale timestamps: a rotated secret not yet configured, or an attack.`,
+          runbook: "signature-rejections-spike",
+          namespace: args.metricsNamespace,
+          metricName: "SignatureFailures",
+          dimensions: tenantDims,
+          statistic: "Sum",
+          threshold: 20,
+          periodSeconds: 300,
+          datapointsToAlarm: 2,
+          evaluationPeriods: 3,
+          treatMissingData: "notBreaching",
+        },
+        topic,
+        this,
+      ),
+      createAlarm(
+        `${name}-refusing`,
+        {
+          meaning: `Tenant ${tenant.id}'s ingest cannot load its secrets or enqueue: requests get 500/503 and senders retry.`,
+          runbook: "ingest-refusing-requests",
+          namespace: args.metricsNamespace,
+          metricName: "EnqueueFailures",
+          dimensions: tenantDims,
+          statistic: "Sum",
+          threshold: 1,
+          periodSeconds: 60,
+          datapointsToAlarm: 3,
+          evaluationPeriods: 5,
+          treatMissingData: "notBreaching",
+        },
+        topic,
+        this,
+      ),
+      createAlarm(
+        `${name}-secrets-unavailable`,
+        {
+          meaning: `Tenant ${tenant.id}'s ingest cannot read its secret and refuses every request with 500.`,
+          runbook: "secrets-unavailable",
+          namespace: args.metricsNamespace,
+          metricName: "SecretsUnavailable",
+          dimensions: tenantDims,
+          statistic: "Sum",
+          threshold: 1,
+          periodSeconds: 60,
+          datapointsToAlarm: 2,
+          evaluationPeriods: 3,
+          treatMissingData: "notBreaching",
+        },
+        topic,
+        this,
+      ),
+      createAlarm(
+        `${name}-queue-age`,
+        {
+          meaning: `Tenant ${tenant.id}'s queue holds a message older than 5 minutes: the worker is not keeping up or is failing.`,
+          runbook: "queue-oldest-message-age",
+          namespace: "AWS/SQS",
+          metricName: "ApproximateAgeOfOldestMessage",
+          dimensions: { QueueName: this.queue.name },
+          statistic: "Maximum",
+          threshold: 300,
+          periodSeconds: 60,
+          datapointsToAlarm: 5,
+          evaluationPeriods: 5,
+          treatMissingData: "notBreaching",
+        },
+        topic,
+        this,
+      ),
+      createAlarm(`${name}-dlq-not-empty`, queueNotEmpty(`Tenant ${tenant.id} has messages in its dead-letter queue: events accepted but not stored.`, "dlq-not-empty", this.deadLetterQueue.name), topic, this),
+      createAlarm(`${name}-worker-errors`, lambdaMetric(`Tenant ${tenant.id}'s worker is failing whole invocations (not single records).`, "worker-errors", "Errors", this.worker.functionName), topic, this),
+      createAlarm(`${name}-async-failures`, queueNotEmpty(`A replayed batch for tenant ${tenant.id} failed and went to the worker's on-failure destination.`, "worker-async-failures", this.asyncFailureQueue.name), topic, this),
+    ];
+
+    this.url = this.functionUrl.functionUrl;
+    this.registerOutputs({ url: this.url, queueUrl: this.queue.url, deadLetterQueueUrl: this.deadLetterQueue.url });
+  }
+}

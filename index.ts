@@ -1,0 +1,11 @@
+// The webhooks Pulumi program: read the stack's config once, compose the components, export the outputs.
+import { stackConfigFromPulumi } from "./components/config";
+import { createWebhooksStack } from "./components/stack";
+
+const stack = createWebhooksStack(stackConfigFromPulumi());
+
+export const ingestUrls = stack.ingestUrls;
+export const eventsTable = stack.eventsTable;
+export const analyticsStream = stack.analyticsStream;
+export const alarmTopic = stack.alarmTopic;
+export const dashboard = stack.dashboard;

@@ -1,0 +1,103 @@
+// Runs the stack under Pulumi mocks, without AWS or the Pulumi CLI, and captures every resource with its inputs
+// as the program passed them: the offline plan, the component tests and the policy-pack tests all use it.
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../components/config";
+import { createWebhooksStack } from "../../components/stack";
+
+export interface CapturedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+  /** The mock's id and computed attributes (arn, url...). */
+  readonly state: Record<string, unknown>;
+}
+
+export interface OfflineRun {
+  readonly resources: CapturedResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+export const MOCK_ACCOUNT = "123456789012";
+export const MOCK_REGION = "eu-west-1";
+
+function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const service = type.split(":")[1]!.split("/")[0]!;
+  const physical = (inputs.name as string | undefined) ?? `${name}-${createHash("sha1").update(name).digest("hex").slice(0, 7)}`;
+  const arn = `arn:aws:${service}:${MOCK_REGION}:${MOCK_ACCOUNT}:${type.split(":")[2]!.toLowerCase()}/${physical}`;
+  const state: Record<string, unknown> = { ...inputs, name: physical, arn };
+  switch (type) {
+    case "aws:sqs/queue:Queue":
+      state.arn = `arn:aws:sqs:${MOCK_REGION}:${MOCK_ACCOUNT}:${physical}`;
+      state.url = `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT}/${physical}`;
+      break;
+    case "aws:lambda/function:Function":
+      state.arn = `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT}:function:${physical}`;
+      break;
+    case "aws:lambda/functionUrl:FunctionUrl":
+      state.functionUrl = `https://${createHash("sha1").update(name).digest("hex").slice(0, 32)}.lambda-url.${MOCK_REGION}.on.aws/`;
+      break;
+    case "aws:dynamodb/table:Table":
+      state.arn = `arn:aws:dynamodb:${MOCK_REGION}:${MOCK_ACCOUNT}:table/${physical}`;
+      state.streamArn = `${state.arn}/stream/2026-01-01T00:00:00.000`;
+      break;
+    case "aws:cloudwatch/logGroup:LogGroup":
+      state.arn = `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT}:log-group:${physical}`;
+      break;
+    case "aws:cloudwatch/dashboard:Dashboard":
+      state.dashboardName = inputs.dashboardName;
+      break;
+  }
+  return state;
+}
+
+/** Resolves every Output inside a value (the stack outputs are records of Outputs). */
+async function resolve(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) return new Promise((done) => (value as pulumi.Output<unknown>).apply((v) => done(v)));
+  if (Array.isArray(value)) return Promise.all(value.map(resolve));
+  if (value && typeof value === "object") {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/** Runs the stack for `config` under mocks; preview=false so every apply runs as on `pulumi up`. */
+export async function runOffline(config: StackConfig): Promise<OfflineRun> {
+  const resources: CapturedResource[] = [];
+  const parents = new Map<string, string | null>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const state = args.custom ? computedState(args.type, args.name, args.inputs) : {};
+        resources.push({ type: args.type, name: args.name, parent: null, custom: args.custom ?? true, inputs: args.inputs, state });
+        return { id: `${args.name}-id`, state };
+      },
+      call(args) {
+        if (args.token === "aws:index/getRegion:getRegion") return { region: MOCK_REGION, name: MOCK_REGION, id: MOCK_REGION };
+        if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: MOCK_ACCOUNT, arn: "", userId: "" };
+        throw new Error(`no mock for the call ${args.token}`);
+      },
+    },
+    "webhooks",
+    config.stack,
+    false,
+  );
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      const parent = args.opts.parent as (pulumi.Resource & { __name?: string; __pulumiType?: string }) | undefined;
+      parents.set(`${args.type}::${args.name}`, parent && parent.__pulumiType !== "pulumi:pulumi:Stack" ? (parent.__name ?? null) : null);
+      return undefined;
+    });
+    return { ...createWebhooksStack(config) };
+  });
+  const resolved = (await resolve(outputs)) as Record<string, unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  return {
+    resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => ({ ...r, parent: parents.get(`${r.type}::${r.name}`) ?? null })),
+    outputs: resolved,
+  };
+}
