@@ -20,6 +20,14 @@ export interface OfflineRun {
   readonly outputs: Record<string, unknown>;
 }
 
+/** How the Pulumi wire format marks a secret value (the mocks see inputs in that form). */
+const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export function isSecretValue(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SPECIAL_SIG_KEY] === SECRET_SIG;
+}
+
 export const MOCK_ACCOUNT = "123456789012";
 export const MOCK_REGION = "eu-west-1";
 
