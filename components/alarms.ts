@@ -63,19 +63,31 @@ export function queueNotEmpty(meaning: string, runbook: string, queueName: pulum
   };
 }
 
-/** Lambda Errors (or Throttles) on a function: at least one in 3 of the last 5 minutes. */
-export function lambdaMetric(meaning: string, runbook: string, metricName: "Errors" | "Throttles", functionName: pulumi.Input<string>): AlarmSpec {
+/**
+ * A count that should stay at zero: at least one in 3 of the last 5 one-minute periods fires it. `overrides`
+ * tunes the threshold or window for noisier metrics.
+ */
+export function countAlarm(
+  meaning: string,
+  runbook: string,
+  metric: { namespace: pulumi.Input<string>; metricName: string; dimensions: pulumi.Input<Record<string, pulumi.Input<string>>> },
+  overrides: Partial<Pick<AlarmSpec, "threshold" | "periodSeconds" | "datapointsToAlarm" | "evaluationPeriods">> = {},
+): AlarmSpec {
   return {
     meaning,
     runbook,
-    namespace: "AWS/Lambda",
-    metricName,
-    dimensions: { FunctionName: functionName },
+    ...metric,
     statistic: "Sum",
     threshold: 1,
     periodSeconds: 60,
     datapointsToAlarm: 3,
     evaluationPeriods: 5,
     treatMissingData: "notBreaching",
+    ...overrides,
   };
+}
+
+/** Lambda Errors (or Throttles) on a function. */
+export function lambdaMetric(meaning: string, runbook: string, metricName: "Errors" | "Throttles", functionName: pulumi.Input<string>): AlarmSpec {
+  return countAlarm(meaning, runbook, { namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName } });
 }

@@ -2,7 +2,7 @@
 // per stack. Tenants' alarms are made by each TenantPipeline and point at the same topic.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
+import { countAlarm, createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
 
 export interface OnCallArgs {
   /** Where alarms are mailed; none subscribes nobody. */
@@ -56,37 +56,22 @@ export class OnCall extends pulumi.ComponentResource {
       createAlarm(`${name}-consumer-errors`, lambdaMetric("The analytics consumer is failing invocations (stream batches are being retried or bisected).", "consumer-errors", "Errors", args.consumerFunctionName), topic, this),
       createAlarm(
         `${name}-kinesis-write-throttling`,
-        {
-          meaning: "The analytics Kinesis stream is refusing writes for lack of shard capacity.",
-          runbook: "kinesis-write-throttling",
-          namespace: "AWS/Kinesis",
-          metricName: "WriteProvisionedThroughputExceeded",
-          dimensions: { StreamName: args.analyticsStreamName },
-          statistic: "Sum",
-          threshold: 1,
-          periodSeconds: 300,
-          datapointsToAlarm: 2,
-          evaluationPeriods: 3,
-          treatMissingData: "notBreaching",
-        },
+        countAlarm(
+          "The analytics Kinesis stream is refusing writes for lack of shard capacity.",
+          "kinesis-write-throttling",
+          { namespace: "AWS/Kinesis", metricName: "WriteProvisionedThroughputExceeded", dimensions: { StreamName: args.analyticsStreamName } },
+          { periodSeconds: 300, datapointsToAlarm: 2, evaluationPeriods: 3 },
+        ),
         topic,
         this,
       ),
       createAlarm(
         `${name}-dynamodb-throttling`,
-        {
-          meaning: "The events table is throttling writes; workers are retrying and queues may back up.",
-          runbook: "dynamodb-throttling",
+        countAlarm("The events table is throttling writes; workers are retrying and queues may back up.", "dynamodb-throttling", {
           namespace: "AWS/DynamoDB",
           metricName: "WriteThrottleEvents",
           dimensions: { TableName: args.tableName },
-          statistic: "Sum",
-          threshold: 1,
-          periodSeconds: 60,
-          datapointsToAlarm: 3,
-          evaluationPeriods: 5,
-          treatMissingData: "notBreaching",
-        },
+        }),
         topic,
         this,
       ),

@@ -4,7 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV } from "../handlers/env";
-import { createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
+import { countAlarm, createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
 import type { TenantConfig } from "./config";
 import { NodeFunction } from "./nodeFunction";
 import { FAILURE_QUEUE, INGEST, QUEUE, WORKER } from "./settings";
@@ -176,55 +176,33 @@ export class TenantPipeline extends pulumi.ComponentResource {
       createAlarm(`${name}-ingest-throttles`, lambdaMetric(`Tenant ${tenant.id}'s ingest function hit its reserved concurrency; senders get 429 and retry.`, "ingest-throttles", "Throttles", this.ingest.functionName), topic, this),
       createAlarm(
         `${name}-signature-failures`,
-        {
-          meaning: `Tenant ${tenant.id} is receiving many requests with bad signatures or stale timestamps: a rotated secret not yet configured, or an attack.`,
-          runbook: "signature-rejections-spike",
-          namespace: args.metricsNamespace,
-          metricName: "SignatureFailures",
-          dimensions: tenantDims,
-          statistic: "Sum",
-          threshold: 20,
-          periodSeconds: 300,
-          datapointsToAlarm: 2,
-          evaluationPeriods: 3,
-          treatMissingData: "notBreaching",
-        },
+        countAlarm(
+          `Tenant ${tenant.id} is receiving many requests with bad signatures or stale timestamps: a rotated secret not yet configured, or an attack.`,
+          "signature-rejections-spike",
+          { namespace: args.metricsNamespace, metricName: "SignatureFailures", dimensions: tenantDims },
+          { threshold: 20, periodSeconds: 300, datapointsToAlarm: 2, evaluationPeriods: 3 },
+        ),
         topic,
         this,
       ),
       createAlarm(
         `${name}-refusing`,
-        {
-          meaning: `Tenant ${tenant.id}'s ingest cannot load its secrets or enqueue: requests get 500/503 and senders retry.`,
-          runbook: "ingest-refusing-requests",
+        countAlarm(`Tenant ${tenant.id}'s ingest cannot enqueue verified requests: they get 503 and senders retry.`, "ingest-refusing-requests", {
           namespace: args.metricsNamespace,
           metricName: "EnqueueFailures",
           dimensions: tenantDims,
-          statistic: "Sum",
-          threshold: 1,
-          periodSeconds: 60,
-          datapointsToAlarm: 3,
-          evaluationPeriods: 5,
-          treatMissingData: "notBreaching",
-        },
+        }),
         topic,
         this,
       ),
       createAlarm(
         `${name}-secrets-unavailable`,
-        {
-          meaning: `Tenant ${tenant.id}'s ingest cannot read its secret and refuses every request with 500.`,
-          runbook: "secrets-unavailable",
-          namespace: args.metricsNamespace,
-          metricName: "SecretsUnavailable",
-          dimensions: tenantDims,
-          statistic: "Sum",
-          threshold: 1,
-          periodSeconds: 60,
-          datapointsToAlarm: 2,
-          evaluationPeriods: 3,
-          treatMissingData: "notBreaching",
-        },
+        countAlarm(
+          `Tenant ${tenant.id}'s ingest cannot read its secret and refuses every request with 500.`,
+          "secrets-unavailable",
+          { namespace: args.metricsNamespace, metricName: "SecretsUnavailable", dimensions: tenantDims },
+          { datapointsToAlarm: 2, evaluationPeriods: 3 },
+        ),
         topic,
         this,
       ),
