@@ -87,6 +87,16 @@ export function countAlarm(
   };
 }
 
+/** A level that should stay low (a queue's or a stream's age): over the threshold for 5 straight minutes. */
+export function ageAlarm(
+  meaning: string,
+  runbook: string,
+  metric: { namespace: pulumi.Input<string>; metricName: string; dimensions: pulumi.Input<Record<string, pulumi.Input<string>>> },
+  threshold: number,
+): AlarmSpec {
+  return { meaning, runbook, ...metric, statistic: "Maximum", threshold, periodSeconds: 60, datapointsToAlarm: 5, evaluationPeriods: 5, treatMissingData: "notBreaching" };
+}
+
 /** Lambda Errors (or Throttles) on a function. */
 export function lambdaMetric(meaning: string, runbook: string, metricName: "Errors" | "Throttles", functionName: pulumi.Input<string>): AlarmSpec {
   return countAlarm(meaning, runbook, { namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName } });

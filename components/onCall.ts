@@ -2,7 +2,7 @@
 // per stack. Tenants' alarms are made by each TenantPipeline and point at the same topic.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { countAlarm, createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
+import { ageAlarm, countAlarm, createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
 
 export interface OnCallArgs {
   /** Where alarms are mailed; none subscribes nobody. */
@@ -37,19 +37,12 @@ export class OnCall extends pulumi.ComponentResource {
     this.alarms = [
       createAlarm(
         `${name}-consumer-iterator-age`,
-        {
-          meaning: "The analytics consumer is falling behind the events table's stream (oldest record over 5 minutes).",
-          runbook: "consumer-iterator-age",
-          namespace: "AWS/Lambda",
-          metricName: "IteratorAge",
-          dimensions: { FunctionName: args.consumerFunctionName },
-          statistic: "Maximum",
-          threshold: 300_000,
-          periodSeconds: 60,
-          datapointsToAlarm: 5,
-          evaluationPeriods: 5,
-          treatMissingData: "notBreaching",
-        },
+        ageAlarm(
+          "The analytics consumer is falling behind the events table's stream (oldest record over 5 minutes).",
+          "consumer-iterator-age",
+          { namespace: "AWS/Lambda", metricName: "IteratorAge", dimensions: { FunctionName: args.consumerFunctionName } },
+          300_000,
+        ),
         topic,
         this,
       ),

@@ -4,7 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV } from "../handlers/env";
-import { countAlarm, createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
+import { ageAlarm, countAlarm, createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
 import type { TenantConfig } from "./config";
 import { NodeFunction } from "./nodeFunction";
 import { FAILURE_QUEUE, INGEST, QUEUE, WORKER } from "./settings";
@@ -208,19 +208,12 @@ export class TenantPipeline extends pulumi.ComponentResource {
       ),
       createAlarm(
         `${name}-queue-age`,
-        {
-          meaning: `Tenant ${tenant.id}'s queue holds a message older than 5 minutes: the worker is not keeping up or is failing.`,
-          runbook: "queue-oldest-message-age",
-          namespace: "AWS/SQS",
-          metricName: "ApproximateAgeOfOldestMessage",
-          dimensions: { QueueName: this.queue.name },
-          statistic: "Maximum",
-          threshold: 300,
-          periodSeconds: 60,
-          datapointsToAlarm: 5,
-          evaluationPeriods: 5,
-          treatMissingData: "notBreaching",
-        },
+        ageAlarm(
+          `Tenant ${tenant.id}'s queue holds a message older than 5 minutes: the worker is not keeping up or is failing.`,
+          "queue-oldest-message-age",
+          { namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", dimensions: { QueueName: this.queue.name } },
+          300,
+        ),
         topic,
         this,
       ),
