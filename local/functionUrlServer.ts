@@ -1,0 +1,85 @@
+// Emulates Lambda function URLs on 127.0.0.1: `http://127.0.0.1:<port>/<tenant>` turns each request into a
+// payload 2.0 event for that tenant's handler and the handler's result back into an HTTP response. Each tenant
+// has a concurrency limit (its reserved concurrency); a request beyond it gets 429, as a throttled function URL
+// answers. https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
+import type { IngestResponse } from "../handlers/ingestHandler";
+import { functionUrlEvent } from "./events";
+
+export interface HostedFunction {
+  readonly handler: (event: LambdaFunctionURLEvent, context: { awsRequestId: string }) => Promise<IngestResponse>;
+  readonly reservedConcurrency: number;
+}
+
+/** Function URLs accept at most 6 MB request payloads. */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+
+export interface FunctionUrlServer {
+  readonly port: number;
+  readonly server: Server;
+  url(tenant: string): string;
+  /** Stops accepting, waits for in-flight requests, closes. */
+  close(): Promise<void>;
+}
+
+type ExtraRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+
+export async function startFunctionUrlServer(functions: ReadonlyMap<string, HostedFunction>, port: number, extraRoute?: ExtraRoute): Promise<FunctionUrlServer> {
+  const inFlight = new Map<string, number>();
+  const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    response.writeHead(status, { "content-type": "application/json", ...headers });
+    response.end(JSON.stringify(body));
+  };
+
+  const server = createServer(async (request, response) => {
+    try {
+      if (extraRoute && (await extraRoute(request, response))) return;
+      const url = new URL(request.url ?? "/", `http://${request.headers.host ?? `127.0.0.1:${port}`}`);
+      const tenant = url.pathname.split("/")[1] ?? "";
+      const hosted = functions.get(tenant);
+      if (!hosted) return send(response, 404, { error: "not_found", message: `no tenant '${tenant}' here` });
+
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of request) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_REQUEST_BYTES) return send(response, 413, { message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" });
+        chunks.push(chunk as Buffer);
+      }
+      const running = inFlight.get(tenant) ?? 0;
+      if (running >= hosted.reservedConcurrency) {
+        return send(response, 429, { message: "Rate Exceeded." }, { "x-amzn-errortype": "TooManyRequestsException" });
+      }
+      inFlight.set(tenant, running + 1);
+      try {
+        const event = functionUrlEvent({ method: request.method ?? "GET", url: url.toString(), headers: request.headers, body: Buffer.concat(chunks) });
+        const result = await hosted.handler(event, { awsRequestId: randomUUID() });
+        response.writeHead(result.statusCode, result.headers);
+        response.end(result.body);
+      } finally {
+        inFlight.set(tenant, (inFlight.get(tenant) ?? 1) - 1);
+      }
+    } catch {
+      // An unhandled function error: function URLs answer 502.
+      if (!response.headersSent) send(response, 502, { message: "Internal Server Error" });
+      else response.destroy();
+    }
+  });
+  server.listen(port, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  const actual = typeof address === "object" && address ? address.port : port;
+  return {
+    port: actual,
+    server,
+    url: (tenant) => `http://127.0.0.1:${actual}/${tenant}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

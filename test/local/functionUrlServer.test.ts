@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CachedSecrets } from "../../handlers/adapters/secrets";
+import { SqsEventQueue } from "../../handlers/adapters/sqs";
+import { createVerifier } from "../../handlers/core/verify/registry";
+import { makeIngestHandler } from "../../handlers/ingestHandler";
+import { loadStackFile } from "../../components/config";
+import { startFunctionUrlServer, type FunctionUrlServer, type HostedFunction } from "../../local/functionUrlServer";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type RunningServer } from "../../local/servers";
+import { newSecret } from "../../local/sign";
+import { percentile, sendWebhooks } from "../../scripts/send";
+import { silentLogger } from "../helpers/handlers";
+
+describe("function URL emulation and the sender tool", () => {
+  const config = loadStackFile("dev");
+  const secrets = new Map(config.tenants.map((t) => [t.id, newSecret(t.scheme, (n) => Buffer.alloc(n, 3))]));
+  let sqsServer: RunningServer;
+  let sqs: SQSClient;
+  let urls: FunctionUrlServer;
+  const queueUrls = new Map<string, string>();
+
+  before(async () => {
+    sqsServer = await startSqs();
+    sqs = new SQSClient({ endpoint: sqsServer.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const hosted = new Map<string, HostedFunction>();
+    for (const tenant of config.tenants) {
+      const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `send-${tenant.id}` }))).QueueUrl!;
+      queueUrls.set(tenant.id, queueUrl);
+      const verifier = createVerifier({ scheme: tenant.scheme, toleranceSeconds: tenant.toleranceSeconds, hmac: tenant.hmac });
+      const handler = makeIngestHandler({
+        settings: { tenant: tenant.id, scheme: tenant.scheme, maxBodyBytes: tenant.maxBodyBytes },
+        verifier,
+        keys: new CachedSecrets({ load: async () => [secrets.get(tenant.id)!] }, (s) => verifier.prepare(s), 60_000),
+        queue: new SqsEventQueue(sqs, queueUrl),
+        now: Date.now, logger: silentLogger, metrics: () => {}, namespace: "Test",
+      });
+      hosted.set(tenant.id, { handler, reservedConcurrency: tenant.ingestConcurrency });
+    }
+    // A deliberately slow function with one slot, to see the throttle.
+    hosted.set("slow", { reservedConcurrency: 1, handler: async () => { await new Promise((r) => setTimeout(r, 100)); return { statusCode: 202, headers: {}, body: "{}" }; } });
+    urls = await startFunctionUrlServer(hosted, 0);
+  });
+  after(async () => {
+    await urls.close();
+    sqs.destroy();
+    await sqsServer.stop();
+  });
+
+  async function depth(tenant: string) {
+    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrls.get(tenant)!, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    return Number(attributes.Attributes!.ApproximateNumberOfMessages);
+  }
+
+  for (const tenant of config.tenants) {
+    it(`${tenant.id} (${tenant.scheme}): signed webhooks over HTTP are accepted and queued`, async () => {
+      const report = await sendWebhooks({ tenant, url: urls.url(tenant.id), secret: secrets.get(tenant.id)!, count: 12, rate: 0, concurrency: 2 });
+      assert.deepEqual(report.statuses, { "202": 12 });
+      assert.equal(await depth(tenant.id), 12);
+      assert.ok(percentile(report.latenciesMs, 99) > 0);
+    });
+  }
+
+  it("--bad requests get their 4xx and queue nothing", async () => {
+    const tenant = config.tenants[0]!;
+    const before = await depth(tenant.id);
+    const expected = { signature: "401", stale: "401", oversized: "413", method: "405", "missing-header": "400" } as const;
+    for (const [bad, status] of Object.entries(expected)) {
+      const report = await sendWebhooks({ tenant, url: urls.url(tenant.id), secret: secrets.get(tenant.id)!, count: 2, rate: 0, concurrency: 1, bad: bad as keyof typeof expected });
+      assert.deepEqual(report.statuses, { [status]: 2 }, bad);
+    }
+    assert.equal(await depth(tenant.id), before);
+  });
+
+  it("beyond a tenant's reserved concurrency the URL answers 429, like a throttled function URL", async () => {
+    const responses = await Promise.all(Array.from({ length: 4 }, () => fetch(urls.url("slow"), { method: "POST", body: "x" }).then((r) => r.status)));
+    assert.ok(responses.includes(202) && responses.includes(429), String(responses));
+    assert.equal((await fetch(urls.url("nobody"), { method: "POST" })).status, 404);
+  });
+});
