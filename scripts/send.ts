@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadStackFile, type TenantConfig } from "../components/config";
 import { signRequest } from "../local/sign";
+import { percentile } from "./lib/stats";
 
 export const BAD_KINDS = ["signature", "stale", "oversized", "method", "missing-header"] as const;
 export type BadKind = (typeof BAD_KINDS)[number];
@@ -85,12 +86,6 @@ export async function sendWebhooks(options: SendOptions): Promise<SendReport> {
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, options.count)) }, worker));
   return { statuses, latenciesMs };
-}
-
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function usage(message: string): never {

@@ -8,7 +8,8 @@ import { loadStackFile } from "../../components/config";
 import { startFunctionUrlServer, type FunctionUrlServer, type HostedFunction } from "../../local/functionUrlServer";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type RunningServer } from "../../local/servers";
 import { newSecret } from "../../local/sign";
-import { percentile, sendWebhooks } from "../../scripts/send";
+import { percentile } from "../../scripts/lib/stats";
+import { sendWebhooks } from "../../scripts/send";
 import { silentLogger } from "../helpers/handlers";
 
 describe("function URL emulation and the sender tool", () => {
