@@ -4,7 +4,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ENV } from "../handlers/env";
+import { streamConsumerEnvironment } from "./functionEnvironment";
 import { NodeFunction } from "./nodeFunction";
 import { FAILURE_QUEUE, STREAM_CONSUMER } from "./settings";
 
@@ -55,7 +55,7 @@ export class AnalyticsFanout extends pulumi.ComponentResource {
       {
         handler: "stream",
         description: "webhooks: DynamoDB stream -> Kinesis analytics fan-out",
-        environment: { [ENV.streamName]: this.stream.name, [ENV.namespace]: args.metricsNamespace },
+        environment: streamConsumerEnvironment({ streamName: this.stream.name, metricsNamespace: args.metricsNamespace }),
         reservedConcurrency: args.reservedConcurrency,
         timeoutSeconds: STREAM_CONSUMER.timeoutSeconds,
         memoryMb: STREAM_CONSUMER.memoryMb,
@@ -86,8 +86,7 @@ export class AnalyticsFanout extends pulumi.ComponentResource {
         maximumRecordAgeInSeconds: STREAM_CONSUMER.maximumRecordAgeSeconds,
         functionResponseTypes: ["ReportBatchItemFailures"],
         destinationConfig: { onFailure: { destinationArn: this.failureQueue.arn } },
-        // TTL deletions (REMOVE) and any MODIFY never invoke the consumer.
-        filterCriteria: { filters: [{ pattern: JSON.stringify({ eventName: ["INSERT"] }) }] },
+        filterCriteria: { filters: [{ pattern: JSON.stringify(STREAM_CONSUMER.filterPattern) }] },
       },
       { parent: this, dependsOn: [this.consumer] },
     );

@@ -13,6 +13,12 @@ export const WORKER = {
 } as const;
 
 /**
+ * Asynchronous invocations of the worker (replays): Lambda retries a failed one twice, then sends the event and
+ * the error to the on-failure destination. https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ */
+export const WORKER_ASYNC = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 6 * 3600 } as const;
+
+/**
  * Tenant queues. Visibility timeout at least 6x the worker timeout, as AWS advises for SQS event sources
  * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html); after maxReceiveCount failed
  * receives a message moves to the DLQ, kept 14 days (the SQS maximum).
@@ -36,6 +42,8 @@ export const STREAM_CONSUMER = {
   maximumRecordAgeSeconds: 6 * 3600,
   bisectBatchOnFunctionError: true,
   startingPosition: "TRIM_HORIZON",
+  /** Only new events reach the consumer: TTL deletions (REMOVE) and any MODIFY never invoke it. */
+  filterPattern: { eventName: ["INSERT"] },
 } as const;
 
 /** Failure-destination queues (async worker failures, stream consumer failures): kept the SQS maximum. */

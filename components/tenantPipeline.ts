@@ -3,11 +3,11 @@
 // so one tenant's flood or failure cannot starve another (reserved concurrency on both functions).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ENV } from "../handlers/env";
 import { ageAlarm, countAlarm, createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
 import type { TenantConfig } from "./config";
+import { ingestEnvironment, workerEnvironment } from "./functionEnvironment";
 import { NodeFunction } from "./nodeFunction";
-import { FAILURE_QUEUE, INGEST, QUEUE, WORKER } from "./settings";
+import { FAILURE_QUEUE, INGEST, QUEUE, WORKER, WORKER_ASYNC } from "./settings";
 
 export interface TenantPipelineArgs {
   /** The tenant's validated settings. */
@@ -67,24 +67,12 @@ export class TenantPipeline extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const hmacEnv: Record<string, string> = tenant.hmac
-      ? { [ENV.hmacHeader]: tenant.hmac.header, [ENV.hmacEncoding]: tenant.hmac.encoding, [ENV.hmacPrefix]: tenant.hmac.prefix ?? "" }
-      : {};
     this.ingest = new NodeFunction(
       `${name}-ingest`,
       {
         handler: "ingest",
         description: `webhooks: ingest for tenant ${tenant.id} (${tenant.scheme})`,
-        environment: {
-          [ENV.tenant]: tenant.id,
-          [ENV.scheme]: tenant.scheme,
-          [ENV.queueUrl]: this.queue.url,
-          [ENV.secretId]: this.secret.arn,
-          [ENV.toleranceSeconds]: String(tenant.toleranceSeconds),
-          [ENV.maxBodyBytes]: String(tenant.maxBodyBytes),
-          [ENV.namespace]: args.metricsNamespace,
-          ...hmacEnv,
-        },
+        environment: ingestEnvironment(tenant, { queueUrl: this.queue.url, secrets: { secretId: this.secret.arn }, metricsNamespace: args.metricsNamespace }),
         reservedConcurrency: tenant.ingestConcurrency,
         timeoutSeconds: INGEST.timeoutSeconds,
         memoryMb: INGEST.memoryMb,
@@ -120,12 +108,7 @@ export class TenantPipeline extends pulumi.ComponentResource {
       {
         handler: "worker",
         description: `webhooks: worker for tenant ${tenant.id}`,
-        environment: {
-          [ENV.tenant]: tenant.id,
-          [ENV.tableName]: args.tableName,
-          [ENV.retentionDays]: String(tenant.retentionDays),
-          [ENV.namespace]: args.metricsNamespace,
-        },
+        environment: workerEnvironment(tenant, { tableName: args.tableName, metricsNamespace: args.metricsNamespace }),
         reservedConcurrency: tenant.workerConcurrency,
         timeoutSeconds: WORKER.timeoutSeconds,
         memoryMb: WORKER.memoryMb,
@@ -147,8 +130,8 @@ export class TenantPipeline extends pulumi.ComponentResource {
       `${name}-worker-async`,
       {
         functionName: this.worker.functionName,
-        maximumRetryAttempts: 2,
-        maximumEventAgeInSeconds: 6 * 3600,
+        maximumRetryAttempts: WORKER_ASYNC.maximumRetryAttempts,
+        maximumEventAgeInSeconds: WORKER_ASYNC.maximumEventAgeSeconds,
         destinationConfig: { onFailure: { destination: this.asyncFailureQueue.arn } },
       },
       { parent: this },
