@@ -1,0 +1,36 @@
+// Wires the ingest handler from its environment and SDK clients. The Lambda entry (../ingest.ts) and the local
+// pipeline both call this, so what runs locally is the deployed composition, not a copy of it.
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { CachedSecrets, FileSecretSource, SecretsManagerSource } from "../adapters/secrets";
+import { SqsEventQueue } from "../adapters/sqs";
+import { createVerifier } from "../core/verify/registry";
+import { readIngestEnv } from "../env";
+import { makeIngestHandler } from "../ingestHandler";
+import { metricsNamespace, type Logger, type MetricSink } from "../observability";
+
+export interface IngestClients {
+  readonly sqs: SQSClient;
+  /** Created only when the environment names a Secrets Manager secret. */
+  readonly secretsManager: () => SecretsManagerClient;
+}
+
+/** Throws ConfigError on a bad environment. */
+export function composeIngest(env: NodeJS.ProcessEnv, clients: IngestClients, logger: Logger, metrics: MetricSink, now: () => number = Date.now) {
+  const settings = readIngestEnv(env);
+  const verifier = createVerifier(settings.verifier);
+  const source = settings.secretId ? new SecretsManagerSource(clients.secretsManager(), settings.secretId) : new FileSecretSource(settings.secretsFile!, settings.settings.tenant);
+  const keys = new CachedSecrets(source, (secrets) => verifier.prepare(secrets), settings.secretsTtlMs, (error) =>
+    logger.warn({ tenant: settings.settings.tenant, reason: (error as Error).message }, "secrets refresh failed; serving cached keys"),
+  );
+  return makeIngestHandler({
+    settings: settings.settings,
+    verifier,
+    keys,
+    queue: new SqsEventQueue(clients.sqs, settings.queueUrl),
+    now,
+    logger,
+    metrics,
+    namespace: metricsNamespace(env),
+  });
+}
