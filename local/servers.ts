@@ -36,7 +36,14 @@ function javaAvailable(): boolean {
   return spawnSync("java", ["-version"], { stdio: "ignore" }).status === 0;
 }
 
+/** Children still running when this process exits (an uncaught error, process.exit) are killed, not orphaned. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 async function stopChild(child: ChildProcess): Promise<void> {
+  running.delete(child);
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, "exit");
   child.kill("SIGTERM");
@@ -57,6 +64,7 @@ export async function startDynamoDbLocal(port?: number): Promise<RunningServer> 
     [`-Djava.library.path=${lib}/${version}/DynamoDBLocal_lib`, "-jar", `${lib}/${version}/DynamoDBLocal.jar`, "-inMemory", "-sharedDb", "-port", String(chosen)],
     { stdio: "ignore" },
   );
+  running.add(child);
   const endpoint = `http://127.0.0.1:${chosen}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const deadline = Date.now() + 60_000;

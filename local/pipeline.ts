@@ -1,0 +1,320 @@
+// The whole pipeline on 127.0.0.1: AWS-compatible servers, the resources the Pulumi program creates (from the
+// same settings), the handlers composed exactly as their Lambda entries compose them, and the emulated event
+// sources between them. `npm start` (local/start.ts) and the end-to-end tests both run this.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
+import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { StackConfig, TenantConfig } from "../components/config";
+import { ingestEnvironment, streamConsumerEnvironment, workerEnvironment } from "../components/functionEnvironment";
+import { FAILURE_QUEUE, QUEUE, STREAM_CONSUMER, WORKER, WORKER_ASYNC } from "../components/settings";
+import { composeIngest } from "../handlers/compose/ingest";
+import { composeStream } from "../handlers/compose/stream";
+import { composeWorker } from "../handlers/compose/worker";
+import type { Logger } from "../handlers/observability";
+import { AsyncInvoker } from "./asyncInvoke";
+import { startFaultProxy, type FailSpec, type FaultProxy, type FaultService } from "./faultProxy";
+import { startFunctionUrlServer, type FunctionUrlServer, type HostedFunction } from "./functionUrlServer";
+import { createAnalyticsStream, createEventsTable } from "./resources";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startKinesalite, startSqs, type RunningServer } from "./servers";
+import { countStored, HandlerCounters, KinesisReadBack, queueDepth, type PipelineStatus } from "./status";
+import { DynamoStreamEventSourceMapping, type FilterPattern } from "./streamMapping";
+import { SqsEventSourceMapping } from "./sqsMapping";
+
+/** Timings that are minutes on AWS; tests shorten them, `npm start` keeps AWS's. */
+export interface LocalTiming {
+  /** The tenant queues' visibility timeout: how long a failed message waits before its next delivery. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Delay before retry n of a failed asynchronous worker invocation (Lambda: about 1, then 2 minutes). */
+  readonly asyncRetryDelayMs: (retry: number) => number;
+  /** Delay before retry n of a failed stream batch. */
+  readonly streamRetryDelayMs: (attempt: number) => number;
+}
+
+export const AWS_TIMING: LocalTiming = {
+  visibilityTimeoutSeconds: QUEUE.visibilityTimeoutSeconds,
+  asyncRetryDelayMs: (retry) => retry * 60_000,
+  streamRetryDelayMs: (attempt) => Math.min(200 * 2 ** (attempt - 1), 5_000),
+};
+
+export interface LocalPipelineOptions {
+  readonly config: StackConfig;
+  /** Port of the function URLs; 0 picks a free one. */
+  readonly port: number;
+  /** JSON file `{"<tenant>": ["<secret>", ...]}`, read by the ingest handlers as their secret source. */
+  readonly secretsFile: string;
+  readonly fail?: FailSpec;
+  /** Where the handlers and the emulators log. */
+  readonly logger: Logger;
+  readonly timing?: Partial<LocalTiming>;
+}
+
+export interface TenantResources {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly dlqUrl: string;
+  readonly asyncFailureQueueUrl: string;
+}
+
+export interface LocalPipeline {
+  readonly port: number;
+  url(tenant: string): string;
+  readonly endpoints: { readonly dynamodb: string; readonly kinesis: string; readonly sqs: string };
+  readonly names: { readonly table: string; readonly analyticsStream: string; readonly streamFailureQueueUrl: string; readonly tenants: Readonly<Record<string, TenantResources>> };
+  status(): Promise<PipelineStatus>;
+  /** Per faulty service: calls forwarded and faults injected (empty without --fail). */
+  readonly faults: Readonly<Record<string, FaultProxy["stats"]>>;
+  /** Invokes a tenant's worker asynchronously (InvocationType=Event), with its on-failure destination. */
+  invokeWorkerAsync(tenant: string, payload: unknown): string;
+  /** Stops taking requests, drains in-flight work, stops every server. */
+  stop(): Promise<void>;
+}
+
+const clientBase = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+
+async function startServers(): Promise<{ dynamodb: RunningServer; kinesis: RunningServer; sqs: RunningServer }> {
+  const started = await Promise.allSettled([startDynamoDbLocal(), startKinesalite(), startSqs()]);
+  const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failure) {
+    await Promise.all(started.map((result) => (result.status === "fulfilled" ? result.value.stop() : undefined)));
+    throw failure.reason;
+  }
+  const [dynamodb, kinesis, sqs] = started.map((result) => (result as PromiseFulfilledResult<RunningServer>).value) as [RunningServer, RunningServer, RunningServer];
+  return { dynamodb, kinesis, sqs };
+}
+
+async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
+  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+}
+
+/** The tenant's queue, its DLQ (redrive after maxReceiveCount) and the async-failure queue, as tenantPipeline.ts makes them. */
+async function createTenantQueues(sqs: SQSClient, prefix: string, tenant: TenantConfig, visibilityTimeoutSeconds: number): Promise<TenantResources> {
+  const dlq = await createQueue(sqs, `${prefix}-${tenant.id}-dlq`, { MessageRetentionPeriod: String(QUEUE.dlqRetentionSeconds), MaximumMessageSize: String(QUEUE.maximumMessageBytes) });
+  const queue = await createQueue(sqs, `${prefix}-${tenant.id}-queue`, {
+    VisibilityTimeout: String(visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(QUEUE.messageRetentionSeconds),
+    MaximumMessageSize: String(QUEUE.maximumMessageBytes),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: QUEUE.maxReceiveCount }),
+  });
+  const asyncFailures = await createQueue(sqs, `${prefix}-${tenant.id}-async-failures`, { MessageRetentionPeriod: String(FAILURE_QUEUE.messageRetentionSeconds) });
+  return { queueUrl: queue.url, queueArn: queue.arn, dlqUrl: dlq.url, asyncFailureQueueUrl: asyncFailures.url };
+}
+
+export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const { config, logger } = options;
+  const timing: LocalTiming = { ...AWS_TIMING, ...options.timing };
+  const prefix = `webhooks-${config.stack}`;
+  const servers = await startServers();
+  const stoppables: (() => Promise<void>)[] = [() => servers.dynamodb.stop(), () => servers.kinesis.stop(), () => servers.sqs.stop()];
+  const destroyables: { destroy(): void }[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppables.reverse()) await stop().catch((error: Error) => logger.error({ reason: error.message }, "stop failed"));
+    for (const client of destroyables) client.destroy();
+  };
+
+  try {
+    // Setup and the status page talk to the servers directly; the handlers and the emulated event sources go
+    // through the fault proxies when --fail asks for them.
+    const direct = {
+      dynamodb: new DynamoDBClient({ ...clientBase, endpoint: servers.dynamodb.endpoint }),
+      kinesis: new KinesisClient({ ...clientBase, endpoint: servers.kinesis.endpoint, requestHandler: new NodeHttpHandler() }),
+      sqs: new SQSClient({ ...clientBase, endpoint: servers.sqs.endpoint }),
+    };
+    destroyables.push(direct.dynamodb, direct.kinesis, direct.sqs);
+
+    const proxies: Partial<Record<FaultService, FaultProxy>> = {};
+    const endpointFor = async (service: FaultService, server: RunningServer) => {
+      const rate = options.fail?.[service] ?? 0;
+      if (rate <= 0) return server.endpoint;
+      const proxy = await startFaultProxy({ service, target: server.endpoint, rate });
+      proxies[service] = proxy;
+      stoppables.push(() => proxy.stop());
+      return proxy.endpoint;
+    };
+    const via = {
+      dynamodb: await endpointFor("dynamodb", servers.dynamodb),
+      kinesis: await endpointFor("kinesis", servers.kinesis),
+      sqs: await endpointFor("sqs", servers.sqs),
+    };
+    // One client per service for all functions, as one Lambda container holds one at module scope.
+    const faulty = {
+      dynamodb: new DynamoDBClient({ ...clientBase, endpoint: via.dynamodb }),
+      streams: new DynamoDBStreamsClient({ ...clientBase, endpoint: via.dynamodb }),
+      kinesis: new KinesisClient({ ...clientBase, endpoint: via.kinesis, requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 10_000 }) }),
+      sqs: new SQSClient({ ...clientBase, endpoint: via.sqs }),
+    };
+    destroyables.push(faulty.dynamodb, faulty.streams, faulty.kinesis, faulty.sqs);
+
+    const tableName = `${prefix}-events`;
+    const analyticsStream = `${prefix}-analytics`;
+    const streamArn = await createEventsTable(direct.dynamodb, tableName);
+    await createAnalyticsStream(direct.kinesis, analyticsStream, config.analyticsShards);
+    const streamFailures = await createQueue(direct.sqs, `${prefix}-analytics-failures`, { MessageRetentionPeriod: String(FAILURE_QUEUE.messageRetentionSeconds) });
+    const tenants: Record<string, TenantResources> = {};
+    for (const tenant of config.tenants) tenants[tenant.id] = await createTenantQueues(direct.sqs, prefix, tenant, timing.visibilityTimeoutSeconds);
+
+    const counters = new HandlerCounters();
+    const metricsNamespace = `Webhooks/${config.stack}`;
+    const hosted = new Map<string, HostedFunction>();
+    const sqsMappings: SqsEventSourceMapping[] = [];
+    const asyncInvokers = new Map<string, AsyncInvoker>();
+    const functionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${prefix}-${name}`;
+
+    for (const tenant of config.tenants) {
+      const resources = tenants[tenant.id]!;
+      const tenantLogger = logger.child({ function: `${tenant.id}-ingest` });
+      const ingest = composeIngest(
+        ingestEnvironment(tenant, { queueUrl: resources.queueUrl, secrets: { secretsFile: options.secretsFile }, metricsNamespace }),
+        { sqs: faulty.sqs, secretsManager: () => { throw new Error("the local pipeline reads secrets from a file"); } },
+        tenantLogger,
+        counters.sink,
+      );
+      hosted.set(tenant.id, { handler: ingest, reservedConcurrency: tenant.ingestConcurrency });
+
+      const worker = composeWorker(workerEnvironment(tenant, { tableName, metricsNamespace }), faulty.dynamodb, logger.child({ function: `${tenant.id}-worker` }), counters.sink);
+      const mapping = new SqsEventSourceMapping({
+        client: faulty.sqs,
+        queueUrl: resources.queueUrl,
+        queueArn: resources.queueArn,
+        handler: worker,
+        batchSize: WORKER.batchSize,
+        maximumBatchingWindowSeconds: WORKER.maximumBatchingWindowSeconds,
+        // tenantPipeline.ts sets the mapping's maximumConcurrency to the worker's reserved concurrency.
+        maximumConcurrency: tenant.workerConcurrency,
+        functionTimeoutSeconds: WORKER.timeoutSeconds,
+        logger: logger.child({ mapping: `${tenant.id}-worker` }),
+      });
+      sqsMappings.push(mapping);
+      asyncInvokers.set(
+        tenant.id,
+        new AsyncInvoker({
+          functionArn: functionArn(`${tenant.id}-worker`),
+          handler: worker as never,
+          maximumRetryAttempts: WORKER_ASYNC.maximumRetryAttempts,
+          maximumEventAgeSeconds: WORKER_ASYNC.maximumEventAgeSeconds,
+          onFailure: async (record) => {
+            await faulty.sqs.send(new SendMessageCommand({ QueueUrl: resources.asyncFailureQueueUrl, MessageBody: JSON.stringify(record) }));
+          },
+          retryDelayMs: timing.asyncRetryDelayMs,
+          logger: logger.child({ function: `${tenant.id}-worker`, invocation: "async" }),
+        }),
+      );
+    }
+
+    const consumer = composeStream(streamConsumerEnvironment({ streamName: analyticsStream, metricsNamespace }), faulty.kinesis, logger.child({ function: "analytics-consumer" }), counters.sink);
+    const streamMapping = new DynamoStreamEventSourceMapping({
+      client: faulty.streams,
+      streamArn,
+      functionArn: functionArn("analytics-consumer"),
+      handler: consumer,
+      batchSize: STREAM_CONSUMER.batchSize,
+      maximumBatchingWindowSeconds: STREAM_CONSUMER.maximumBatchingWindowSeconds,
+      maximumRetryAttempts: STREAM_CONSUMER.maximumRetryAttempts,
+      maximumRecordAgeSeconds: STREAM_CONSUMER.maximumRecordAgeSeconds,
+      bisectBatchOnFunctionError: STREAM_CONSUMER.bisectBatchOnFunctionError,
+      filterPattern: STREAM_CONSUMER.filterPattern as unknown as FilterPattern,
+      functionTimeoutSeconds: STREAM_CONSUMER.timeoutSeconds,
+      onFailure: async (record) => {
+        await faulty.sqs.send(new SendMessageCommand({ QueueUrl: streamFailures.url, MessageBody: JSON.stringify(record) }));
+      },
+      retryDelayMs: timing.streamRetryDelayMs,
+      logger: logger.child({ mapping: "analytics-consumer" }),
+    });
+
+    const readBack = new KinesisReadBack(direct.kinesis, analyticsStream);
+    const status = async (): Promise<PipelineStatus> => {
+      await readBack.catchUp();
+      const result: PipelineStatus["tenants"] = {};
+      for (const tenant of config.tenants) {
+        const [stored, dlq] = await Promise.all([countStored(direct.dynamodb, tableName, tenant.id), queueDepth(direct.sqs, tenants[tenant.id]!.dlqUrl)]);
+        result[tenant.id] = { ...counters.of(tenant.id), stored, published: readBack.published(tenant.id), dlq };
+      }
+      return { tenants: result };
+    };
+
+    const invokeWorkerAsync = (tenant: string, payload: unknown) => {
+      const invoker = asyncInvokers.get(tenant);
+      if (!invoker) throw new Error(`no tenant '${tenant}'`);
+      return invoker.invoke(payload);
+    };
+
+    const localRoutes = async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
+      const path = (request.url ?? "/").split("?")[0]!;
+      if (!path.startsWith("/_local/")) return false;
+      const reply = (code: number, body: unknown, headers: Record<string, string> = {}) => {
+        response.writeHead(code, { "content-type": "application/json", ...headers });
+        response.end(body === undefined ? "" : JSON.stringify(body));
+      };
+      if (path === "/_local/status" && request.method === "GET") {
+        try {
+          reply(200, await status());
+        } catch (error) {
+          reply(503, { error: "status_unavailable", message: (error as Error).message });
+        }
+        return true;
+      }
+      // Lambda's Invoke API for the workers, so `aws lambda invoke --endpoint-url http://127.0.0.1:<port>/_local/lambda
+      // --function-name <tenant>-worker --invocation-type Event --payload ...` replays a batch as on AWS.
+      const invoke = /^\/_local\/lambda\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
+      if (invoke && request.method === "POST") {
+        const name = decodeURIComponent(invoke[1]!).replace(/^arn:.*:function:/, "").replace(new RegExp(`^${prefix}-`), "");
+        const tenant = name.endsWith("-worker") ? name.slice(0, -"-worker".length) : "";
+        if (!asyncInvokers.has(tenant)) {
+          reply(404, { Type: "User", message: `Function not found: ${name}` }, { "x-amzn-errortype": "ResourceNotFoundException" });
+          return true;
+        }
+        const chunks: Buffer[] = [];
+        for await (const chunk of request) chunks.push(chunk as Buffer);
+        let payload: unknown;
+        try {
+          payload = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
+        } catch {
+          reply(400, { Type: "User", message: "Could not parse request body into json" }, { "x-amzn-errortype": "InvalidRequestContentException" });
+          return true;
+        }
+        if (String(request.headers["x-amz-invocation-type"] ?? "RequestResponse") !== "Event") {
+          reply(400, { Type: "User", message: "Locally, workers are invoked asynchronously only: use --invocation-type Event" }, { "x-amzn-errortype": "InvalidParameterValueException" });
+          return true;
+        }
+        const requestId = invokeWorkerAsync(tenant, payload);
+        reply(202, undefined, { "x-amzn-requestid": requestId });
+        return true;
+      }
+      reply(404, { error: "not_found", message: `no local route ${path}` });
+      return true;
+    };
+
+    const urlServer: FunctionUrlServer = await startFunctionUrlServer(hosted, options.port, localRoutes);
+    for (const mapping of sqsMappings) mapping.start();
+    streamMapping.start();
+
+    // Stop order: no new requests, then drain the workers and async invocations, then the stream consumer, then
+    // the proxies and servers.
+    stoppables.push(async () => {
+      await streamMapping.stop();
+    });
+    stoppables.push(async () => {
+      await Promise.all([...sqsMappings.map((mapping) => mapping.stop()), ...[...asyncInvokers.values()].map((invoker) => invoker.stop())]);
+    });
+    stoppables.push(() => urlServer.close());
+
+    return {
+      port: urlServer.port,
+      url: (tenant) => urlServer.url(tenant),
+      endpoints: { dynamodb: servers.dynamodb.endpoint, kinesis: servers.kinesis.endpoint, sqs: servers.sqs.endpoint },
+      names: { table: tableName, analyticsStream, streamFailureQueueUrl: streamFailures.url, tenants },
+      status,
+      faults: Object.fromEntries(Object.entries(proxies).map(([service, proxy]) => [service, proxy.stats])),
+      invokeWorkerAsync,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+

@@ -1,0 +1,168 @@
+// npm start [-- --stack <name>] [--port <n>] [--secrets <file>] [--fail <spec>]
+// Runs the whole pipeline on 127.0.0.1 for the stack's tenants (Pulumi.<stack>.yaml, default dev): prints the
+// tenants' URLs, then one live summary line. Ctrl-C drains in-flight work and stops every child process.
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import pino from "pino";
+import { ConfigValidationError, loadStackFile } from "../components/config";
+import { createLogger } from "../handlers/observability";
+import { FailSpecError, parseFailSpec, type FailSpec } from "./faultProxy";
+import { startLocalPipeline, type LocalPipeline } from "./pipeline";
+import { ensureLocalSecrets, loadSecretsFile, SecretsFileError } from "./secretsFile";
+import { MissingJavaError } from "./servers";
+import type { PipelineStatus, TenantStatus } from "./status";
+
+const ROOT = path.resolve(__dirname, "..");
+const USAGE = "usage: npm start [-- --stack <name>] [--port <n>] [--secrets <file>] [--fail \"sqs=0.1,dynamodb=0.05,kinesis=0.2\"]";
+
+interface StartOptions {
+  readonly stack: string;
+  readonly port: number;
+  readonly secrets?: string;
+  readonly fail?: FailSpec;
+}
+
+class UsageError extends Error {}
+
+export function parseStartArgs(argv: readonly string[]): StartOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { stack: { type: "string" }, port: { type: "string" }, secrets: { type: "string" }, fail: { type: "string" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) throw new UsageError("");
+  const port = values.port === undefined ? 8787 : Number(values.port);
+  if (!/^\d+$/.test(values.port ?? "8787") || port > 65535) throw new UsageError(`--port must be a port number (0-65535), got '${values.port}'`);
+  return { stack: values.stack ?? "dev", port, secrets: values.secrets, fail: values.fail === undefined ? undefined : parseFailSpec(values.fail) };
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + " ".repeat(width - text.length);
+}
+
+export function tenantTable(rows: readonly { tenant: string; scheme: string; url: string }[]): string {
+  const widths = [Math.max(6, ...rows.map((row) => row.tenant.length)), Math.max(6, ...rows.map((row) => row.scheme.length))];
+  const lines = [`  ${pad("TENANT", widths[0]!)}  ${pad("SCHEME", widths[1]!)}  URL`];
+  for (const row of rows) lines.push(`  ${pad(row.tenant, widths[0]!)}  ${pad(row.scheme, widths[1]!)}  ${row.url}`);
+  return lines.join("\n");
+}
+
+export function summaryLine(status: PipelineStatus): string {
+  const total: TenantStatus = { received: 0, accepted: 0, rejected: 0, duplicates: 0, stored: 0, published: 0, dlq: 0 };
+  for (const tenant of Object.values(status.tenants)) for (const key of Object.keys(total) as (keyof TenantStatus)[]) total[key] += tenant[key];
+  return `received ${total.received} · accepted ${total.accepted} · rejected ${total.rejected} · duplicates ${total.duplicates} · stored ${total.stored} · published ${total.published} · dlq ${total.dlq}`;
+}
+
+async function main(): Promise<number> {
+  // Node 20 here; the SDK's notice that its 2027 releases need Node 22 would fill the screen on every start.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  let options: StartOptions;
+  try {
+    options = parseStartArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof FailSpecError) {
+      if (error.message) console.error(error.message);
+      console.error(USAGE);
+      return error instanceof UsageError && !error.message ? 0 : 2;
+    }
+    throw error;
+  }
+
+  const config = loadStackFile(options.stack, ROOT);
+  let secretsFile: string;
+  let generated: Record<string, string> = {};
+  if (options.secrets) {
+    secretsFile = path.resolve(options.secrets);
+    loadSecretsFile(secretsFile, config.tenants);
+  } else {
+    secretsFile = path.join(ROOT, ".local", "secrets.json");
+    generated = ensureLocalSecrets(secretsFile, config.tenants).generated;
+  }
+
+  const logFile = path.join(ROOT, ".local", `${config.stack}.log`);
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const logDestination = pino.destination({ dest: logFile, sync: false });
+  const logger = createLogger({ destination: logDestination });
+
+  console.log(`webhooks: starting stack '${config.stack}' locally (DynamoDB Local, kinesalite, local-aws-sqs)${options.fail ? `, failing ${JSON.stringify(options.fail)}` : ""}…`);
+  let pipeline: LocalPipeline;
+  try {
+    pipeline = await startLocalPipeline({ config, port: options.port, secretsFile, fail: options.fail, logger });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      console.error(`port ${options.port} is in use: stop what holds it or pass --port <n>`);
+      return 1;
+    }
+    throw error;
+  }
+
+  if (Object.keys(generated).length > 0) {
+    console.log(`\nNew secrets, written to ${path.relative(process.cwd(), secretsFile) || secretsFile} (shown once; npm run send reads them from there):`);
+    for (const [tenant, secret] of Object.entries(generated)) console.log(`  ${tenant}: ${secret}`);
+  }
+  console.log("");
+  console.log(tenantTable(config.tenants.map((tenant) => ({ tenant: tenant.id, scheme: tenant.scheme, url: pipeline.url(tenant.id) }))));
+  console.log("");
+  console.log(`status:   http://127.0.0.1:${pipeline.port}/_local/status`);
+  console.log(`servers:  dynamodb ${pipeline.endpoints.dynamodb} · kinesis ${pipeline.endpoints.kinesis} · sqs ${pipeline.endpoints.sqs} (region us-east-1, any credentials)`);
+  console.log(`logs:     ${path.relative(process.cwd(), logFile) || logFile}`);
+  console.log(`try:      npm run send -- --tenant ${config.tenants[0]!.id} --count 100${options.stack === "dev" ? "" : ` --stack ${options.stack}`}${options.port === 8787 ? "" : ` --url ${pipeline.url(config.tenants[0]!.id)}`}`);
+  console.log(`ready: ${config.tenants.length} tenant(s); Ctrl-C to stop`);
+
+  const live = process.stdout.isTTY === true;
+  let last = "";
+  let lastPrintedAt = 0;
+  const refresh = async () => {
+    try {
+      const line = summaryLine(await pipeline.status());
+      if (live) process.stdout.write(`\r\x1b[K${line}`);
+      else if (line !== last && Date.now() - lastPrintedAt >= 5_000) {
+        console.log(line);
+        lastPrintedAt = Date.now();
+      }
+      last = line;
+    } catch {
+      // The status page is best effort while servers are busy; the next tick retries.
+    }
+  };
+  const ticker = setInterval(() => void refresh(), 1_000);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        console.log(`\n${signal} again: still draining, please wait`);
+        return;
+      }
+      stopping = true;
+      resolve();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+  clearInterval(ticker);
+  if (live) process.stdout.write("\n");
+  console.log(`draining in-flight work… (last: ${last || "no status yet"})`);
+  await pipeline.stop();
+  await new Promise<void>((resolve) => logDestination.flush(() => resolve()));
+  console.log("stopped: every server and child process is down");
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      if (error instanceof MissingJavaError || error instanceof ConfigValidationError || error instanceof SecretsFileError) console.error(error.message);
+      else console.error(`npm start failed: ${error.stack ?? error.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,346 @@
+// Emulates a DynamoDB stream event source mapping with ReportBatchItemFailures, as documented:
+// https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html
+// https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
+// https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+// - One batch per shard at a time, in order; a child shard is read after its parent is finished.
+// - Filter criteria drop non-matching records before batching.
+// - A batch is up to `batchSize` records, gathered for up to the batching window.
+// - A partial batch response checkpoints before the lowest failed sequence number and retries from there.
+// - A function error retries the batch; with bisect on, the batch is split in two and each half retried.
+// - Every retry counts toward maximumRetryAttempts; a batch out of attempts (or too old) is skipped and its
+//   description sent to the on-failure destination.
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type AttributeValue,
+  type DynamoDBStreamsClient,
+  type _Record,
+} from "@aws-sdk/client-dynamodb-streams";
+import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import type { Logger } from "../handlers/observability";
+import { LOCAL_REGION } from "./servers";
+
+type LambdaAttribute = Record<string, unknown>;
+
+/** The stream API returns binary as bytes; Lambda's event JSON carries it as base64 text. */
+export function lambdaAttributeValue(value: AttributeValue): LambdaAttribute {
+  if (value.B !== undefined) return { B: Buffer.from(value.B).toString("base64") };
+  if (value.BS !== undefined) return { BS: value.BS.map((bytes) => Buffer.from(bytes).toString("base64")) };
+  if (value.M !== undefined) return { M: lambdaImage(value.M) };
+  if (value.L !== undefined) return { L: value.L.map(lambdaAttributeValue) };
+  const { $unknown: _unknown, ...rest } = value as AttributeValue & { $unknown?: unknown };
+  return rest as LambdaAttribute;
+}
+
+function lambdaImage(image: Record<string, AttributeValue> | undefined): Record<string, LambdaAttribute> | undefined {
+  if (!image) return undefined;
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, lambdaAttributeValue(value)]));
+}
+
+/** A record of the stream API turned into the record of a Lambda DynamoDB stream event. */
+export function toStreamEventRecord(record: _Record, streamArn: string): DynamoDBRecord {
+  const data = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName as DynamoDBRecord["eventName"],
+    eventVersion: record.eventVersion ?? "1.1",
+    eventSource: "aws:dynamodb",
+    awsRegion: LOCAL_REGION,
+    dynamodb: {
+      ApproximateCreationDateTime: data.ApproximateCreationDateTime ? Math.floor(data.ApproximateCreationDateTime.getTime() / 1000) : undefined,
+      Keys: lambdaImage(data.Keys) as never,
+      NewImage: lambdaImage(data.NewImage) as never,
+      OldImage: lambdaImage(data.OldImage) as never,
+      SequenceNumber: data.SequenceNumber,
+      SizeBytes: data.SizeBytes,
+      StreamViewType: data.StreamViewType as NonNullable<DynamoDBRecord["dynamodb"]>["StreamViewType"],
+    },
+    eventSourceARN: streamArn,
+  };
+}
+
+export type FilterPattern = { readonly [key: string]: readonly (string | number | boolean | null)[] | FilterPattern };
+
+/** Event filtering with exact-value patterns (the subset the program uses; anything else is refused up front). */
+export function matchesFilter(event: unknown, pattern: FilterPattern): boolean {
+  for (const [key, expected] of Object.entries(pattern)) {
+    const actual = (event as Record<string, unknown> | null | undefined)?.[key];
+    if (Array.isArray(expected)) {
+      if (!expected.some((value) => value === actual)) return false;
+    } else if (!matchesFilter(actual, expected as FilterPattern)) return false;
+  }
+  return true;
+}
+
+export function assertSupportedFilter(pattern: FilterPattern, path = ""): void {
+  for (const [key, expected] of Object.entries(pattern)) {
+    if (Array.isArray(expected)) {
+      const literal = (value: unknown) => value === null || ["string", "number", "boolean"].includes(typeof value);
+      if (!expected.every(literal)) throw new Error(`filter ${path}${key}: only exact-value matching is emulated locally`);
+    } else if (typeof expected === "object" && expected !== null) assertSupportedFilter(expected as FilterPattern, `${path}${key}.`);
+    else throw new Error(`filter ${path}${key}: a pattern value must be an array or an object`);
+  }
+}
+
+export interface StreamBatchResult {
+  readonly batchItemFailures?: readonly { readonly itemIdentifier?: unknown }[];
+}
+
+export type StreamInvokeOutcome = { ok: true; result: StreamBatchResult | void | null } | { ok: false; error: Error };
+
+/**
+ * What a function's answer means for the batch: done, retry from a record on, or a function error. An invalid
+ * itemIdentifier (missing, empty, not a sequence number of the batch) makes Lambda retry the whole batch.
+ */
+export function nextAfter(records: readonly DynamoDBRecord[], outcome: StreamInvokeOutcome): { kind: "done" } | { kind: "retryFrom"; index: number } | { kind: "error" } {
+  if (!outcome.ok) return { kind: "error" };
+  const failures = outcome.result?.batchItemFailures ?? [];
+  if (failures.length === 0) return { kind: "done" };
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const failure of failures) {
+    const id = failure?.itemIdentifier;
+    const index = typeof id === "string" && id !== "" ? records.findIndex((record) => record.dynamodb?.SequenceNumber === id) : -1;
+    if (index < 0) return { kind: "retryFrom", index: 0 };
+    lowest = Math.min(lowest, index);
+  }
+  return { kind: "retryFrom", index: lowest };
+}
+
+/** What the on-failure destination receives for skipped records (metadata only, as on AWS). */
+export interface StreamFailureRecord {
+  readonly requestContext: { requestId: string; functionArn: string; condition: "RetryAttemptsExhausted" | "RecordAgeExceeded"; approximateInvokeCount: number };
+  readonly responseContext: { statusCode: number; executedVersion: string; functionError?: string };
+  readonly version: "1.0";
+  readonly timestamp: string;
+  readonly DDBStreamBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    approximateArrivalOfFirstRecord: string;
+    approximateArrivalOfLastRecord: string;
+    batchSize: number;
+    streamArn: string;
+  };
+}
+
+export interface StreamMappingOptions {
+  readonly client: DynamoDBStreamsClient;
+  readonly streamArn: string;
+  readonly functionArn: string;
+  readonly handler: (event: DynamoDBStreamEvent, context: { awsRequestId: string; getRemainingTimeInMillis(): number }) => Promise<StreamBatchResult | void | null>;
+  readonly batchSize: number;
+  readonly maximumBatchingWindowSeconds: number;
+  readonly maximumRetryAttempts: number;
+  readonly maximumRecordAgeSeconds: number;
+  readonly bisectBatchOnFunctionError: boolean;
+  readonly filterPattern?: FilterPattern;
+  readonly functionTimeoutSeconds: number;
+  readonly onFailure: (record: StreamFailureRecord) => Promise<void>;
+  readonly logger: Logger;
+  /** Backoff between retries of a failed batch. */
+  readonly retryDelayMs?: (attempt: number) => number;
+  /** How often an idle shard is polled (Lambda polls each shard about four times a second). */
+  readonly pollIntervalMs?: number;
+  readonly now?: () => number;
+}
+
+interface Pending {
+  records: DynamoDBRecord[];
+  attempts: number;
+}
+
+export class DynamoStreamEventSourceMapping {
+  private stopping = false;
+  private readonly readers = new Map<string, Promise<void>>();
+  private readonly finished = new Set<string>();
+  private discovery?: Promise<void>;
+  private invocations = 0;
+  private failedRecords = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: StreamMappingOptions) {
+    if (options.filterPattern) assertSupportedFilter(options.filterPattern);
+    this.now = options.now ?? Date.now;
+  }
+
+  get stats(): { invocations: number; sentToFailureDestination: number } {
+    return { invocations: this.invocations, sentToFailureDestination: this.failedRecords };
+  }
+
+  start(): void {
+    this.discovery = this.discover();
+  }
+
+  /** Stops reading; the batch being processed finishes (no further retries), then every reader resolves. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.discovery;
+    await Promise.all(this.readers.values());
+  }
+
+  private async discover(): Promise<void> {
+    const log = this.options.logger.child({ stream: this.options.streamArn });
+    while (!this.stopping) {
+      try {
+        const shards = [];
+        let start: string | undefined;
+        do {
+          const page = await this.options.client.send(new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: start }));
+          shards.push(...(page.StreamDescription?.Shards ?? []));
+          start = page.StreamDescription?.LastEvaluatedShardId;
+        } while (start);
+        const known = new Set(shards.map((shard) => shard.ShardId!));
+        for (const shard of shards) {
+          const id = shard.ShardId!;
+          if (this.readers.has(id)) continue;
+          const parent = shard.ParentShardId;
+          // Order across a split: a child's records come after its parent's, so it waits for the parent.
+          if (parent && known.has(parent) && !this.finished.has(parent)) continue;
+          this.readers.set(id, this.readShard(id, log.child({ shard: id })));
+        }
+      } catch (error) {
+        log.warn({ reason: (error as Error).message }, "describe stream failed; retrying");
+      }
+      await sleep(1_000);
+    }
+  }
+
+  private async readShard(shardId: string, log: Logger): Promise<void> {
+    const { client, streamArn, batchSize, maximumBatchingWindowSeconds } = this.options;
+    const pollMs = this.options.pollIntervalMs ?? 250;
+    let iterator: string | undefined;
+    let backoffMs = 100;
+    const buffer: DynamoDBRecord[] = [];
+    let firstBufferedAt = 0;
+    let closed = false;
+    while (!this.stopping) {
+      try {
+        iterator ??= (await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }))).ShardIterator;
+        if (!iterator) {
+          closed = true;
+        } else if (buffer.length < batchSize) {
+          const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+          for (const raw of page.Records ?? []) {
+            const record = toStreamEventRecord(raw, streamArn);
+            if (this.options.filterPattern && !matchesFilter(record, this.options.filterPattern)) continue;
+            if (buffer.length === 0) firstBufferedAt = this.now();
+            buffer.push(record);
+          }
+          iterator = page.NextShardIterator;
+          if (!iterator) closed = true;
+        }
+        backoffMs = 100;
+      } catch (error) {
+        log.warn({ reason: (error as Error).message }, "get records failed; backing off");
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 5_000);
+        continue;
+      }
+      const windowOver = this.now() - firstBufferedAt >= maximumBatchingWindowSeconds * 1000;
+      if (buffer.length > 0 && (buffer.length >= batchSize || windowOver || closed)) {
+        await this.deliver(shardId, buffer.splice(0, batchSize), log);
+        if (buffer.length > 0) firstBufferedAt = this.now();
+        continue;
+      }
+      if (closed && buffer.length === 0) break;
+      await sleep(pollMs);
+    }
+    if (closed && buffer.length === 0) this.finished.add(shardId);
+  }
+
+  private async invoke(records: DynamoDBRecord[]): Promise<StreamInvokeOutcome> {
+    const timeoutMs = this.options.functionTimeoutSeconds * 1000;
+    const started = this.now();
+    let timer: NodeJS.Timeout | undefined;
+    this.invocations += 1;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Task timed out after ${this.options.functionTimeoutSeconds} seconds`)), timeoutMs);
+      });
+      const context = { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (this.now() - started)) };
+      return { ok: true, result: await Promise.race([this.options.handler({ Records: records }, context), timeout]) };
+    } catch (error) {
+      return { ok: false, error: error as Error };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async deliver(shardId: string, batch: DynamoDBRecord[], log: Logger): Promise<void> {
+    const { maximumRetryAttempts, maximumRecordAgeSeconds, bisectBatchOnFunctionError } = this.options;
+    const retryDelayMs = this.options.retryDelayMs ?? ((attempt: number) => Math.min(200 * 2 ** (attempt - 1), 5_000));
+    const queue: Pending[] = [{ records: batch, attempts: 0 }];
+    while (queue.length > 0) {
+      const pending = queue[0]!;
+      const cutoff = this.now() / 1000 - maximumRecordAgeSeconds;
+      const tooOld = pending.records.filter((record) => (record.dynamodb?.ApproximateCreationDateTime ?? Infinity) < cutoff);
+      if (tooOld.length > 0) {
+        await this.sendToFailureDestination(shardId, tooOld, "RecordAgeExceeded", pending.attempts + 1, undefined, log);
+        pending.records = pending.records.slice(tooOld.length);
+        if (pending.records.length === 0) {
+          queue.shift();
+          continue;
+        }
+      }
+      const outcome = await this.invoke(pending.records);
+      const next = nextAfter(pending.records, outcome);
+      if (next.kind === "done") {
+        queue.shift();
+        continue;
+      }
+      pending.attempts += 1;
+      if (next.kind === "retryFrom") pending.records = pending.records.slice(next.index);
+      if (pending.attempts > maximumRetryAttempts) {
+        await this.sendToFailureDestination(shardId, pending.records, "RetryAttemptsExhausted", pending.attempts, outcome.ok ? undefined : "Unhandled", log);
+        queue.shift();
+        continue;
+      }
+      if (next.kind === "error") {
+        log.warn({ reason: (outcome as { error: Error }).error.message, records: pending.records.length, attempt: pending.attempts }, "stream consumer failed; retrying the batch");
+        if (bisectBatchOnFunctionError && pending.records.length > 1) {
+          const half = Math.ceil(pending.records.length / 2);
+          queue.splice(0, 1, { records: pending.records.slice(0, half), attempts: pending.attempts }, { records: pending.records.slice(half), attempts: pending.attempts });
+        }
+      }
+      if (this.stopping) return; // Checkpoint stays before these records, as when a mapping is disabled.
+      await sleep(retryDelayMs(pending.attempts));
+    }
+  }
+
+  private async sendToFailureDestination(shardId: string, records: DynamoDBRecord[], condition: StreamFailureRecord["requestContext"]["condition"], invokeCount: number, functionError: string | undefined, log: Logger): Promise<void> {
+    const first = records[0]!.dynamodb!;
+    const last = records[records.length - 1]!.dynamodb!;
+    const arrival = (seconds?: number) => new Date((seconds ?? 0) * 1000).toISOString();
+    const failure: StreamFailureRecord = {
+      requestContext: { requestId: randomUUID(), functionArn: this.options.functionArn, condition, approximateInvokeCount: invokeCount },
+      responseContext: { statusCode: 200, executedVersion: "$LATEST", ...(functionError ? { functionError } : {}) },
+      version: "1.0",
+      timestamp: new Date(this.now()).toISOString(),
+      DDBStreamBatchInfo: {
+        shardId,
+        startSequenceNumber: first.SequenceNumber!,
+        endSequenceNumber: last.SequenceNumber!,
+        approximateArrivalOfFirstRecord: arrival(first.ApproximateCreationDateTime),
+        approximateArrivalOfLastRecord: arrival(last.ApproximateCreationDateTime),
+        batchSize: records.length,
+        streamArn: this.options.streamArn,
+      },
+    };
+    log.error({ condition, records: records.length, startSequenceNumber: first.SequenceNumber }, "stream records skipped; described in the on-failure destination");
+    this.failedRecords += records.length;
+    // The destination write is retried until it lands: skipping without a trace would lose the records silently.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.onFailure(failure);
+        return;
+      } catch (error) {
+        log.warn({ reason: (error as Error).message, attempt }, "on-failure destination write failed; retrying");
+        if (this.stopping && attempt >= 3) throw error;
+        await sleep(Math.min(100 * 2 ** attempt, 5_000));
+      }
+    }
+  }
+}
