@@ -20,7 +20,7 @@ import { startFunctionUrlServer, type FunctionUrlServer, type HostedFunction } f
 import { createAnalyticsStream, createEventsTable } from "./resources";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startKinesalite, startSqs, type RunningServer } from "./servers";
 import { countStored, HandlerCounters, KinesisReadBack, queueDepth, type PipelineStatus } from "./status";
-import { DynamoStreamEventSourceMapping, type FilterPattern } from "./streamMapping";
+import { defaultStreamRetryDelayMs, DynamoStreamEventSourceMapping, type FilterPattern } from "./streamMapping";
 import { SqsEventSourceMapping } from "./sqsMapping";
 
 /** Timings that are minutes on AWS; tests shorten them, `npm start` keeps AWS's. */
@@ -36,7 +36,7 @@ export interface LocalTiming {
 export const AWS_TIMING: LocalTiming = {
   visibilityTimeoutSeconds: QUEUE.visibilityTimeoutSeconds,
   asyncRetryDelayMs: (retry) => retry * 60_000,
-  streamRetryDelayMs: (attempt) => Math.min(200 * 2 ** (attempt - 1), 5_000),
+  streamRetryDelayMs: defaultStreamRetryDelayMs,
 };
 
 export interface LocalPipelineOptions {

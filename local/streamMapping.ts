@@ -147,6 +147,66 @@ export interface StreamMappingOptions {
   readonly now?: () => number;
 }
 
+export const defaultStreamRetryDelayMs = (attempt: number): number => Math.min(200 * 2 ** (attempt - 1), 5_000);
+
+export type SkipCondition = StreamFailureRecord["requestContext"]["condition"];
+
+export interface DeliveryPolicy {
+  readonly maximumRetryAttempts: number;
+  readonly maximumRecordAgeSeconds: number;
+  readonly bisectBatchOnFunctionError: boolean;
+  readonly invoke: (records: DynamoDBRecord[]) => Promise<StreamInvokeOutcome>;
+  /** Records given up on: described to the on-failure destination, then the checkpoint moves past them. */
+  readonly skip: (records: DynamoDBRecord[], condition: SkipCondition, invokeCount: number, functionError: string | undefined) => Promise<void>;
+  readonly onRetry?: (records: DynamoDBRecord[], attempt: number, error: Error | undefined) => void;
+  readonly delay: (attempt: number) => Promise<void>;
+  /** When true, no further retry starts: the checkpoint stays before the records, as when a mapping is disabled. */
+  readonly stopping: () => boolean;
+  readonly now: () => number;
+}
+
+/**
+ * One batch of one shard, through Lambda's retry rules: records older than maximumRecordAgeSeconds are skipped;
+ * a partial failure retries from the lowest failed record; a function error retries the batch, split in two when
+ * bisecting; every retry (split or not) counts toward maximumRetryAttempts, after which the records are skipped.
+ */
+export async function deliverWithRetries(batch: DynamoDBRecord[], policy: DeliveryPolicy): Promise<void> {
+  const queue: Pending[] = [{ records: batch, attempts: 0 }];
+  while (queue.length > 0) {
+    const pending = queue[0]!;
+    const cutoff = policy.now() / 1000 - policy.maximumRecordAgeSeconds;
+    const tooOld = pending.records.filter((record) => (record.dynamodb?.ApproximateCreationDateTime ?? Infinity) < cutoff);
+    if (tooOld.length > 0) {
+      await policy.skip(tooOld, "RecordAgeExceeded", pending.attempts, undefined);
+      pending.records = pending.records.filter((record) => !tooOld.includes(record));
+      if (pending.records.length === 0) {
+        queue.shift();
+        continue;
+      }
+    }
+    const outcome = await policy.invoke(pending.records);
+    const next = nextAfter(pending.records, outcome);
+    if (next.kind === "done") {
+      queue.shift();
+      continue;
+    }
+    pending.attempts += 1;
+    if (next.kind === "retryFrom") pending.records = pending.records.slice(next.index);
+    if (pending.attempts > policy.maximumRetryAttempts) {
+      await policy.skip(pending.records, "RetryAttemptsExhausted", pending.attempts, outcome.ok ? undefined : "Unhandled");
+      queue.shift();
+      continue;
+    }
+    policy.onRetry?.(pending.records, pending.attempts, outcome.ok ? undefined : outcome.error);
+    if (next.kind === "error" && policy.bisectBatchOnFunctionError && pending.records.length > 1) {
+      const half = Math.ceil(pending.records.length / 2);
+      queue.splice(0, 1, { records: pending.records.slice(0, half), attempts: pending.attempts }, { records: pending.records.slice(half), attempts: pending.attempts });
+    }
+    if (policy.stopping()) return;
+    await policy.delay(pending.attempts);
+  }
+}
+
 interface Pending {
   records: DynamoDBRecord[];
   attempts: number;
@@ -270,44 +330,17 @@ export class DynamoStreamEventSourceMapping {
   }
 
   private async deliver(shardId: string, batch: DynamoDBRecord[], log: Logger): Promise<void> {
-    const { maximumRetryAttempts, maximumRecordAgeSeconds, bisectBatchOnFunctionError } = this.options;
-    const retryDelayMs = this.options.retryDelayMs ?? ((attempt: number) => Math.min(200 * 2 ** (attempt - 1), 5_000));
-    const queue: Pending[] = [{ records: batch, attempts: 0 }];
-    while (queue.length > 0) {
-      const pending = queue[0]!;
-      const cutoff = this.now() / 1000 - maximumRecordAgeSeconds;
-      const tooOld = pending.records.filter((record) => (record.dynamodb?.ApproximateCreationDateTime ?? Infinity) < cutoff);
-      if (tooOld.length > 0) {
-        await this.sendToFailureDestination(shardId, tooOld, "RecordAgeExceeded", pending.attempts + 1, undefined, log);
-        pending.records = pending.records.slice(tooOld.length);
-        if (pending.records.length === 0) {
-          queue.shift();
-          continue;
-        }
-      }
-      const outcome = await this.invoke(pending.records);
-      const next = nextAfter(pending.records, outcome);
-      if (next.kind === "done") {
-        queue.shift();
-        continue;
-      }
-      pending.attempts += 1;
-      if (next.kind === "retryFrom") pending.records = pending.records.slice(next.index);
-      if (pending.attempts > maximumRetryAttempts) {
-        await this.sendToFailureDestination(shardId, pending.records, "RetryAttemptsExhausted", pending.attempts, outcome.ok ? undefined : "Unhandled", log);
-        queue.shift();
-        continue;
-      }
-      if (next.kind === "error") {
-        log.warn({ reason: (outcome as { error: Error }).error.message, records: pending.records.length, attempt: pending.attempts }, "stream consumer failed; retrying the batch");
-        if (bisectBatchOnFunctionError && pending.records.length > 1) {
-          const half = Math.ceil(pending.records.length / 2);
-          queue.splice(0, 1, { records: pending.records.slice(0, half), attempts: pending.attempts }, { records: pending.records.slice(half), attempts: pending.attempts });
-        }
-      }
-      if (this.stopping) return; // Checkpoint stays before these records, as when a mapping is disabled.
-      await sleep(retryDelayMs(pending.attempts));
-    }
+    await deliverWithRetries(batch, {
+      maximumRetryAttempts: this.options.maximumRetryAttempts,
+      maximumRecordAgeSeconds: this.options.maximumRecordAgeSeconds,
+      bisectBatchOnFunctionError: this.options.bisectBatchOnFunctionError,
+      invoke: (records) => this.invoke(records),
+      skip: (records, condition, invokeCount, functionError) => this.sendToFailureDestination(shardId, records, condition, invokeCount, functionError, log),
+      onRetry: (records, attempt, error) => log.warn({ reason: error?.message, records: records.length, attempt }, "stream batch failed; retrying"),
+      delay: (attempt) => sleep((this.options.retryDelayMs ?? defaultStreamRetryDelayMs)(attempt)).then(() => undefined),
+      stopping: () => this.stopping,
+      now: this.now,
+    });
   }
 
   private async sendToFailureDestination(shardId: string, records: DynamoDBRecord[], condition: StreamFailureRecord["requestContext"]["condition"], invokeCount: number, functionError: string | undefined, log: Logger): Promise<void> {
