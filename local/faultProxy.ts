@@ -24,7 +24,7 @@ export class FailSpecError extends Error {
 export function parseFailSpec(spec: string): FailSpec {
   const result: FailSpec = {};
   for (const part of spec.split(",").map((piece) => piece.trim()).filter(Boolean)) {
-    const match = /^([a-z]+)=(.+)$/.exec(part);
+    const match = /^([a-z0-9]+)=(.+)$/.exec(part);
     if (!match) throw new FailSpecError(`'${part}' is not service=rate`);
     const [, service, rateText] = match;
     if (!(FAULT_SERVICES as readonly string[]).includes(service!)) throw new FailSpecError(`unknown service '${service}'; one of ${FAULT_SERVICES.join(", ")}`);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { loadStackFile, parseStackConfig, type StackConfig } from "../../components/config";
-import { QUEUE, WORKER } from "../../components/settings";
+import { QUEUE, WORKER, WORKER_ASYNC } from "../../components/settings";
 import { SCHEMES } from "../../handlers/core/verify/types";
 import { isSecretValue, runOffline, type CapturedResource, type OfflineRun } from "../../scripts/lib/offline";
 
@@ -55,7 +55,12 @@ function assertCompleteStack(config: StackConfig, run: OfflineRun) {
 
     const redrive = JSON.parse(queue.inputs.redrivePolicy as string);
     assert.equal(redrive.deadLetterTargetArn, dlq.state.arn, "the redrive points at the tenant's DLQ");
-    assert.ok(redrive.maxReceiveCount >= 5);
+    // The same numbers the local pipeline emulates (components/settings.ts is the one source).
+    assert.equal(redrive.maxReceiveCount, QUEUE.maxReceiveCount);
+    assert.equal(queue.inputs.visibilityTimeoutSeconds, QUEUE.visibilityTimeoutSeconds);
+    assert.equal(mapping.inputs.batchSize, WORKER.batchSize);
+    assert.equal(mapping.inputs.maximumBatchingWindowInSeconds, WORKER.maximumBatchingWindowSeconds);
+    assert.equal(asyncConfig.inputs.maximumRetryAttempts, WORKER_ASYNC.maximumRetryAttempts);
     assert.ok((queue.inputs.visibilityTimeoutSeconds as number) >= 6 * (workerFn.inputs.timeout as number));
     assert.equal(dlq.inputs.messageRetentionSeconds, 14 * 24 * 3600);
     assert.equal(queue.inputs.sqsManagedSseEnabled, true);

@@ -2,49 +2,19 @@
 // handlers as their Lambda entries compose them, and the emulated event sources. The queues' visibility timeout
 // and the async retry delays are shortened (minutes on AWS); everything else is the shared settings.
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { randomUUID } from "node:crypto";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { loadStackFile, type TenantConfig } from "../../components/config";
+import { loadStackFile } from "../../components/config";
 import { QUEUE, WORKER_ASYNC } from "../../components/settings";
 import { encodeEnvelope } from "../../handlers/core/envelope";
 import { sqsRecord } from "../../local/events";
 import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/servers";
-import { newSecret, signRequest } from "../../local/sign";
 import type { PipelineStatus, TenantStatus } from "../../local/status";
 import { sampleBody, sendWebhooks, type BadKind } from "../../scripts/send";
 import { silentLogger } from "../helpers/handlers";
-
-export const VISIBILITY_TIMEOUT_SECONDS = 2;
-
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) assert.fail(`${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    value = await read();
-  }
-  return value;
-}
-
-export async function postSigned(url: string, tenant: TenantConfig, secret: string, deliveryId = randomUUID(), sample = sampleBody(tenant, 0)): Promise<{ status: number; eventId?: string }> {
-  const signed = signRequest({ scheme: tenant.scheme, secret, body: sample.body, nowSeconds: Math.floor(Date.now() / 1000), url, hmac: tenant.hmac, contentType: sample.contentType, deliveryId });
-  const response = await fetch(signed.url, { method: "POST", headers: signed.headers, body: sample.body });
-  const body = (await response.json().catch(() => ({}))) as { eventId?: string };
-  return { status: response.status, eventId: body.eventId };
-}
-
-export function writeSecrets(tenants: readonly TenantConfig[]): { file: string; secrets: Map<string, string> } {
-  const secrets = new Map(tenants.map((tenant) => [tenant.id, newSecret(tenant.scheme, randomBytes)]));
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "webhooks-")), "secrets.json");
-  writeFileSync(file, JSON.stringify(Object.fromEntries([...secrets].map(([id, secret]) => [id, [secret]]))));
-  return { file, secrets };
-}
+import { eventually, postSigned, VISIBILITY_TIMEOUT_SECONDS, writeSecrets } from "../helpers/localPipeline";
 
 const minus = (after: TenantStatus, before: TenantStatus): TenantStatus =>
   Object.fromEntries(Object.entries(after).map(([key, value]) => [key, value - before[key as keyof TenantStatus]])) as unknown as TenantStatus;
