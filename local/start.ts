@@ -1,7 +1,8 @@
 // npm start [-- --stack <name>] [--port <n>] [--secrets <file>] [--fail <spec>]
 // Runs the whole pipeline on 127.0.0.1 for the stack's tenants (Pulumi.<stack>.yaml, default dev): prints the
 // tenants' URLs, then one live summary line. Ctrl-C drains in-flight work and stops every child process.
-import { mkdirSync } from "node:fs";
+import { once } from "node:events";
+import { mkdirSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
@@ -75,7 +76,14 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  const config = loadStackFile(options.stack, ROOT);
+  let config;
+  try {
+    config = loadStackFile(options.stack, ROOT);
+  } catch (error) {
+    const stacks = readdirSync(ROOT).flatMap((name) => /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1] ?? []);
+    if (error instanceof ConfigValidationError) throw new ConfigValidationError(`${error.message} (stacks here: ${stacks.join(", ")})`);
+    throw error;
+  }
   let secretsFile: string;
   let generated: Record<string, string> = {};
   if (options.secrets) {
@@ -89,6 +97,7 @@ async function main(): Promise<number> {
   const logFile = path.join(ROOT, ".local", `${config.stack}.log`);
   mkdirSync(path.dirname(logFile), { recursive: true });
   const logDestination = pino.destination({ dest: logFile, sync: false });
+  await once(logDestination, "ready");
   const logger = createLogger({ destination: logDestination });
 
   console.log(`webhooks: starting stack '${config.stack}' locally (DynamoDB Local, kinesalite, local-aws-sqs)${options.fail ? `, failing ${JSON.stringify(options.fail)}` : ""}…`);
