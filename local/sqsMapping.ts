@@ -28,8 +28,8 @@ export interface SqsMappingOptions {
   /** The function's timeout: a batch still running after it counts as failed. */
   readonly functionTimeoutSeconds: number;
   readonly logger: Logger;
-  /** Seconds a poller long-polls an empty queue; short so that stop() answers quickly. */
-  readonly waitTimeSeconds?: number;
+  /** Longest pause between polls of an empty queue (Lambda long-polls; this is its local stand-in). */
+  readonly idleMaxMs?: number;
 }
 
 export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
@@ -74,6 +74,7 @@ export class SqsEventSourceMapping {
   private readonly pollers: Promise<void>[] = [];
   private invocations = 0;
   private inFlight = 0;
+  private idleMs = 20;
 
   constructor(private readonly options: SqsMappingOptions) {}
 
@@ -123,8 +124,16 @@ export class SqsEventSourceMapping {
 
   private async gatherBatch(): Promise<SQSRecord[]> {
     const { batchSize, maximumBatchingWindowSeconds } = this.options;
-    const batch = await this.receive(batchSize, this.options.waitTimeSeconds ?? 1);
-    if (batch.length === 0) return batch;
+    // Short polls, not long polls: local-aws-sqs holds a long poll until it has MaxNumberOfMessages or the wait is
+    // over, while SQS answers as soon as messages are there; a held poll would also run down the visibility timeout
+    // of what it already took. An empty queue is polled less and less often, at most every idleMaxMs.
+    const batch = await this.receive(batchSize, 0);
+    if (batch.length === 0) {
+      await sleep(this.idleMs);
+      this.idleMs = Math.min(this.idleMs * 2, this.options.idleMaxMs ?? 500);
+      return batch;
+    }
+    this.idleMs = 20;
     const windowEnds = Date.now() + maximumBatchingWindowSeconds * 1000;
     // Keep what has been received even when stopping: it is handed to the function, not abandoned.
     while (batch.length < batchSize && Date.now() < windowEnds && !this.stopping) {
