@@ -111,10 +111,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const servers = await startServers();
   const stoppables: (() => Promise<void>)[] = [() => servers.dynamodb.stop(), () => servers.kinesis.stop(), () => servers.sqs.stop()];
   const destroyables: { destroy(): void }[] = [];
-  const stopAll = async () => {
-    for (const stop of stoppables.reverse()) await stop().catch((error: Error) => logger.error({ reason: error.message }, "stop failed"));
-    for (const client of destroyables) client.destroy();
-  };
+  let stopped: Promise<void> | undefined;
+  // Idempotent: a second stop (a test's after(), a second signal) waits for the first.
+  const stopAll = () =>
+    (stopped ??= (async () => {
+      for (const stop of [...stoppables].reverse()) await stop().catch((error: Error) => logger.error({ reason: error.message }, "stop failed"));
+      for (const client of destroyables) client.destroy();
+    })());
 
   try {
     // Setup and the status page talk to the servers directly; the handlers and the emulated event sources go
@@ -140,14 +143,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       kinesis: await endpointFor("kinesis", servers.kinesis),
       sqs: await endpointFor("sqs", servers.sqs),
     };
-    // One client per service for all functions, as one Lambda container holds one at module scope.
-    const faulty = {
+    // The clients the functions and event sources use (through the fault proxies when --fail names the service);
+    // one per service, as a Lambda container holds one at module scope.
+    const viaProxies = {
       dynamodb: new DynamoDBClient({ ...clientBase, endpoint: via.dynamodb }),
       streams: new DynamoDBStreamsClient({ ...clientBase, endpoint: via.dynamodb }),
       kinesis: new KinesisClient({ ...clientBase, endpoint: via.kinesis, requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 10_000 }) }),
       sqs: new SQSClient({ ...clientBase, endpoint: via.sqs }),
     };
-    destroyables.push(faulty.dynamodb, faulty.streams, faulty.kinesis, faulty.sqs);
+    destroyables.push(viaProxies.dynamodb, viaProxies.streams, viaProxies.kinesis, viaProxies.sqs);
 
     const tableName = `${prefix}-events`;
     const analyticsStream = `${prefix}-analytics`;
@@ -169,15 +173,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const tenantLogger = logger.child({ function: `${tenant.id}-ingest` });
       const ingest = composeIngest(
         ingestEnvironment(tenant, { queueUrl: resources.queueUrl, secrets: { secretsFile: options.secretsFile }, metricsNamespace }),
-        { sqs: faulty.sqs, secretsManager: () => { throw new Error("the local pipeline reads secrets from a file"); } },
+        { sqs: viaProxies.sqs, secretsManager: () => { throw new Error("the local pipeline reads secrets from a file"); } },
         tenantLogger,
         counters.sink,
       );
       hosted.set(tenant.id, { handler: ingest, reservedConcurrency: tenant.ingestConcurrency });
 
-      const worker = composeWorker(workerEnvironment(tenant, { tableName, metricsNamespace }), faulty.dynamodb, logger.child({ function: `${tenant.id}-worker` }), counters.sink);
+      const worker = composeWorker(workerEnvironment(tenant, { tableName, metricsNamespace }), viaProxies.dynamodb, logger.child({ function: `${tenant.id}-worker` }), counters.sink);
       const mapping = new SqsEventSourceMapping({
-        client: faulty.sqs,
+        client: viaProxies.sqs,
         queueUrl: resources.queueUrl,
         queueArn: resources.queueArn,
         handler: worker,
@@ -197,7 +201,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           maximumRetryAttempts: WORKER_ASYNC.maximumRetryAttempts,
           maximumEventAgeSeconds: WORKER_ASYNC.maximumEventAgeSeconds,
           onFailure: async (record) => {
-            await faulty.sqs.send(new SendMessageCommand({ QueueUrl: resources.asyncFailureQueueUrl, MessageBody: JSON.stringify(record) }));
+            await viaProxies.sqs.send(new SendMessageCommand({ QueueUrl: resources.asyncFailureQueueUrl, MessageBody: JSON.stringify(record) }));
           },
           retryDelayMs: timing.asyncRetryDelayMs,
           logger: logger.child({ function: `${tenant.id}-worker`, invocation: "async" }),
@@ -205,9 +209,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       );
     }
 
-    const consumer = composeStream(streamConsumerEnvironment({ streamName: analyticsStream, metricsNamespace }), faulty.kinesis, logger.child({ function: "analytics-consumer" }), counters.sink);
+    const consumer = composeStream(streamConsumerEnvironment({ streamName: analyticsStream, metricsNamespace }), viaProxies.kinesis, logger.child({ function: "analytics-consumer" }), counters.sink);
     const streamMapping = new DynamoStreamEventSourceMapping({
-      client: faulty.streams,
+      client: viaProxies.streams,
       streamArn,
       functionArn: functionArn("analytics-consumer"),
       handler: consumer,
@@ -219,7 +223,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       filterPattern: STREAM_CONSUMER.filterPattern as unknown as FilterPattern,
       functionTimeoutSeconds: STREAM_CONSUMER.timeoutSeconds,
       onFailure: async (record) => {
-        await faulty.sqs.send(new SendMessageCommand({ QueueUrl: streamFailures.url, MessageBody: JSON.stringify(record) }));
+        await viaProxies.sqs.send(new SendMessageCommand({ QueueUrl: streamFailures.url, MessageBody: JSON.stringify(record) }));
       },
       retryDelayMs: timing.streamRetryDelayMs,
       logger: logger.child({ mapping: "analytics-consumer" }),
@@ -249,11 +253,14 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         response.writeHead(code, { "content-type": "application/json", ...headers });
         response.end(body === undefined ? "" : JSON.stringify(body));
       };
-      if (path === "/_local/status" && request.method === "GET") {
-        try {
-          reply(200, await status());
-        } catch (error) {
-          reply(503, { error: "status_unavailable", message: (error as Error).message });
+      if (path === "/_local/status") {
+        if (request.method !== "GET") reply(405, { error: "method_not_allowed", message: "GET only" }, { allow: "GET" });
+        else {
+          try {
+            reply(200, await status());
+          } catch (error) {
+            reply(503, { error: "status_unavailable", message: (error as Error).message });
+          }
         }
         return true;
       }

@@ -3,6 +3,7 @@
 // tenants' URLs, then one live summary line. Ctrl-C drains in-flight work and stops every child process.
 import { once } from "node:events";
 import { mkdirSync, readdirSync } from "node:fs";
+import { createServer } from "node:net";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
@@ -61,6 +62,16 @@ export function summaryLine(status: PipelineStatus): string {
   return `received ${total.received} · accepted ${total.accepted} · rejected ${total.rejected} · duplicates ${total.duplicates} · stored ${total.stored} · published ${total.published} · dlq ${total.dlq}`;
 }
 
+async function portIsFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  const free = await new Promise<boolean>((resolve) => {
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => resolve(true));
+  });
+  if (free) await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return free;
+}
+
 async function main(): Promise<number> {
   // Node 20 here; the SDK's notice that its 2027 releases need Node 22 would fill the screen on every start.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -92,6 +103,12 @@ async function main(): Promise<number> {
   } else {
     secretsFile = path.join(ROOT, ".local", "secrets.json");
     generated = ensureLocalSecrets(secretsFile, config.tenants).generated;
+  }
+
+  // Before starting any server: a taken port is the commonest reason a second `npm start` fails.
+  if (options.port !== 0 && !(await portIsFree(options.port))) {
+    console.error(`port ${options.port} is in use: stop what holds it or pass --port <n>`);
+    return 1;
   }
 
   const logFile = path.join(ROOT, ".local", `${config.stack}.log`);

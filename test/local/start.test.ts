@@ -33,11 +33,13 @@ async function waitForOutput(output: () => string, pattern: RegExp, child: Child
 }
 
 async function portIsFree(port: number): Promise<boolean> {
-  const server = createServer();
-  server.listen(port, "127.0.0.1");
-  const result = await Promise.race([once(server, "listening").then(() => true), once(server, "error").then(() => false)]);
-  if (result) await new Promise<void>((resolve) => server.close(() => resolve()));
-  return result;
+  const probe = createServer();
+  const free = await new Promise<boolean>((resolve) => {
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => resolve(true));
+  });
+  if (free) await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return free;
 }
 
 async function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
@@ -99,12 +101,21 @@ describe("npm start (local/start.ts)", function () {
     ];
     const { file } = writeSecrets(config.tenants.slice(0, 1));
     cases.push([["--secrets", file], 1, new RegExp(`no entry for tenant '${config.tenants[1]!.id}'`)]);
-    for (const [args, expected, pattern] of cases) {
-      const { child, output } = startCli(args);
-      assert.equal(await exitOf(child, 30_000), expected, `${args.join(" ")}: ${output()}`);
-      assert.match(output(), pattern, args.join(" "));
-      assert.doesNotMatch(output(), /ready:/);
-      assert.doesNotMatch(output(), /\n\s+at /, "no stack trace");
+    const holder = createServer();
+    holder.listen(0, "127.0.0.1");
+    await once(holder, "listening");
+    const heldPort = (holder.address() as { port: number }).port;
+    cases.push([["--port", String(heldPort), "--secrets", writeSecrets(config.tenants).file], 1, new RegExp(`port ${heldPort} is in use`)]);
+    try {
+      for (const [args, expected, pattern] of cases) {
+        const { child, output } = startCli(args);
+        assert.equal(await exitOf(child, 30_000), expected, `${args.join(" ")}: ${output()}`);
+        assert.match(output(), pattern, `${args.join(" ")}: ${output()}`);
+        assert.doesNotMatch(output(), /ready:/);
+        assert.doesNotMatch(output(), /\n\s+at /, "no stack trace");
+      }
+    } finally {
+      holder.close();
     }
   });
 
