@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../handlers/observability";
+import { ReservedConcurrency, withTimeout } from "./invocation";
 
 /** The record Lambda sends to an on-failure destination of an asynchronous invocation. */
 export interface AsyncInvocationRecord {
@@ -22,6 +23,9 @@ export interface AsyncInvokerOptions {
   readonly maximumRetryAttempts: number;
   readonly maximumEventAgeSeconds: number;
   readonly onFailure: (record: AsyncInvocationRecord) => Promise<void>;
+  /** The function's reserved concurrency, shared with its other invokers. */
+  readonly concurrency: ReservedConcurrency;
+  readonly functionTimeoutSeconds: number;
   readonly logger: Logger;
   /** Delay before retry n (1-based); Lambda waits about 1 minute, then 2. */
   readonly retryDelayMs?: (retry: number) => number;
@@ -58,7 +62,7 @@ export class AsyncInvoker {
   }
 
   private async run(payload: unknown, requestId: string): Promise<void> {
-    const { handler, maximumRetryAttempts, maximumEventAgeSeconds, logger } = this.options;
+    const { maximumRetryAttempts, maximumEventAgeSeconds, logger } = this.options;
     const retryDelayMs = this.options.retryDelayMs ?? ((retry: number) => retry * 60_000);
     const log = logger.child({ requestId, function: this.options.functionArn });
     const acceptedAt = this.now();
@@ -70,16 +74,32 @@ export class AsyncInvoker {
         if (!this.stopping) await Promise.race([sleep(delay), this.stoppingSignal()]);
         if ((this.now() - acceptedAt) / 1000 > maximumEventAgeSeconds) return this.fail(payload, requestId, "EventAgeExceeded", invocations, lastError, log);
       }
+      const outcome = await this.invokeWhenNotThrottled(payload, requestId, acceptedAt);
+      if (outcome === "too-old") return this.fail(payload, requestId, "EventAgeExceeded", invocations, new Error("throttled until the event was too old"), log);
       invocations += 1;
-      try {
-        await handler(payload as never, { awsRequestId: requestId });
-        return;
-      } catch (error) {
-        lastError = error as Error;
-        log.warn({ reason: lastError.message, attempt: invocations }, "asynchronous invocation failed");
-      }
+      if (outcome === undefined) return;
+      lastError = outcome;
+      log.warn({ reason: lastError.message, attempt: invocations }, "asynchronous invocation failed");
     }
     return this.fail(payload, requestId, "RetriesExhausted", invocations, lastError, log);
+  }
+
+  /**
+   * One invocation; undefined when it succeeded, its error when it failed. A throttled event is not an attempt:
+   * Lambda keeps it queued and tries again, backing off, until it is older than maximumEventAgeSeconds.
+   */
+  private async invokeWhenNotThrottled(payload: unknown, requestId: string, acceptedAt: number): Promise<Error | undefined | "too-old"> {
+    const { handler, concurrency, functionTimeoutSeconds, maximumEventAgeSeconds } = this.options;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        const run = await concurrency.run(() => withTimeout(handler(payload as never, { awsRequestId: requestId }), functionTimeoutSeconds));
+        if (!run.throttled) return undefined;
+      } catch (error) {
+        return error as Error;
+      }
+      if ((this.now() - acceptedAt) / 1000 > maximumEventAgeSeconds) return "too-old";
+      await sleep(wait);
+    }
   }
 
   private stoppingSignal(): Promise<void> {

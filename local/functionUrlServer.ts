@@ -7,11 +7,14 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import type { IngestResponse } from "../handlers/ingestHandler";
+import { ReservedConcurrency, withTimeout } from "./invocation";
 import { functionUrlEvent } from "./events";
 
 export interface HostedFunction {
   readonly handler: (event: LambdaFunctionURLEvent, context: { awsRequestId: string }) => Promise<IngestResponse>;
   readonly reservedConcurrency: number;
+  /** The function's timeout: a request still running after it gets the same 502 as a function error. */
+  readonly timeoutSeconds?: number;
 }
 
 /** Function URLs accept at most 6 MB request payloads. */
@@ -28,7 +31,7 @@ export interface FunctionUrlServer {
 type ExtraRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
 export async function startFunctionUrlServer(functions: ReadonlyMap<string, HostedFunction>, port: number, extraRoute?: ExtraRoute): Promise<FunctionUrlServer> {
-  const inFlight = new Map<string, number>();
+  const slots = new Map([...functions].map(([tenant, hosted]) => [tenant, new ReservedConcurrency(hosted.reservedConcurrency)]));
   const send = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     response.writeHead(status, { "content-type": "application/json", ...headers });
     response.end(JSON.stringify(body));
@@ -49,19 +52,11 @@ export async function startFunctionUrlServer(functions: ReadonlyMap<string, Host
         if (size > MAX_REQUEST_BYTES) return send(response, 413, { message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" });
         chunks.push(chunk as Buffer);
       }
-      const running = inFlight.get(tenant) ?? 0;
-      if (running >= hosted.reservedConcurrency) {
-        return send(response, 429, { message: "Rate Exceeded." }, { "x-amzn-errortype": "TooManyRequestsException" });
-      }
-      inFlight.set(tenant, running + 1);
-      try {
-        const event = functionUrlEvent({ method: request.method ?? "GET", url: url.toString(), headers: request.headers, body: Buffer.concat(chunks) });
-        const result = await hosted.handler(event, { awsRequestId: randomUUID() });
-        response.writeHead(result.statusCode, result.headers);
-        response.end(result.body);
-      } finally {
-        inFlight.set(tenant, (inFlight.get(tenant) ?? 1) - 1);
-      }
+      const event = functionUrlEvent({ method: request.method ?? "GET", url: url.toString(), headers: request.headers, body: Buffer.concat(chunks) });
+      const outcome = await slots.get(tenant)!.run(() => withTimeout(hosted.handler(event, { awsRequestId: randomUUID() }), hosted.timeoutSeconds));
+      if (outcome.throttled) return send(response, 429, { message: "Rate Exceeded." }, { "x-amzn-errortype": "TooManyRequestsException" });
+      response.writeHead(outcome.value.statusCode, outcome.value.headers);
+      response.end(outcome.value.body);
     } catch {
       // An unhandled function error: function URLs answer 502.
       if (!response.headersSent) send(response, 502, { message: "Internal Server Error" });

@@ -9,13 +9,14 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSC
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { StackConfig, TenantConfig } from "../components/config";
 import { ingestEnvironment, streamConsumerEnvironment, workerEnvironment } from "../components/functionEnvironment";
-import { FAILURE_QUEUE, QUEUE, STREAM_CONSUMER, WORKER, WORKER_ASYNC } from "../components/settings";
+import { FAILURE_QUEUE, INGEST, QUEUE, STREAM_CONSUMER, WORKER, WORKER_ASYNC } from "../components/settings";
 import { composeIngest } from "../handlers/compose/ingest";
 import { composeStream } from "../handlers/compose/stream";
 import { composeWorker } from "../handlers/compose/worker";
 import type { Logger } from "../handlers/observability";
 import { AsyncInvoker } from "./asyncInvoke";
 import { startFaultProxy, type FailSpec, type FaultProxy, type FaultService } from "./faultProxy";
+import { ReservedConcurrency } from "./invocation";
 import { startFunctionUrlServer, type FunctionUrlServer, type HostedFunction } from "./functionUrlServer";
 import { createAnalyticsStream, createEventsTable } from "./resources";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startKinesalite, startSqs, type RunningServer } from "./servers";
@@ -177,8 +178,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         tenantLogger,
         counters.sink,
       );
-      hosted.set(tenant.id, { handler: ingest, reservedConcurrency: tenant.ingestConcurrency });
+      hosted.set(tenant.id, { handler: ingest, reservedConcurrency: tenant.ingestConcurrency, timeoutSeconds: INGEST.timeoutSeconds });
 
+      // The worker's reserved concurrency, shared by its SQS mapping and its asynchronous invocations.
+      const workerConcurrency = new ReservedConcurrency(tenant.workerConcurrency);
       const worker = composeWorker(workerEnvironment(tenant, { tableName, metricsNamespace }), viaProxies.dynamodb, logger.child({ function: `${tenant.id}-worker` }), counters.sink);
       const mapping = new SqsEventSourceMapping({
         client: viaProxies.sqs,
@@ -190,6 +193,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         // tenantPipeline.ts sets the mapping's maximumConcurrency to the worker's reserved concurrency.
         maximumConcurrency: tenant.workerConcurrency,
         functionTimeoutSeconds: WORKER.timeoutSeconds,
+        concurrency: workerConcurrency,
         logger: logger.child({ mapping: `${tenant.id}-worker` }),
       });
       sqsMappings.push(mapping);
@@ -200,6 +204,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           handler: worker as never,
           maximumRetryAttempts: WORKER_ASYNC.maximumRetryAttempts,
           maximumEventAgeSeconds: WORKER_ASYNC.maximumEventAgeSeconds,
+          concurrency: workerConcurrency,
+          functionTimeoutSeconds: WORKER.timeoutSeconds,
           onFailure: async (record) => {
             await viaProxies.sqs.send(new SendMessageCommand({ QueueUrl: resources.asyncFailureQueueUrl, MessageBody: JSON.stringify(record) }));
           },
@@ -222,6 +228,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       bisectBatchOnFunctionError: STREAM_CONSUMER.bisectBatchOnFunctionError,
       filterPattern: STREAM_CONSUMER.filterPattern as unknown as FilterPattern,
       functionTimeoutSeconds: STREAM_CONSUMER.timeoutSeconds,
+      concurrency: new ReservedConcurrency(config.streamConcurrency),
       onFailure: async (record) => {
         await viaProxies.sqs.send(new SendMessageCommand({ QueueUrl: streamFailures.url, MessageBody: JSON.stringify(record) }));
       },

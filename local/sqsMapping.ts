@@ -11,6 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import type { Logger } from "../handlers/observability";
+import { ReservedConcurrency, withTimeout } from "./invocation";
 import { LOCAL_REGION } from "./servers";
 
 export interface SqsBatchResult {
@@ -27,6 +28,8 @@ export interface SqsMappingOptions {
   readonly maximumConcurrency: number;
   /** The function's timeout: a batch still running after it counts as failed. */
   readonly functionTimeoutSeconds: number;
+  /** The worker's reserved concurrency, shared with its other invokers. */
+  readonly concurrency: ReservedConcurrency;
   readonly logger: Logger;
   /** Longest pause between polls of an empty queue (Lambda long-polls; this is its local stand-in). */
   readonly idleMaxMs?: number;
@@ -74,12 +77,13 @@ export class SqsEventSourceMapping {
   private readonly pollers: Promise<void>[] = [];
   private invocations = 0;
   private inFlight = 0;
+  private throttles = 0;
   private idleMs = 20;
 
   constructor(private readonly options: SqsMappingOptions) {}
 
-  get stats(): { invocations: number; inFlight: number } {
-    return { invocations: this.invocations, inFlight: this.inFlight };
+  get stats(): { invocations: number; inFlight: number; throttles: number } {
+    return { invocations: this.invocations, inFlight: this.inFlight, throttles: this.throttles };
   }
 
   start(): void {
@@ -145,21 +149,24 @@ export class SqsEventSourceMapping {
   }
 
   private async invoke(records: SQSRecord[], log: Logger): Promise<void> {
-    const { handler, functionTimeoutSeconds } = this.options;
+    const { handler, functionTimeoutSeconds, concurrency } = this.options;
     this.invocations += 1;
     this.inFlight += 1;
     let outcome: { ok: true; result: SqsBatchResult | void | null } | { ok: false };
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Task timed out after ${functionTimeoutSeconds} seconds`)), functionTimeoutSeconds * 1000);
-      });
-      outcome = { ok: true, result: await Promise.race([handler({ Records: records }, { awsRequestId: randomUUID() }), timeout]) };
+      const run = await concurrency.run(() => withTimeout(handler({ Records: records }, { awsRequestId: randomUUID() }), functionTimeoutSeconds));
+      if (run.throttled) {
+        // The function's reserved concurrency is taken (by asynchronous invocations): the batch is throttled and
+        // returns after the visibility timeout, its receive count spent. Why maximumConcurrency must not exceed
+        // the reservation. https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+        this.throttles += 1;
+        log.warn({ records: records.length }, "worker throttled; the batch returns to the queue after the visibility timeout");
+        outcome = { ok: false };
+      } else outcome = { ok: true, result: run.value };
     } catch (error) {
       log.warn({ reason: (error as Error).message, records: records.length }, "worker invocation failed; the batch returns to the queue after the visibility timeout");
       outcome = { ok: false };
     } finally {
-      clearTimeout(timer);
       this.inFlight -= 1;
     }
     const done = messagesToDelete(records, outcome);

@@ -21,6 +21,7 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { Logger } from "../handlers/observability";
+import { ReservedConcurrency, withTimeout } from "./invocation";
 import { LOCAL_REGION } from "./servers";
 
 type LambdaAttribute = Record<string, unknown>;
@@ -138,6 +139,8 @@ export interface StreamMappingOptions {
   readonly bisectBatchOnFunctionError: boolean;
   readonly filterPattern?: FilterPattern;
   readonly functionTimeoutSeconds: number;
+  /** The consumer's reserved concurrency: batches of different shards run in parallel up to it. */
+  readonly concurrency: ReservedConcurrency;
   readonly onFailure: (record: StreamFailureRecord) => Promise<void>;
   readonly logger: Logger;
   /** Backoff between retries of a failed batch. */
@@ -313,19 +316,21 @@ export class DynamoStreamEventSourceMapping {
 
   private async invoke(records: DynamoDBRecord[]): Promise<StreamInvokeOutcome> {
     const timeoutMs = this.options.functionTimeoutSeconds * 1000;
-    const started = this.now();
-    let timer: NodeJS.Timeout | undefined;
-    this.invocations += 1;
-    try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`Task timed out after ${this.options.functionTimeoutSeconds} seconds`)), timeoutMs);
-      });
-      const context = { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (this.now() - started)) };
-      return { ok: true, result: await Promise.race([this.options.handler({ Records: records }, context), timeout]) };
-    } catch (error) {
-      return { ok: false, error: error as Error };
-    } finally {
-      clearTimeout(timer);
+    // A throttled invocation (the consumer's reserved concurrency in use by other shards) waits for a slot; it is
+    // not a function error and does not spend a retry.
+    for (let wait = 50; ; wait = Math.min(wait * 2, 1_000)) {
+      try {
+        const run = await this.options.concurrency.run(() => {
+          this.invocations += 1;
+          const started = this.now();
+          const context = { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (this.now() - started)) };
+          return withTimeout(this.options.handler({ Records: records }, context), this.options.functionTimeoutSeconds);
+        });
+        if (!run.throttled) return { ok: true, result: run.value };
+      } catch (error) {
+        return { ok: false, error: error as Error };
+      }
+      await sleep(wait);
     }
   }
 

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
+import { ReservedConcurrency } from "../../local/invocation";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type RunningServer } from "../../local/servers";
 import { SqsEventSourceMapping, type SqsMappingOptions } from "../../local/sqsMapping";
 import { silentLogger } from "../helpers/handlers";
@@ -46,7 +47,11 @@ describe("SQS mapping emulation against local-aws-sqs", function () {
   }
 
   const mappingFor = (queue: { url: string; arn: string }, options: Partial<SqsMappingOptions> & Pick<SqsMappingOptions, "handler">) =>
-    new SqsEventSourceMapping({ client: sqs, queueUrl: queue.url, queueArn: queue.arn, batchSize: 10, maximumBatchingWindowSeconds: 0, maximumConcurrency: 2, functionTimeoutSeconds: 30, logger: silentLogger, ...options });
+    new SqsEventSourceMapping({
+      client: sqs, queueUrl: queue.url, queueArn: queue.arn, batchSize: 10, maximumBatchingWindowSeconds: 0, maximumConcurrency: 2, functionTimeoutSeconds: 30, logger: silentLogger,
+      concurrency: new ReservedConcurrency(options.maximumConcurrency ?? 2),
+      ...options,
+    });
 
   it("never runs more than maximumConcurrency batches at once, never more than batchSize per batch, and deletes what succeeded", async () => {
     const queue = await queueWith(60);
@@ -119,5 +124,19 @@ describe("SQS mapping emulation against local-aws-sqs", function () {
     mapping.start();
     await until(async () => calls >= 3 && (await depth(queue.url)) === 0, 15_000, "delivered a third time and deleted");
     await mapping.stop();
+  });
+
+  it("when other invocations hold the worker's reserved concurrency, a polled batch is throttled and comes back after the visibility timeout", async () => {
+    const queue = await queueWith(2, 1);
+    const concurrency = new ReservedConcurrency(1);
+    assert.ok(concurrency.tryAcquire()); // an asynchronous replay holds the only slot
+    const deliveries: number[] = [];
+    const mapping = mappingFor(queue, { maximumConcurrency: 1, concurrency, handler: async (event) => void deliveries.push(...event.Records.map((r) => Number(r.attributes.ApproximateReceiveCount))) });
+    mapping.start();
+    await until(() => mapping.stats.throttles > 0, 5_000, "throttled");
+    concurrency.release();
+    await until(async () => (await depth(queue.url)) === 0, 10_000, "delivered once the slot is free");
+    await mapping.stop();
+    assert.ok(deliveries.every((count) => count >= 2), `the throttled receive was spent: ${deliveries}`);
   });
 });

@@ -6,6 +6,7 @@ import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
 import { STREAM_CONSUMER } from "../../components/settings";
 import { createEventsTable } from "../../local/resources";
+import { ReservedConcurrency } from "../../local/invocation";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type RunningServer } from "../../local/servers";
 import { DynamoStreamEventSourceMapping, type FilterPattern, type StreamFailureRecord } from "../../local/streamMapping";
 import { silentLogger } from "../helpers/handlers";
@@ -57,6 +58,7 @@ describe("DynamoDB stream mapping emulation against DynamoDB Local", function ()
       bisectBatchOnFunctionError: true,
       filterPattern: STREAM_CONSUMER.filterPattern as unknown as FilterPattern,
       functionTimeoutSeconds: 10,
+      concurrency: new ReservedConcurrency(1),
       onFailure: async (record) => void failures.push(record),
       logger: silentLogger,
       retryDelayMs: () => 10,
