@@ -1,5 +1,5 @@
 // Creates the local counterparts of the cloud resources, from the same definitions the components use.
-import { CreateTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { EVENTS_TABLE } from "../components/settings";
 
@@ -28,6 +28,8 @@ export async function createEventsTable(client: DynamoDBClient, tableName: strin
       StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
     }),
   );
+  // TTL as eventStore.ts sets it (DynamoDB Local accepts the setting; expiry there is best effort).
+  await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: EVENTS_TABLE.ttlAttribute, Enabled: true } }));
   return result.TableDescription!.LatestStreamArn!;
 }
 
