@@ -1,13 +1,12 @@
 // The whole pipeline on 127.0.0.1: AWS-compatible servers, the resources the Pulumi program creates (from the
 // same settings), the handlers composed exactly as their Lambda entries compose them, and the emulated event
 // sources between them. `npm start` (local/start.ts) and the end-to-end tests both run this.
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { StackConfig, TenantConfig } from "../components/config";
+import type { StackConfig } from "../components/config";
 import { ingestEnvironment, streamConsumerEnvironment, workerEnvironment } from "../components/functionEnvironment";
 import { FAILURE_QUEUE, INGEST, QUEUE, STREAM_CONSUMER, WORKER, WORKER_ASYNC } from "../components/settings";
 import { composeIngest } from "../handlers/compose/ingest";
@@ -18,11 +17,14 @@ import { AsyncInvoker } from "./asyncInvoke";
 import { startFaultProxy, type FailSpec, type FaultProxy, type FaultService } from "./faultProxy";
 import { ReservedConcurrency } from "./invocation";
 import { startFunctionUrlServer, type FunctionUrlServer, type HostedFunction } from "./functionUrlServer";
-import { createAnalyticsStream, createEventsTable } from "./resources";
+import { makeLocalRoutes } from "./localRoutes";
+import { createAnalyticsStream, createEventsTable, createQueue, createTenantQueues, type TenantResources } from "./resources";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startKinesalite, startSqs, type RunningServer } from "./servers";
 import { countStored, HandlerCounters, KinesisReadBack, queueDepth, type PipelineStatus } from "./status";
 import { defaultStreamRetryDelayMs, DynamoStreamEventSourceMapping, type FilterPattern } from "./streamMapping";
 import { SqsEventSourceMapping } from "./sqsMapping";
+
+export type { TenantResources };
 
 /** Timings that are minutes on AWS; tests shorten them, `npm start` keeps AWS's. */
 export interface LocalTiming {
@@ -52,12 +54,6 @@ export interface LocalPipelineOptions {
   readonly timing?: Partial<LocalTiming>;
 }
 
-export interface TenantResources {
-  readonly queueUrl: string;
-  readonly queueArn: string;
-  readonly dlqUrl: string;
-  readonly asyncFailureQueueUrl: string;
-}
 
 export interface LocalPipeline {
   readonly port: number;
@@ -84,25 +80,6 @@ async function startServers(): Promise<{ dynamodb: RunningServer; kinesis: Runni
   }
   const [dynamodb, kinesis, sqs] = started.map((result) => (result as PromiseFulfilledResult<RunningServer>).value) as [RunningServer, RunningServer, RunningServer];
   return { dynamodb, kinesis, sqs };
-}
-
-async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<{ url: string; arn: string }> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }));
-  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
-}
-
-/** The tenant's queue, its DLQ (redrive after maxReceiveCount) and the async-failure queue, as tenantPipeline.ts makes them. */
-async function createTenantQueues(sqs: SQSClient, prefix: string, tenant: TenantConfig, visibilityTimeoutSeconds: number): Promise<TenantResources> {
-  const dlq = await createQueue(sqs, `${prefix}-${tenant.id}-dlq`, { MessageRetentionPeriod: String(QUEUE.dlqRetentionSeconds), MaximumMessageSize: String(QUEUE.maximumMessageBytes) });
-  const queue = await createQueue(sqs, `${prefix}-${tenant.id}-queue`, {
-    VisibilityTimeout: String(visibilityTimeoutSeconds),
-    MessageRetentionPeriod: String(QUEUE.messageRetentionSeconds),
-    MaximumMessageSize: String(QUEUE.maximumMessageBytes),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: QUEUE.maxReceiveCount }),
-  });
-  const asyncFailures = await createQueue(sqs, `${prefix}-${tenant.id}-async-failures`, { MessageRetentionPeriod: String(FAILURE_QUEUE.messageRetentionSeconds) });
-  return { queueUrl: queue.url, queueArn: queue.arn, dlqUrl: dlq.url, asyncFailureQueueUrl: asyncFailures.url };
 }
 
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
@@ -253,54 +230,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       return invoker.invoke(payload);
     };
 
-    const localRoutes = async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
-      const path = (request.url ?? "/").split("?")[0]!;
-      if (!path.startsWith("/_local/")) return false;
-      const reply = (code: number, body: unknown, headers: Record<string, string> = {}) => {
-        response.writeHead(code, { "content-type": "application/json", ...headers });
-        response.end(body === undefined ? "" : JSON.stringify(body));
-      };
-      if (path === "/_local/status") {
-        if (request.method !== "GET") reply(405, { error: "method_not_allowed", message: "GET only" }, { allow: "GET" });
-        else {
-          try {
-            reply(200, await status());
-          } catch (error) {
-            reply(503, { error: "status_unavailable", message: (error as Error).message });
-          }
-        }
-        return true;
-      }
-      // Lambda's Invoke API for the workers, so `aws lambda invoke --endpoint-url http://127.0.0.1:<port>/_local/lambda
-      // --function-name <tenant>-worker --invocation-type Event --payload ...` replays a batch as on AWS.
-      const invoke = /^\/_local\/lambda\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
-      if (invoke && request.method === "POST") {
-        const name = decodeURIComponent(invoke[1]!).replace(/^arn:.*:function:/, "").replace(new RegExp(`^${prefix}-`), "");
-        const tenant = name.endsWith("-worker") ? name.slice(0, -"-worker".length) : "";
-        if (!asyncInvokers.has(tenant)) {
-          reply(404, { Type: "User", message: `Function not found: ${name}` }, { "x-amzn-errortype": "ResourceNotFoundException" });
-          return true;
-        }
-        const chunks: Buffer[] = [];
-        for await (const chunk of request) chunks.push(chunk as Buffer);
-        let payload: unknown;
-        try {
-          payload = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-        } catch {
-          reply(400, { Type: "User", message: "Could not parse request body into json" }, { "x-amzn-errortype": "InvalidRequestContentException" });
-          return true;
-        }
-        if (String(request.headers["x-amz-invocation-type"] ?? "RequestResponse") !== "Event") {
-          reply(400, { Type: "User", message: "Locally, workers are invoked asynchronously only: use --invocation-type Event" }, { "x-amzn-errortype": "InvalidParameterValueException" });
-          return true;
-        }
-        const requestId = invokeWorkerAsync(tenant, payload);
-        reply(202, undefined, { "x-amzn-requestid": requestId });
-        return true;
-      }
-      reply(404, { error: "not_found", message: `no local route ${path}` });
-      return true;
-    };
+    const localRoutes = makeLocalRoutes({ status, invokeWorkerAsync, hasWorker: (tenant) => asyncInvokers.has(tenant), functionPrefix: prefix });
 
     const urlServer: FunctionUrlServer = await startFunctionUrlServer(hosted, options.port, localRoutes);
     for (const mapping of sqsMappings) mapping.start();
