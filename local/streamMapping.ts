@@ -275,28 +275,43 @@ export class DynamoStreamEventSourceMapping {
     const { client, streamArn, batchSize, maximumBatchingWindowSeconds } = this.options;
     const pollMs = this.options.pollIntervalMs ?? 250;
     let iterator: string | undefined;
+    // Where to (re)start reading: a new iterator after the last record read, when the old one expired.
+    let lastSequenceNumber: string | undefined;
     let backoffMs = 100;
     const buffer: DynamoDBRecord[] = [];
     let firstBufferedAt = 0;
     let closed = false;
     while (!this.stopping) {
       try {
-        iterator ??= (await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }))).ShardIterator;
-        if (!iterator) {
-          closed = true;
-        } else if (buffer.length < batchSize) {
-          const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-          for (const raw of page.Records ?? []) {
-            const record = toStreamEventRecord(raw, streamArn);
-            if (this.options.filterPattern && !matchesFilter(record, this.options.filterPattern)) continue;
-            if (buffer.length === 0) firstBufferedAt = this.now();
-            buffer.push(record);
-          }
-          iterator = page.NextShardIterator;
+        if (!closed && buffer.length < batchSize) {
+          iterator ??= (
+            await client.send(
+              new GetShardIteratorCommand(
+                lastSequenceNumber === undefined
+                  ? { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }
+                  : { StreamArn: streamArn, ShardId: shardId, ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: lastSequenceNumber },
+              ),
+            )
+          ).ShardIterator;
           if (!iterator) closed = true;
+          else {
+            const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+            for (const raw of page.Records ?? []) {
+              lastSequenceNumber = raw.dynamodb?.SequenceNumber ?? lastSequenceNumber;
+              const record = toStreamEventRecord(raw, streamArn);
+              if (this.options.filterPattern && !matchesFilter(record, this.options.filterPattern)) continue;
+              if (buffer.length === 0) firstBufferedAt = this.now();
+              buffer.push(record);
+            }
+            iterator = page.NextShardIterator;
+            // No next iterator: the shard is closed and fully read.
+            if (!iterator) closed = true;
+          }
         }
         backoffMs = 100;
       } catch (error) {
+        // Iterators expire 15 minutes after they are issued: take a new one from the last record read.
+        if ((error as Error).name === "ExpiredIteratorException") iterator = undefined;
         log.warn({ reason: (error as Error).message }, "get records failed; backing off");
         await sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 5_000);

@@ -2,7 +2,7 @@
 // for binary attributes, bisecting down to a poison record and describing it to the on-failure destination.
 import assert from "node:assert/strict";
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord } from "aws-lambda";
 import { STREAM_CONSUMER } from "../../components/settings";
 import { createEventsTable } from "../../local/resources";
@@ -84,5 +84,52 @@ describe("DynamoDB stream mapping emulation against DynamoDB Local", function ()
     const info = failures[0]!.DDBStreamBatchInfo;
     assert.deepEqual([info.batchSize, info.startSequenceNumber, info.endSequenceNumber, info.streamArn], [1, poisonSeq, poisonSeq, streamArn]);
     assert.equal(failures[0]!.requestContext.condition, "RetryAttemptsExhausted");
+  });
+
+  it("a closed shard is read once to its end, and a child shard only after its parent; an expired iterator resumes after the last record", async () => {
+    const record = (shard: string, n: number) => ({ eventName: "INSERT", dynamodb: { SequenceNumber: `${shard}-${n}`, NewImage: { eventId: { S: `${shard}-${n}` } } } });
+    const calls: string[] = [];
+    let expiredOnce = false;
+    const fake = {
+      send: async (command: unknown) => {
+        if (command instanceof DescribeStreamCommand) {
+          return { StreamDescription: { Shards: [{ ShardId: "child", ParentShardId: "parent" }, { ShardId: "parent" }] } };
+        }
+        if (command instanceof GetShardIteratorCommand) {
+          calls.push(`iterator ${command.input.ShardId} ${command.input.ShardIteratorType} ${command.input.SequenceNumber ?? ""}`.trim());
+          return { ShardIterator: `${command.input.ShardId}:${command.input.SequenceNumber ?? "start"}` };
+        }
+        if (command instanceof GetRecordsCommand) {
+          const iterator = command.input.ShardIterator!;
+          calls.push(`records ${iterator}`);
+          if (iterator === "parent:start") return { Records: [record("parent", 1), record("parent", 2)], NextShardIterator: "parent:page2" };
+          if (iterator === "parent:page2" && !expiredOnce) {
+            expiredOnce = true;
+            throw Object.assign(new Error("Iterator expired"), { name: "ExpiredIteratorException" });
+          }
+          if (iterator === "parent:parent-2") return { Records: [record("parent", 3)] }; // closed: no next iterator
+          if (iterator === "child:start") return { Records: [record("child", 1)], NextShardIterator: "child:next" };
+          return { Records: [], NextShardIterator: iterator };
+        }
+        throw new Error(`unexpected ${String(command)}`);
+      },
+    } as unknown as DynamoDBStreamsClient;
+    const delivered: string[] = [];
+    const mapping = new DynamoStreamEventSourceMapping({
+      client: fake, streamArn: "arn:stream", functionArn: "arn:fn",
+      handler: async (event) => void delivered.push(...event.Records.map((r) => r.dynamodb!.SequenceNumber!)),
+      batchSize: 100, maximumBatchingWindowSeconds: 0, maximumRetryAttempts: 1, maximumRecordAgeSeconds: 3600, bisectBatchOnFunctionError: true,
+      functionTimeoutSeconds: 5, concurrency: new ReservedConcurrency(2), onFailure: async () => {}, logger: silentLogger, pollIntervalMs: 10,
+      now: () => Date.now(),
+    });
+    mapping.start();
+    const deadline = Date.now() + 10_000;
+    while (!delivered.includes("child-1")) {
+      if (Date.now() > deadline) assert.fail(`child never read: ${JSON.stringify({ delivered, calls })}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await mapping.stop();
+    assert.deepEqual(delivered, ["parent-1", "parent-2", "parent-3", "child-1"]);
+    assert.deepEqual(calls.filter((call) => call.startsWith("iterator parent")), ["iterator parent TRIM_HORIZON", "iterator parent AFTER_SEQUENCE_NUMBER parent-2"]);
   });
 });
