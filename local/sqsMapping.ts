@@ -72,13 +72,14 @@ export function messagesToDelete(records: readonly SQSRecord[], outcome: { ok: t
   return records.filter((record) => !failed.has(record.messageId));
 }
 
+const IDLE_START_MS = 20;
+
 export class SqsEventSourceMapping {
   private stopping = false;
   private readonly pollers: Promise<void>[] = [];
   private invocations = 0;
   private inFlight = 0;
   private throttles = 0;
-  private idleMs = 20;
 
   constructor(private readonly options: SqsMappingOptions) {}
 
@@ -99,9 +100,10 @@ export class SqsEventSourceMapping {
   private async poll(poller: number): Promise<void> {
     const log = this.options.logger.child({ poller, queue: this.options.queueArn });
     let backoffMs = 100;
+    const idle = { ms: IDLE_START_MS };
     while (!this.stopping) {
       try {
-        const batch = await this.gatherBatch();
+        const batch = await this.gatherBatch(idle);
         backoffMs = 100;
         if (batch.length > 0) await this.invoke(batch, log);
       } catch (error) {
@@ -126,18 +128,18 @@ export class SqsEventSourceMapping {
     return (result.Messages ?? []).map((message) => toSqsRecord(message, this.options.queueArn));
   }
 
-  private async gatherBatch(): Promise<SQSRecord[]> {
+  private async gatherBatch(idle: { ms: number }): Promise<SQSRecord[]> {
     const { batchSize, maximumBatchingWindowSeconds } = this.options;
     // Short polls, not long polls: local-aws-sqs holds a long poll until it has MaxNumberOfMessages or the wait is
     // over, while SQS answers as soon as messages are there; a held poll would also run down the visibility timeout
     // of what it already took. An empty queue is polled less and less often, at most every idleMaxMs.
     const batch = await this.receive(batchSize, 0);
     if (batch.length === 0) {
-      await sleep(this.idleMs);
-      this.idleMs = Math.min(this.idleMs * 2, this.options.idleMaxMs ?? 500);
+      await sleep(idle.ms);
+      idle.ms = Math.min(idle.ms * 2, this.options.idleMaxMs ?? 500);
       return batch;
     }
-    this.idleMs = 20;
+    idle.ms = IDLE_START_MS;
     const windowEnds = Date.now() + maximumBatchingWindowSeconds * 1000;
     // Keep what has been received even when stopping: it is handed to the function, not abandoned.
     while (batch.length < batchSize && Date.now() < windowEnds && !this.stopping) {
