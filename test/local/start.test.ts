@@ -3,10 +3,12 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadStackFile } from "../../components/config";
-import { freePort } from "../../local/servers";
+import { freePort, javaMajorVersion } from "../../local/servers";
 import { parseStartArgs, summaryLine, tenantTable } from "../../local/start";
 import { postSigned, writeSecrets } from "../helpers/localPipeline";
 
@@ -117,6 +119,21 @@ describe("npm start (local/start.ts)", function () {
     } finally {
       holder.close();
     }
+  });
+
+  it("with a Java older than 17 it says which one it found", async () => {
+    const bin = mkdtempSync(path.join(tmpdir(), "old-java-"));
+    writeFileSync(path.join(bin, "java"), '#!/bin/sh\necho \'java version "1.8.0_292"\' >&2\n', { mode: 0o755 });
+    const { child, output } = startCli(["--port", "0", "--secrets", writeSecrets(config.tenants).file], { ...process.env, PATH: bin });
+    assert.equal(await exitOf(child, 30_000), 1);
+    assert.match(output(), /DynamoDB Local needs Java 17 or newer \(found Java 8\)/);
+  });
+
+  it("reads Java's major version from both of its version formats", () => {
+    assert.equal(javaMajorVersion('openjdk version "17.0.15" 2025-04-15'), 17);
+    assert.equal(javaMajorVersion('java version "1.8.0_292"'), 8);
+    assert.equal(javaMajorVersion('openjdk version "21" 2023-09-19'), 21);
+    assert.equal(javaMajorVersion("no version here"), undefined);
   });
 
   it("parses its documented interface", () => {
