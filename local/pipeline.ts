@@ -21,7 +21,7 @@ import { makeLocalRoutes } from "./localRoutes";
 import { createAnalyticsStream, createEventsTable, createQueue, createTenantQueues, type TenantResources } from "./resources";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startKinesalite, startSqs, type RunningServer } from "./servers";
 import { countStored, HandlerCounters, KinesisReadBack, queueDepth, type PipelineStatus } from "./status";
-import { defaultStreamRetryDelayMs, DynamoStreamEventSourceMapping, type FilterPattern } from "./streamMapping";
+import { defaultStreamRetryDelayMs, DynamoStreamEventSourceMapping } from "./streamMapping";
 import { SqsEventSourceMapping } from "./sqsMapping";
 
 export type { TenantResources };
@@ -203,7 +203,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       maximumRetryAttempts: STREAM_CONSUMER.maximumRetryAttempts,
       maximumRecordAgeSeconds: STREAM_CONSUMER.maximumRecordAgeSeconds,
       bisectBatchOnFunctionError: STREAM_CONSUMER.bisectBatchOnFunctionError,
-      filterPattern: STREAM_CONSUMER.filterPattern as unknown as FilterPattern,
+      filterPattern: STREAM_CONSUMER.filterPattern,
       functionTimeoutSeconds: STREAM_CONSUMER.timeoutSeconds,
       concurrency: new ReservedConcurrency(config.streamConcurrency),
       onFailure: async (record) => {

@@ -8,7 +8,7 @@ import { STREAM_CONSUMER } from "../../components/settings";
 import { createEventsTable } from "../../local/resources";
 import { ReservedConcurrency } from "../../local/invocation";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type RunningServer } from "../../local/servers";
-import { DynamoStreamEventSourceMapping, type FilterPattern, type StreamFailureRecord } from "../../local/streamMapping";
+import { DynamoStreamEventSourceMapping, type StreamFailureRecord } from "../../local/streamMapping";
 import { silentLogger } from "../helpers/handlers";
 
 describe("DynamoDB stream mapping emulation against DynamoDB Local", function () {
@@ -56,7 +56,7 @@ describe("DynamoDB stream mapping emulation against DynamoDB Local", function ()
       maximumRetryAttempts: 3,
       maximumRecordAgeSeconds: STREAM_CONSUMER.maximumRecordAgeSeconds,
       bisectBatchOnFunctionError: true,
-      filterPattern: STREAM_CONSUMER.filterPattern as unknown as FilterPattern,
+      filterPattern: STREAM_CONSUMER.filterPattern,
       functionTimeoutSeconds: 10,
       concurrency: new ReservedConcurrency(1),
       onFailure: async (record) => void failures.push(record),
