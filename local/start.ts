@@ -172,6 +172,7 @@ async function main(): Promise<number> {
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    process.on("SIGHUP", onSignal); // the terminal closed
   });
   clearInterval(ticker);
   if (live) process.stdout.write("\n");

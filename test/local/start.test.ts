@@ -84,6 +84,25 @@ describe("npm start (local/start.ts)", function () {
     }
   });
 
+  it("even killed with SIGKILL (no handler runs) it leaves no Java behind", async () => {
+    const { file } = writeSecrets(config.tenants);
+    const { child, output } = startCli(["--port", "0", "--secrets", file]);
+    try {
+      await waitForOutput(output, /ready: /, child, 40_000);
+      const dynamodbPort = output().match(/servers:\s+dynamodb http:\/\/127\.0\.0\.1:(\d+)/)![1];
+      const javaRunning = () => spawnSync("pgrep", ["-f", `DynamoDBLocal.jar.*-port ${dynamodbPort}`], { encoding: "utf8" }).stdout.trim();
+      assert.notEqual(javaRunning(), "", "Java runs while npm start does");
+      child.kill("SIGKILL");
+      await exitOf(child, 5_000);
+      const deadline = Date.now() + 10_000;
+      while (javaRunning() !== "" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(javaRunning(), "", "DynamoDB Local outlived npm start");
+      assert.ok(await portIsFree(Number(dynamodbPort)));
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  });
+
   it("without Java it fails in one line that says what to install", async () => {
     // node is started by its absolute path, so an empty PATH hides only `java`.
     const { child, output } = startCli(["--port", "0", "--secrets", writeSecrets(config.tenants).file], { ...process.env, PATH: "/nonexistent" });
