@@ -143,7 +143,12 @@ export class SqsEventSourceMapping {
     const windowEnds = Date.now() + maximumBatchingWindowSeconds * 1000;
     // Keep what has been received even when stopping: it is handed to the function, not abandoned.
     while (batch.length < batchSize && Date.now() < windowEnds && !this.stopping) {
-      const more = await this.receive(batchSize - batch.length, 0);
+      let more: SQSRecord[];
+      try {
+        more = await this.receive(batchSize - batch.length, 0);
+      } catch {
+        break; // Invoke with what is in hand rather than drop it back to the queue.
+      }
       batch.push(...more);
       if (more.length === 0) await sleep(Math.min(50, Math.max(0, windowEnds - Date.now())));
     }
