@@ -39,6 +39,9 @@ describe("function URL emulation and the sender tool", () => {
     }
     // A deliberately slow function with one slot, to see the throttle.
     hosted.set("slow", { reservedConcurrency: 1, handler: async () => { await new Promise((r) => setTimeout(r, 100)); return { statusCode: 202, headers: {}, body: "{}" }; } });
+    // One that outlives its timeout, and one that throws: both are function errors, answered 502.
+    hosted.set("hangs", { reservedConcurrency: 1, timeoutSeconds: 0.05, handler: () => new Promise(() => {}) });
+    hosted.set("throws", { reservedConcurrency: 1, handler: async () => { throw new Error("boom"); } });
     urls = await startFunctionUrlServer(hosted, 0);
   });
   after(async () => {
@@ -76,5 +79,9 @@ describe("function URL emulation and the sender tool", () => {
     const responses = await Promise.all(Array.from({ length: 4 }, () => fetch(urls.url("slow"), { method: "POST", body: "x" }).then((r) => r.status)));
     assert.ok(responses.includes(202) && responses.includes(429), String(responses));
     assert.equal((await fetch(urls.url("nobody"), { method: "POST" })).status, 404);
+  });
+
+  it("a function that times out or throws gets 502, and its concurrency slot is free again", async () => {
+    for (const name of ["hangs", "throws", "hangs"]) assert.equal((await fetch(urls.url(name), { method: "POST", body: "x" })).status, 502, name);
   });
 });

@@ -3,7 +3,7 @@
 // and the async retry delays are shortened (minutes on AWS); everything else is the shared settings.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { loadStackFile } from "../../components/config";
 import { QUEUE, WORKER_ASYNC } from "../../components/settings";
@@ -164,5 +164,16 @@ describe("local pipeline end to end (npm start's engine)", function () {
     assert.equal(record.responsePayload.errorType, "ReplayBatchFailedError");
 
     assert.equal((await fetch(invokeUrl.replace(`${tenant.id}-worker`, "nobody-worker"), { method: "POST", headers: { "x-amz-invocation-type": "Event" }, body: "{}" })).status, 404);
+  });
+
+  it("status reads the stores, not the handlers: an item lost behind the pipeline's back shows as a gap", async () => {
+    const tenant = config.tenants.find((t) => t.scheme === "stripe")!;
+    const posted = await postSigned(pipeline.url(tenant.id), tenant, secrets.get(tenant.id)!);
+    assert.equal(posted.status, 202);
+    const before = await eventually(status, (s) => s.tenants[tenant.id]!.stored === s.tenants[tenant.id]!.accepted, 20_000, "stored");
+    await dynamodb.send(new DeleteItemCommand({ TableName: pipeline.names.table, Key: { pk: { S: `${tenant.id}#${posted.eventId}` } } }));
+    const after = (await status()).tenants[tenant.id]!;
+    assert.equal(after.accepted, before.tenants[tenant.id]!.accepted);
+    assert.equal(after.stored, before.tenants[tenant.id]!.stored - 1);
   });
 });
