@@ -35,6 +35,8 @@ export interface AsyncInvokerOptions {
 export class AsyncInvoker {
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
+  /** Cuts pending retry delays short when stopping. */
+  private readonly stopSignal = new AbortController();
   private readonly now: () => number;
 
   constructor(private readonly options: AsyncInvokerOptions) {
@@ -58,6 +60,7 @@ export class AsyncInvoker {
   /** Waits for queued events; pending retry delays are cut short so stopping does not wait minutes. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopSignal.abort();
     await Promise.all(this.running);
   }
 
@@ -71,7 +74,7 @@ export class AsyncInvoker {
     for (let attempt = 0; attempt <= maximumRetryAttempts; attempt++) {
       if (attempt > 0) {
         const delay = retryDelayMs(attempt);
-        if (!this.stopping) await Promise.race([sleep(delay), this.stoppingSignal()]);
+        if (!this.stopping) await sleep(delay, undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
         if ((this.now() - acceptedAt) / 1000 > maximumEventAgeSeconds) return this.fail(payload, requestId, "EventAgeExceeded", invocations, lastError, log);
       }
       const outcome = await this.invokeWhenNotThrottled(payload, requestId, acceptedAt);
@@ -100,18 +103,6 @@ export class AsyncInvoker {
       if ((this.now() - acceptedAt) / 1000 > maximumEventAgeSeconds) return "too-old";
       await sleep(wait);
     }
-  }
-
-  private stoppingSignal(): Promise<void> {
-    return new Promise((resolve) => {
-      const check = setInterval(() => {
-        if (this.stopping) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 100);
-      check.unref();
-    });
   }
 
   private async fail(payload: unknown, requestId: string, condition: AsyncInvocationRecord["requestContext"]["condition"], invocations: number, error: Error, log: Logger): Promise<void> {
