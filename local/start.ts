@@ -113,7 +113,7 @@ async function main(): Promise<number> {
 
   const logFile = path.join(ROOT, ".local", `${config.stack}.log`);
   mkdirSync(path.dirname(logFile), { recursive: true });
-  const logDestination = pino.destination({ dest: logFile, sync: false });
+  const logDestination = pino.destination({ dest: logFile, sync: false, append: false }); // this run's logs only
   await once(logDestination, "ready");
   const logger = createLogger({ destination: logDestination });
 
