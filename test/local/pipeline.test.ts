@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { loadStackFile } from "../../components/config";
 import { QUEUE, WORKER_ASYNC } from "../../components/settings";
@@ -139,8 +140,12 @@ describe("local pipeline end to end (npm start's engine)", function () {
 
   it("an asynchronous replay (Lambda Invoke API, InvocationType Event): stored when it works, in the on-failure destination when it cannot", async () => {
     const tenant = config.tenants.find((t) => t.scheme === "twilio")!;
-    const invokeUrl = `http://127.0.0.1:${pipeline.port}/_local/lambda/2015-03-31/functions/${tenant.id}-worker/invocations`;
-    const invoke = (payload: unknown) => fetch(invokeUrl, { method: "POST", headers: { "x-amz-invocation-type": "Event" }, body: JSON.stringify(payload) });
+    // The real Lambda client, pointed at the local Invoke API: what `aws lambda invoke --endpoint-url` does.
+    const lambda = new LambdaClient({ endpoint: `http://127.0.0.1:${pipeline.port}/_local/lambda`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const invoke = async (payload: unknown, functionName = `webhooks-prod-${tenant.id}-worker`) => {
+      const result = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: "Event", Payload: Buffer.from(JSON.stringify(payload)) }));
+      return { status: result.StatusCode };
+    };
 
     const envelope = { tenant: tenant.id, eventId: randomUUID(), scheme: tenant.scheme, receivedAt: Date.now(), headers: {}, body: Buffer.from("Body=hi") };
     const good = await invoke({ replay: true, Records: [sqsRecord({ messageId: randomUUID(), body: encodeEnvelope(envelope) })] });
@@ -163,7 +168,8 @@ describe("local pipeline end to end (npm start's engine)", function () {
     assert.deepEqual(record.requestPayload, badPayload);
     assert.equal(record.responsePayload.errorType, "ReplayBatchFailedError");
 
-    assert.equal((await fetch(invokeUrl.replace(`${tenant.id}-worker`, "nobody-worker"), { method: "POST", headers: { "x-amz-invocation-type": "Event" }, body: "{}" })).status, 404);
+    await assert.rejects(invoke({}, "nobody-worker"), { name: "ResourceNotFoundException" });
+    lambda.destroy();
   });
 
   it("status reads the stores, not the handlers: an item lost behind the pipeline's back shows as a gap", async () => {
