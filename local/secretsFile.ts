@@ -33,16 +33,23 @@ function readJsonObject(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Why a tenant's entry cannot serve its scheme, or undefined when it can. */
+function problemWith(all: Record<string, unknown>, tenant: TenantConfig): string | undefined {
+  if (!(tenant.id in all)) return `no entry for tenant '${tenant.id}'`;
+  try {
+    const list = parseSecretList(JSON.stringify(all[tenant.id]), `tenant '${tenant.id}'`);
+    createVerifier({ scheme: tenant.scheme, toleranceSeconds: tenant.toleranceSeconds, hmac: tenant.hmac }).prepare(list);
+    return undefined;
+  } catch (error) {
+    return `tenant '${tenant.id}' (${tenant.scheme}): ${(error as Error).message}`;
+  }
+}
+
 /** Checks that every tenant has a list its scheme's verifier accepts; names the tenant otherwise. */
 export function validateSecrets(file: string, all: Record<string, unknown>, tenants: readonly TenantConfig[]): void {
   for (const tenant of tenants) {
-    if (!(tenant.id in all)) throw new SecretsFileError(`secrets file ${file}: no entry for tenant '${tenant.id}'`);
-    try {
-      const list = parseSecretList(JSON.stringify(all[tenant.id]), `tenant '${tenant.id}'`);
-      createVerifier({ scheme: tenant.scheme, toleranceSeconds: tenant.toleranceSeconds, hmac: tenant.hmac }).prepare(list);
-    } catch (error) {
-      throw new SecretsFileError(`secrets file ${file}: tenant '${tenant.id}' (${tenant.scheme}): ${(error as Error).message}`);
-    }
+    const problem = problemWith(all, tenant);
+    if (problem) throw new SecretsFileError(`secrets file ${file}: ${problem}`);
   }
 }
 
@@ -53,22 +60,26 @@ export function loadSecretsFile(file: string, tenants: readonly TenantConfig[]):
 }
 
 /**
- * Makes sure `file` holds secrets for every tenant: existing entries are kept, missing ones generated. Returns the
- * generated ones (to print once) and the full map.
+ * Makes sure `file` holds secrets for every tenant: entries that fit the tenant's scheme are kept, missing or
+ * unfitting ones generated. Returns the generated ones (to print once), which of them replaced an entry, and the map.
  */
-export function ensureLocalSecrets(file: string, tenants: readonly TenantConfig[], random: (size: number) => Buffer = randomBytes): { generated: Record<string, string>; secrets: Record<string, string[]> } {
+export function ensureLocalSecrets(file: string, tenants: readonly TenantConfig[], random: (size: number) => Buffer = randomBytes): { generated: Record<string, string>; replaced: string[]; secrets: Record<string, string[]> } {
   const all = existsSync(file) ? readJsonObject(file) : {};
   const generated: Record<string, string> = {};
+  const replaced: string[] = [];
   for (const tenant of tenants) {
-    if (tenant.id in all) continue;
+    const problem = problemWith(all, tenant);
+    if (!problem) continue;
+    // A tenant id another stack uses with another scheme: these secrets are local and throwaway, so a fresh one
+    // in the right format is better than refusing to start.
+    if (tenant.id in all) replaced.push(tenant.id);
     const secret = newSecret(tenant.scheme, random);
     all[tenant.id] = [secret];
     generated[tenant.id] = secret;
   }
-  validateSecrets(file, all, tenants);
   if (Object.keys(generated).length > 0) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
   }
-  return { generated, secrets: all as Record<string, string[]> };
+  return { generated, replaced, secrets: all as Record<string, string[]> };
 }

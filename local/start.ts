@@ -97,12 +97,15 @@ async function main(): Promise<number> {
   }
   let secretsFile: string;
   let generated: Record<string, string> = {};
+  let replaced: string[] = [];
   if (options.secrets) {
     secretsFile = path.resolve(options.secrets);
     loadSecretsFile(secretsFile, config.tenants);
   } else {
     secretsFile = path.join(ROOT, ".local", "secrets.json");
-    generated = ensureLocalSecrets(secretsFile, config.tenants).generated;
+    const ensured = ensureLocalSecrets(secretsFile, config.tenants);
+    generated = ensured.generated;
+    replaced = ensured.replaced;
   }
 
   // Before starting any server: a taken port is the commonest reason a second `npm start` fails.
@@ -131,7 +134,7 @@ async function main(): Promise<number> {
 
   if (Object.keys(generated).length > 0) {
     console.log(`\nNew secrets, written to ${path.relative(process.cwd(), secretsFile) || secretsFile} (shown once; npm run send reads them from there):`);
-    for (const [tenant, secret] of Object.entries(generated)) console.log(`  ${tenant}: ${secret}`);
+    for (const [tenant, secret] of Object.entries(generated)) console.log(`  ${tenant}: ${secret}${replaced.includes(tenant) ? "   (replaces one that did not fit its scheme)" : ""}`);
   }
   console.log("");
   console.log(tenantTable(config.tenants.map((tenant) => ({ tenant: tenant.id, scheme: tenant.scheme, url: pipeline.url(tenant.id) }))));
