@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../handlers/observability";
-import { ReservedConcurrency, withTimeout } from "./invocation";
+import { ReservedConcurrency, withTimeout, writeToDestination } from "./invocation";
 
 /** The record Lambda sends to an on-failure destination of an asynchronous invocation. */
 export interface AsyncInvocationRecord {
@@ -93,15 +93,14 @@ export class AsyncInvoker {
    */
   private async invokeWhenNotThrottled(payload: unknown, requestId: string, acceptedAt: number): Promise<Error | undefined | "too-old"> {
     const { handler, concurrency, functionTimeoutSeconds, maximumEventAgeSeconds } = this.options;
-    for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
-      try {
-        const run = await concurrency.run(() => withTimeout(handler(payload as never, { awsRequestId: requestId }), functionTimeoutSeconds));
-        if (!run.throttled) return undefined;
-      } catch (error) {
-        return error as Error;
-      }
-      if ((this.now() - acceptedAt) / 1000 > maximumEventAgeSeconds) return "too-old";
-      await sleep(wait);
+    try {
+      const run = await concurrency.runWhenFree(
+        () => withTimeout(handler(payload as never, { awsRequestId: requestId }), functionTimeoutSeconds),
+        () => (this.now() - acceptedAt) / 1000 > maximumEventAgeSeconds,
+      );
+      return run.throttled ? "too-old" : undefined;
+    } catch (error) {
+      return error as Error;
     }
   }
 
@@ -115,15 +114,6 @@ export class AsyncInvoker {
       responsePayload: { errorMessage: error.message, errorType: error.name, stackTrace: [] },
     };
     log.error({ condition, invocations }, "asynchronous invocation failed for good; sent to the on-failure destination");
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.options.onFailure(record);
-        return;
-      } catch (destinationError) {
-        log.warn({ reason: (destinationError as Error).message, attempt }, "on-failure destination write failed; retrying");
-        if (attempt >= 10) throw destinationError;
-        await sleep(Math.min(100 * 2 ** attempt, 5_000));
-      }
-    }
+    await writeToDestination(() => this.options.onFailure(record), log, (attempt) => attempt >= 10);
   }
 }

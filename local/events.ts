@@ -60,19 +60,31 @@ export function functionUrlEvent(request: HttpRequestLike, nowMs = Date.now()): 
   } as LambdaFunctionURLEvent;
 }
 
-export function sqsRecord(fields: { messageId: string; body: string; receiptHandle?: string; receiveCount?: number; queueArn?: string; sentAt?: number }): SQSRecord {
+/** An SQS event record as the SQS event source delivers it; attributes the queue reported override the defaults. */
+export function sqsRecord(fields: {
+  messageId: string;
+  body: string;
+  receiptHandle?: string;
+  receiveCount?: number;
+  queueArn?: string;
+  sentAt?: number;
+  md5OfBody?: string;
+  attributes?: Readonly<Record<string, string>>;
+}): SQSRecord {
+  const now = String(Date.now());
+  const reported = fields.attributes ?? {};
   return {
     messageId: fields.messageId,
     receiptHandle: fields.receiptHandle ?? fields.messageId,
     body: fields.body,
     attributes: {
-      ApproximateReceiveCount: String(fields.receiveCount ?? 1),
-      SentTimestamp: String(fields.sentAt ?? Date.now()),
-      SenderId: "local",
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
+      ApproximateReceiveCount: reported.ApproximateReceiveCount ?? String(fields.receiveCount ?? 1),
+      SentTimestamp: reported.SentTimestamp ?? String(fields.sentAt ?? now),
+      SenderId: reported.SenderId ?? "local",
+      ApproximateFirstReceiveTimestamp: reported.ApproximateFirstReceiveTimestamp ?? now,
     },
     messageAttributes: {},
-    md5OfBody: "",
+    md5OfBody: fields.md5OfBody ?? "",
     eventSource: "aws:sqs",
     eventSourceARN: fields.queueArn ?? "arn:aws:sqs:us-east-1:000000000000:local",
     awsRegion: "us-east-1",

@@ -25,6 +25,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Whether `port` on 127.0.0.1 can be listened on right now. */
+export async function portIsFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  const free = await new Promise<boolean>((resolve) => {
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => resolve(true));
+  });
+  if (free) await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return free;
+}
+
 export class MissingJavaError extends Error {
   constructor(found?: number) {
     super(

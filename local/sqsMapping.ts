@@ -11,8 +11,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import type { Logger } from "../handlers/observability";
+import { sqsRecord } from "./events";
 import { ReservedConcurrency, withTimeout } from "./invocation";
-import { LOCAL_REGION } from "./servers";
 
 export interface SqsBatchResult {
   readonly batchItemFailures?: readonly { readonly itemIdentifier?: unknown }[];
@@ -36,23 +36,7 @@ export interface SqsMappingOptions {
 }
 
 export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
-  const attributes = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId!,
-    receiptHandle: message.ReceiptHandle!,
-    body: message.Body ?? "",
-    attributes: {
-      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? "1",
-      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-      SenderId: attributes.SenderId ?? "local",
-      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody ?? "",
-    eventSource: "aws:sqs",
-    eventSourceARN: queueArn,
-    awsRegion: LOCAL_REGION,
-  };
+  return sqsRecord({ messageId: message.MessageId!, receiptHandle: message.ReceiptHandle!, body: message.Body ?? "", md5OfBody: message.MD5OfBody, attributes: message.Attributes, queueArn });
 }
 
 /**

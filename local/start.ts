@@ -3,7 +3,6 @@
 // tenants' URLs, then one live summary line. Ctrl-C drains in-flight work and stops every child process.
 import { once } from "node:events";
 import { mkdirSync, readdirSync } from "node:fs";
-import { createServer } from "node:net";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
@@ -12,7 +11,7 @@ import { createLogger } from "../handlers/observability";
 import { FailSpecError, parseFailSpec, type FailSpec } from "./faultProxy";
 import { startLocalPipeline, type LocalPipeline } from "./pipeline";
 import { ensureLocalSecrets, loadSecretsFile, SecretsFileError } from "./secretsFile";
-import { MissingJavaError } from "./servers";
+import { MissingJavaError, portIsFree } from "./servers";
 import type { PipelineStatus, TenantStatus } from "./status";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -60,16 +59,6 @@ export function summaryLine(status: PipelineStatus): string {
   const total: TenantStatus = { received: 0, accepted: 0, rejected: 0, duplicates: 0, stored: 0, published: 0, dlq: 0 };
   for (const tenant of Object.values(status.tenants)) for (const key of Object.keys(total) as (keyof TenantStatus)[]) total[key] += tenant[key];
   return `received ${total.received} · accepted ${total.accepted} · rejected ${total.rejected} · duplicates ${total.duplicates} · stored ${total.stored} · published ${total.published} · dlq ${total.dlq}`;
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  const probe = createServer();
-  const free = await new Promise<boolean>((resolve) => {
-    probe.once("error", () => resolve(false));
-    probe.listen(port, "127.0.0.1", () => resolve(true));
-  });
-  if (free) await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return free;
 }
 
 async function main(): Promise<number> {

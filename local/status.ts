@@ -2,7 +2,7 @@
 // their own EMF metric lines) next to what the stores hold (stored: a table query; published: records read back
 // from Kinesis; dlq: the dead-letter queue's depth). The second half is never counted by the handlers, so a
 // loss between them shows as a gap.
-import { QueryCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { QueryCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { TENANT_TIME_INDEX, TENANT_WRITE_SHARDS } from "../handlers/core/eventItem";
@@ -60,9 +60,9 @@ export class HandlerCounters {
 
 /** Items of a tenant in the table, counted through the tenant-by-time index (all write shards). */
 export async function countStored(client: DynamoDBClient, tableName: string, tenant: string): Promise<number> {
-  let total = 0;
-  for (let shard = 0; shard < TENANT_WRITE_SHARDS; shard++) {
-    let start: Record<string, import("@aws-sdk/client-dynamodb").AttributeValue> | undefined;
+  const countShard = async (shard: number) => {
+    let total = 0;
+    let start: Record<string, AttributeValue> | undefined;
     do {
       const page = await client.send(
         new QueryCommand({
@@ -77,8 +77,10 @@ export async function countStored(client: DynamoDBClient, tableName: string, ten
       total += page.Count ?? 0;
       start = page.LastEvaluatedKey;
     } while (start);
-  }
-  return total;
+    return total;
+  };
+  const counts = await Promise.all(Array.from({ length: TENANT_WRITE_SHARDS }, (_, shard) => countShard(shard)));
+  return counts.reduce((sum, count) => sum + count, 0);
 }
 
 /** Messages in a queue, visible or not (a DLQ's depth). */

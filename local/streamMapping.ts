@@ -21,7 +21,7 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { Logger } from "../handlers/observability";
-import { ReservedConcurrency, withTimeout } from "./invocation";
+import { ReservedConcurrency, withTimeout, writeToDestination } from "./invocation";
 import { LOCAL_REGION } from "./servers";
 
 type LambdaAttribute = Record<string, unknown>;
@@ -333,19 +333,16 @@ export class DynamoStreamEventSourceMapping {
     const timeoutMs = this.options.functionTimeoutSeconds * 1000;
     // A throttled invocation (the consumer's reserved concurrency in use by other shards) waits for a slot; it is
     // not a function error and does not spend a retry.
-    for (let wait = 50; ; wait = Math.min(wait * 2, 1_000)) {
-      try {
-        const run = await this.options.concurrency.run(() => {
-          this.invocations += 1;
-          const started = this.now();
-          const context = { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (this.now() - started)) };
-          return withTimeout(this.options.handler({ Records: records }, context), this.options.functionTimeoutSeconds);
-        });
-        if (!run.throttled) return { ok: true, result: run.value };
-      } catch (error) {
-        return { ok: false, error: error as Error };
-      }
-      await sleep(wait);
+    try {
+      const run = await this.options.concurrency.runWhenFree(() => {
+        this.invocations += 1;
+        const started = this.now();
+        const context = { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (this.now() - started)) };
+        return withTimeout(this.options.handler({ Records: records }, context), this.options.functionTimeoutSeconds);
+      });
+      return run.throttled ? { ok: false, error: new Error("throttled") } : { ok: true, result: run.value };
+    } catch (error) {
+      return { ok: false, error: error as Error };
     }
   }
 
@@ -384,16 +381,6 @@ export class DynamoStreamEventSourceMapping {
     };
     log.error({ condition, records: records.length, startSequenceNumber: first.SequenceNumber }, "stream records skipped; described in the on-failure destination");
     this.failedRecords += records.length;
-    // The destination write is retried until it lands: skipping without a trace would lose the records silently.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.options.onFailure(failure);
-        return;
-      } catch (error) {
-        log.warn({ reason: (error as Error).message, attempt }, "on-failure destination write failed; retrying");
-        if (this.stopping && attempt >= 3) throw error;
-        await sleep(Math.min(100 * 2 ** attempt, 5_000));
-      }
-    }
+    await writeToDestination(() => this.options.onFailure(failure), log, (attempt) => this.stopping && attempt >= 3);
   }
 }

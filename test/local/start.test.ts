@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadStackFile } from "../../components/config";
-import { dynamoDbLocalArgs, freePort, javaMajorVersion } from "../../local/servers";
+import { dynamoDbLocalArgs, freePort, javaMajorVersion, portIsFree } from "../../local/servers";
 import { parseStartArgs, summaryLine, tenantTable } from "../../local/start";
 import { postSigned, writeSecrets } from "../helpers/localPipeline";
 
@@ -32,16 +32,6 @@ async function waitForOutput(output: () => string, pattern: RegExp, child: Child
     if (Date.now() > deadline) assert.fail(`no ${pattern} within ${timeoutMs} ms:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  const probe = createServer();
-  const free = await new Promise<boolean>((resolve) => {
-    probe.once("error", () => resolve(false));
-    probe.listen(port, "127.0.0.1", () => resolve(true));
-  });
-  if (free) await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return free;
 }
 
 async function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | null> {
