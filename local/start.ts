@@ -85,16 +85,18 @@ async function main(): Promise<number> {
     throw error;
   }
   let secretsFile: string;
-  let generated: Record<string, string> = {};
-  let replaced: string[] = [];
   if (options.secrets) {
     secretsFile = path.resolve(options.secrets);
     loadSecretsFile(secretsFile, config.tenants);
   } else {
     secretsFile = path.join(ROOT, ".local", "secrets.json");
-    const ensured = ensureLocalSecrets(secretsFile, config.tenants);
-    generated = ensured.generated;
-    replaced = ensured.replaced;
+    const { generated, replaced } = ensureLocalSecrets(secretsFile, config.tenants);
+    // Printed as soon as they exist: a start that fails later must not swallow the only showing.
+    if (Object.keys(generated).length > 0) {
+      console.log(`New secrets, written to ${path.relative(process.cwd(), secretsFile) || secretsFile} (shown once; npm run send reads them from there):`);
+      for (const [tenant, secret] of Object.entries(generated)) console.log(`  ${tenant}: ${secret}${replaced.includes(tenant) ? "   (replaces one that did not fit its scheme)" : ""}`);
+      console.log("");
+    }
   }
 
   // Before starting any server: a taken port is the commonest reason a second `npm start` fails.
@@ -121,10 +123,6 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  if (Object.keys(generated).length > 0) {
-    console.log(`\nNew secrets, written to ${path.relative(process.cwd(), secretsFile) || secretsFile} (shown once; npm run send reads them from there):`);
-    for (const [tenant, secret] of Object.entries(generated)) console.log(`  ${tenant}: ${secret}${replaced.includes(tenant) ? "   (replaces one that did not fit its scheme)" : ""}`);
-  }
   console.log("");
   console.log(tenantTable(config.tenants.map((tenant) => ({ tenant: tenant.id, scheme: tenant.scheme, url: pipeline.url(tenant.id) }))));
   console.log("");
@@ -137,7 +135,10 @@ async function main(): Promise<number> {
   const live = process.stdout.isTTY === true;
   let last = "";
   let lastPrintedAt = 0;
+  let refreshing = false;
   const refresh = async () => {
+    if (refreshing) return; // a slow status read is not stacked up behind
+    refreshing = true;
     try {
       const line = summaryLine(await pipeline.status());
       if (live) process.stdout.write(`\r\x1b[K${line}`);
@@ -148,6 +149,8 @@ async function main(): Promise<number> {
       last = line;
     } catch {
       // The status page is best effort while servers are busy; the next tick retries.
+    } finally {
+      refreshing = false;
     }
   };
   const ticker = setInterval(() => void refresh(), 1_000);
