@@ -53,10 +53,6 @@ export class AsyncInvoker {
     return requestId;
   }
 
-  get inFlight(): number {
-    return this.running.size;
-  }
-
   /** Waits for queued events; pending retry delays are cut short so stopping does not wait minutes. */
   async stop(): Promise<void> {
     this.stopping = true;

@@ -63,8 +63,6 @@ export interface LocalPipeline {
   status(): Promise<PipelineStatus>;
   /** Per faulty service: calls forwarded and faults injected (empty without --fail). */
   readonly faults: Readonly<Record<string, FaultProxy["stats"]>>;
-  /** Invokes a tenant's worker asynchronously (InvocationType=Event), with its on-failure destination. */
-  invokeWorkerAsync(tenant: string, payload: unknown): string;
   /** Stops taking requests, drains in-flight work, stops every server. */
   stop(): Promise<void>;
 }
@@ -253,7 +251,6 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       names: { table: tableName, analyticsStream, streamFailureQueueUrl: streamFailures.url, tenants },
       status,
       faults: Object.fromEntries(Object.entries(proxies).map(([service, proxy]) => [service, proxy.stats])),
-      invokeWorkerAsync,
       stop: stopAll,
     };
   } catch (error) {

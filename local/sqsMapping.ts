@@ -61,14 +61,13 @@ const IDLE_START_MS = 20;
 export class SqsEventSourceMapping {
   private stopping = false;
   private readonly pollers: Promise<void>[] = [];
-  private invocations = 0;
-  private inFlight = 0;
   private throttles = 0;
 
   constructor(private readonly options: SqsMappingOptions) {}
 
-  get stats(): { invocations: number; inFlight: number; throttles: number } {
-    return { invocations: this.invocations, inFlight: this.inFlight, throttles: this.throttles };
+  /** Batches throttled because the function's reserved concurrency was taken. */
+  get stats(): { throttles: number } {
+    return { throttles: this.throttles };
   }
 
   start(): void {
@@ -141,8 +140,6 @@ export class SqsEventSourceMapping {
 
   private async invoke(records: SQSRecord[], log: Logger): Promise<void> {
     const { handler, functionTimeoutSeconds, concurrency } = this.options;
-    this.invocations += 1;
-    this.inFlight += 1;
     let outcome: { ok: true; result: SqsBatchResult | void | null } | { ok: false };
     try {
       const run = await concurrency.run(() => withTimeout(handler({ Records: records }, { awsRequestId: randomUUID() }), functionTimeoutSeconds));
@@ -157,8 +154,6 @@ export class SqsEventSourceMapping {
     } catch (error) {
       log.warn({ reason: (error as Error).message, records: records.length }, "worker invocation failed; the batch returns to the queue after the visibility timeout");
       outcome = { ok: false };
-    } finally {
-      this.inFlight -= 1;
     }
     const done = messagesToDelete(records, outcome);
     for (let i = 0; i < done.length; i += 10) {

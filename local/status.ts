@@ -95,12 +95,11 @@ export async function queueDepth(client: SQSClient, queueUrl: string): Promise<n
 /**
  * Reads the analytics stream back from the start of every shard, remembering which events of which tenant it
  * holds. Kinesis is at-least-once (a retried PutRecords may write a record twice), so events are counted once
- * each, and repeats separately.
+ * each.
  */
 export class KinesisReadBack {
   private readonly iterators = new Map<string, string | undefined>();
   private readonly events = new Map<string, Set<string>>();
-  private repeats = 0;
   private reading?: Promise<void>;
 
   constructor(
@@ -110,10 +109,6 @@ export class KinesisReadBack {
 
   published(tenant: string): number {
     return this.events.get(tenant)?.size ?? 0;
-  }
-
-  get repeatedRecords(): number {
-    return this.repeats;
   }
 
   /** Reads everything written so far; concurrent callers share one read. */
@@ -155,7 +150,6 @@ export class KinesisReadBack {
       seen = new Set();
       this.events.set(parsed.tenant, seen);
     }
-    if (seen.has(parsed.eventId)) this.repeats += 1;
-    else seen.add(parsed.eventId);
+    seen.add(parsed.eventId);
   }
 }

@@ -220,17 +220,11 @@ export class DynamoStreamEventSourceMapping {
   private readonly readers = new Map<string, Promise<void>>();
   private readonly finished = new Set<string>();
   private discovery?: Promise<void>;
-  private invocations = 0;
-  private failedRecords = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: StreamMappingOptions) {
     if (options.filterPattern) assertSupportedFilter(options.filterPattern);
     this.now = options.now ?? Date.now;
-  }
-
-  get stats(): { invocations: number; sentToFailureDestination: number } {
-    return { invocations: this.invocations, sentToFailureDestination: this.failedRecords };
   }
 
   start(): void {
@@ -335,7 +329,6 @@ export class DynamoStreamEventSourceMapping {
     // not a function error and does not spend a retry.
     try {
       const run = await this.options.concurrency.runWhenFree(() => {
-        this.invocations += 1;
         const started = this.now();
         const context = { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (this.now() - started)) };
         return withTimeout(this.options.handler({ Records: records }, context), this.options.functionTimeoutSeconds);
@@ -380,7 +373,6 @@ export class DynamoStreamEventSourceMapping {
       },
     };
     log.error({ condition, records: records.length, startSequenceNumber: first.SequenceNumber }, "stream records skipped; described in the on-failure destination");
-    this.failedRecords += records.length;
     await writeToDestination(() => this.options.onFailure(failure), log, (attempt) => this.stopping && attempt >= 3);
   }
 }
