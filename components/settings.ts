@@ -49,12 +49,8 @@ export const STREAM_CONSUMER = {
 /** Failure-destination queues (async worker failures, stream consumer failures): kept the SQS maximum. */
 export const FAILURE_QUEUE = { messageRetentionSeconds: 14 * 24 * 3600 } as const;
 
-/** The events table: key attributes and the tenant-by-time index (see handlers/core/eventItem.ts). */
-export const EVENTS_TABLE = {
-  hashKey: "pk",
-  ttlAttribute: "expiresAt",
-  tenantTimeIndex: { name: "byTenantTime", hashKey: "tenantShard", rangeKey: "receivedKey", projected: ["eventId", "scheme", "size", "receivedAt"] },
-} as const;
+/** The events table: key attributes and the tenant-by-time index; defined beside the handlers that use it. */
+export { EVENTS_TABLE } from "../handlers/core/eventTable";
 
 /** Upper bound of a tenant's maxBodyBytes: the stored item must stay under DynamoDB's 400 KB item limit. */
 export const MAX_BODY_BYTES_LIMIT = 350 * 1024;

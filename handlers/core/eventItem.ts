@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import type { Envelope } from "./envelope";
 import type { SchemeName } from "./verify/types";
 
-import { EVENTS_TABLE } from "../../components/settings";
+import { EVENTS_TABLE } from "./eventTable";
 
 export const TENANT_TIME_INDEX = EVENTS_TABLE.tenantTimeIndex.name;
 export const TENANT_WRITE_SHARDS = 16;

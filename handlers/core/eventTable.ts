@@ -1,0 +1,10 @@
+// The events table's key attributes and its tenant-by-time index: the handlers (item model, stream consumer)
+// and the Pulumi components (components/eventStore.ts, through components/settings.ts) both read this, so it
+// lives on the handlers' side; handlers never import components.
+
+/** The events table: key attributes and the tenant-by-time index (see eventItem.ts). */
+export const EVENTS_TABLE = {
+  hashKey: "pk",
+  ttlAttribute: "expiresAt",
+  tenantTimeIndex: { name: "byTenantTime", hashKey: "tenantShard", rangeKey: "receivedKey", projected: ["eventId", "scheme", "size", "receivedAt"] },
+} as const;
