@@ -18,6 +18,8 @@ export interface AnalyticsFanoutArgs {
   /** Reserved concurrency of the consumer. */
   readonly reservedConcurrency: pulumi.Input<number>;
   readonly logRetentionDays: pulumi.Input<number>;
+  /** The consumer's log group name (components/naming.ts). */
+  readonly logGroupName: pulumi.Input<string>;
   /** CloudWatch namespace of the handlers' EMF metrics. */
   readonly metricsNamespace: pulumi.Input<string>;
 }
@@ -60,6 +62,7 @@ export class AnalyticsFanout extends pulumi.ComponentResource {
         timeoutSeconds: STREAM_CONSUMER.timeoutSeconds,
         memoryMb: STREAM_CONSUMER.memoryMb,
         logRetentionDays: args.logRetentionDays,
+        logGroupName: args.logGroupName,
         statements: [
           { actions: ["kinesis:PutRecords"], resources: [this.stream.arn] },
           {

@@ -26,11 +26,20 @@ export interface TenantConfig {
   readonly maxBodyBytes: number;
   readonly retentionDays: number;
   readonly hmac?: HmacOptions;
+  /**
+   * The public URL the provider posts to, when it is not the function URL (a custom domain in front of it):
+   * Twilio signs the URL, so ingest must rebuild exactly the one the sender used. Scheme, host, optional path.
+   */
+  readonly publicBaseUrl?: string;
 }
 
 export interface StackConfig {
   readonly stack: string;
   readonly alarmEmail?: string;
+  /** Absolute URL of RUNBOOK.md (alarm descriptions link `<url>#<section>`); none: the stack's runbook dashboard. */
+  readonly runbookUrl?: string;
+  /** How long ingest may serve its last good keys while refreshing the secret fails; then it fails closed. */
+  readonly secretsMaxStaleSeconds: number;
   readonly analyticsShards: number;
   /** The account's concurrency limit (Lambda default 1000). */
   readonly accountConcurrency: number;
@@ -56,8 +65,8 @@ export class ConfigValidationError extends Error {
 /** CloudWatch Logs accepts only these retention values. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const TENANT_ID = /^[a-z0-9-]{1,32}$/;
-const TENANT_KEYS = new Set(["scheme", "ingestConcurrency", "workerConcurrency", "toleranceSeconds", "maxBodyBytes", "retentionDays", "hmac"]);
-const STACK_KEYS = new Set(["alarmEmail", "analyticsShards", "accountConcurrency", "streamConcurrency", "logRetentionDays", "pointInTimeRecovery", "deletionProtection", "tenants", "secrets"]);
+const TENANT_KEYS = new Set(["scheme", "ingestConcurrency", "workerConcurrency", "toleranceSeconds", "maxBodyBytes", "retentionDays", "hmac", "publicBaseUrl"]);
+const STACK_KEYS = new Set(["alarmEmail", "runbookUrl", "secretsMaxStaleSeconds", "analyticsShards", "accountConcurrency", "streamConcurrency", "logRetentionDays", "pointInTimeRecovery", "deletionProtection", "tenants", "secrets"]);
 
 const fail = (field: string, message: string): never => {
   throw new ConfigValidationError(`${NAMESPACE}:${field}: ${message}`);
@@ -108,6 +117,26 @@ function parseHmac(field: string, value: unknown, scheme: SchemeName): HmacOptio
   return { header: hmac.header as string, encoding: hmac.encoding as "hex" | "base64", prefix: (hmac.prefix as string | undefined) ?? "" };
 }
 
+/**
+ * An absolute https URL without query or fragment (those belong to what is appended). `allowPath` false: only
+ * scheme and host.
+ */
+function httpsUrl(field: string, value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value !== "string") return fail(field, `must be ${what}, got ${JSON.stringify(value)}`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(field, `must be ${what}, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "https:") fail(field, `must be an https:// URL (it is opened from alarm emails or signed by senders), got ${JSON.stringify(value)}`);
+  if (url.search !== "" || url.hash !== "" || value.includes("#") || value.includes("?")) fail(field, `must have no query or #fragment, got ${JSON.stringify(value)}`);
+  if (url.username !== "" || url.password !== "") fail(field, "must not carry credentials");
+  if (value.length > 512) fail(field, "must be at most 512 characters");
+  return value;
+}
+
 function parseTenant(id: string, value: unknown): TenantConfig {
   const field = `tenants.${id}`;
   if (!TENANT_ID.test(id)) fail(field, "tenant id must be 1..32 characters of [a-z0-9-]");
@@ -125,6 +154,7 @@ function parseTenant(id: string, value: unknown): TenantConfig {
     maxBodyBytes: integer(`${field}.maxBodyBytes`, raw.maxBodyBytes, DEFAULTS.maxBodyBytes, 1, MAX_BODY_BYTES_LIMIT, " (the item must fit DynamoDB's 400 KB)"),
     retentionDays: integer(`${field}.retentionDays`, raw.retentionDays, DEFAULTS.retentionDays, 1, 3650),
     hmac: parseHmac(`${field}.hmac`, raw.hmac, scheme),
+    publicBaseUrl: httpsUrl(`${field}.publicBaseUrl`, raw.publicBaseUrl, "the https URL the provider posts to (custom domain)")?.replace(/\/+$/, ""),
   };
 }
 
@@ -140,6 +170,27 @@ function parseSecrets(value: unknown, tenants: readonly TenantConfig[]): Record<
     if ((list as string[]).length > 0) out[tenant] = list as string[];
   }
   return out;
+}
+
+/**
+ * Schemes whose signed bytes hold nothing tenant-specific (Twilio alone signs the URL, which names the tenant): two
+ * tenants sharing a secret there would each accept the other's requests, replayed to their own URL.
+ */
+const SCHEMES_NOT_SIGNING_THE_URL: ReadonlySet<SchemeName> = new Set(["github", "shopify", "hmac-sha256", "stripe", "slack", "standard-webhooks"]);
+
+function rejectSharedSecrets(tenants: readonly TenantConfig[], secrets: Readonly<Record<string, readonly string[]>>): void {
+  const owner = new Map<string, string>();
+  for (const tenant of tenants) {
+    if (!SCHEMES_NOT_SIGNING_THE_URL.has(tenant.scheme)) continue;
+    for (const secret of secrets[tenant.id] ?? []) {
+      const other = owner.get(secret);
+      // Never echo the secret itself.
+      if (other !== undefined && other !== tenant.id) {
+        fail(`secrets.${tenant.id}`, `shares a secret with tenant '${other}': each would accept requests signed for the other; give every tenant its own secret`);
+      }
+      owner.set(secret, tenant.id);
+    }
+  }
 }
 
 /**
@@ -172,9 +223,12 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, unk
   }
 
   const secrets = parseSecrets(raw.secrets, tenants);
+  rejectSharedSecrets(tenants, secrets);
   return {
     stack,
     alarmEmail,
+    runbookUrl: httpsUrl("runbookUrl", raw.runbookUrl, "an absolute https URL of RUNBOOK.md"),
+    secretsMaxStaleSeconds: integer("secretsMaxStaleSeconds", raw.secretsMaxStaleSeconds, DEFAULTS.secretsMaxStaleSeconds, 60, 86_400, " (seconds ingest may serve stale keys before failing closed)"),
     analyticsShards: integer("analyticsShards", raw.analyticsShards, 1, 1, 500),
     accountConcurrency,
     streamConcurrency,

@@ -8,6 +8,8 @@ import { bundleHandler, type HandlerName } from "./bundle";
 export interface PolicyStatement {
   readonly actions: readonly string[];
   readonly resources: readonly pulumi.Input<string>[];
+  /** IAM condition block, e.g. `dynamodb:LeadingKeys` to confine writes to one tenant's keys. */
+  readonly condition?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
 export interface NodeFunctionArgs {
@@ -23,6 +25,8 @@ export interface NodeFunctionArgs {
   readonly memoryMb: pulumi.Input<number>;
   /** CloudWatch Logs retention of the function's log group. */
   readonly logRetentionDays: pulumi.Input<number>;
+  /** The log group's name, e.g. `/aws/lambda/webhooks-prod-acme-ingest`: one people and the runbook can guess. */
+  readonly logGroupName: pulumi.Input<string>;
   /** Everything the function may do besides writing its own logs. */
   readonly statements: readonly PolicyStatement[];
 }
@@ -34,11 +38,13 @@ export class NodeFunction extends pulumi.ComponentResource {
   public readonly policy: aws.iam.RolePolicy;
   public readonly arn: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
+  public readonly logGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: NodeFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webhooks:lambda:NodeFunction", name, {}, opts);
 
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, { parent: this });
+    // Named explicitly (the function itself stays auto-named: see components/naming.ts for why).
+    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: args.logGroupName, retentionInDays: args.logRetentionDays }, { parent: this });
 
     this.role = new aws.iam.Role(
       `${name}-role`,
@@ -63,7 +69,12 @@ export class NodeFunction extends pulumi.ComponentResource {
         policy: pulumi.all(statements.map((s) => pulumi.all([...s.resources]))).apply((resolved) =>
           JSON.stringify({
             Version: "2012-10-17",
-            Statement: statements.map((s, i) => ({ Effect: "Allow", Action: [...s.actions], Resource: resolved[i] })),
+            Statement: statements.map((s, i) => ({
+              Effect: "Allow",
+              Action: [...s.actions],
+              Resource: resolved[i],
+              ...("condition" in s && s.condition ? { Condition: s.condition } : {}),
+            })),
           }),
         ),
       },
@@ -93,6 +104,7 @@ export class NodeFunction extends pulumi.ComponentResource {
     );
     this.arn = this.function.arn;
     this.functionName = this.function.name;
-    this.registerOutputs({ arn: this.arn, functionName: this.functionName });
+    this.logGroupName = this.logGroup.name;
+    this.registerOutputs({ arn: this.arn, functionName: this.functionName, logGroupName: this.logGroupName });
   }
 }

@@ -1,115 +1,169 @@
-// On-call: the alarm topic (with an optional email subscription), the shared parts' alarms and one dashboard
-// per stack. Tenants' alarms are made by each TenantPipeline and point at the same topic.
+// On-call: the alarm topic (encrypted with a key CloudWatch may use), its optional email subscription, and the
+// alarms of the shared parts (table, analytics stream and its consumer). Tenants' alarms are made by each
+// TenantPipeline and point at the same topic; the dashboards are made last, from every alarm (dashboard.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ageAlarm, countAlarm, createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
+import { ageAlarm, awsMetric, countAlarm, createAlarm, customMetric, lambdaCount, queueNotEmpty, type CreatedAlarm, type RunbookLinks } from "./alarms";
 
 export interface OnCallArgs {
   /** Where alarms are mailed; none subscribes nobody. */
   readonly alarmEmail?: pulumi.Input<string>;
-  /** Tenant ids, for the dashboard's per-tenant widgets. */
-  readonly tenantIds: readonly string[];
   /** CloudWatch namespace of the handlers' EMF metrics. */
   readonly metricsNamespace: string;
+  /** Links from alarm descriptions to runbook sections. */
+  readonly runbook: RunbookLinks;
   readonly tableName: pulumi.Input<string>;
   readonly analyticsStreamName: pulumi.Input<string>;
   readonly consumerFunctionName: pulumi.Input<string>;
   readonly analyticsFailureQueueName: pulumi.Input<string>;
-  readonly region: pulumi.Input<string>;
+}
+
+/**
+ * The key policy of the alarm topic's key. CloudWatch publishes alarm notifications as the service principal
+ * `cloudwatch.amazonaws.com`, which needs kms:GenerateDataKey* and kms:Decrypt on the topic's key; the AWS-managed
+ * `alias/aws/sns` key's policy cannot be changed to allow that, so alarm actions on a topic encrypted with it fail
+ * silently. The grant is confined to this account's alarms (aws:SourceAccount).
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
+ */
+export function alarmTopicKeyPolicy(partition: string, accountId: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        // The default key policy statement: the account (its IAM policies) administers and uses the key.
+        // https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+        Sid: "AccountAdministersTheKey",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "CloudWatchAlarmsPublishToTheTopic",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  });
 }
 
 export class OnCall extends pulumi.ComponentResource {
+  public readonly key: aws.kms.Key;
   public readonly topic: aws.sns.Topic;
   public readonly topicArn: pulumi.Output<string>;
-  public readonly dashboard: aws.cloudwatch.Dashboard;
-  public readonly alarms: aws.cloudwatch.MetricAlarm[];
+  public readonly alarms: CreatedAlarm[];
+  /** What the operator must still do for alarm mail to arrive (an email subscription waits for confirmation). */
+  public readonly alarmDelivery: pulumi.Output<string>;
 
   constructor(name: string, args: OnCallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("webhooks:oncall:OnCall", name, {}, opts);
 
-    this.topic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: "alias/aws/sns" }, { parent: this });
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this });
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: "webhooks: encrypts the alarm topic; CloudWatch may use it to publish alarms",
+        enableKeyRotation: true,
+        policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, account]) => alarmTopicKeyPolicy(p, account)),
+      },
+      { parent: this },
+    );
+    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/webhooks-${pulumi.getStack()}-alarms`, targetKeyId: this.key.keyId }, { parent: this });
+
+    this.topic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: this.key.arn }, { parent: this });
     this.topicArn = this.topic.arn;
     if (args.alarmEmail !== undefined) {
-      new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topic.arn, protocol: "email", endpoint: args.alarmEmail }, { parent: this });
+      const subscription = new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topic.arn, protocol: "email", endpoint: args.alarmEmail }, { parent: this });
+      // SNS sends a confirmation mail; until someone follows its link the subscription is pending and alarms reach
+      // nobody. https://docs.aws.amazon.com/sns/latest/dg/SendMessageToHttp.confirm.html
+      this.alarmDelivery = pulumi
+        .all([subscription.pendingConfirmation, args.alarmEmail, this.topic.arn])
+        .apply(([pending, email, topic]) =>
+          pending === false
+            ? `alarms are mailed to ${email} (subscription confirmed)`
+            : `ACTION NEEDED: ${email} must open the "AWS Notification - Subscription Confirmation" mail and follow its link; until then alarms reach nobody. Check: aws sns list-subscriptions-by-topic --topic-arn ${topic}`,
+        );
+    } else {
+      this.alarmDelivery = pulumi.output("ACTION NEEDED: no webhooks:alarmEmail is set, so alarms reach nobody; set it (or subscribe your pager to the alarmTopic output)");
     }
 
-    const topic = this.topic.arn;
+    const context = { topicArn: this.topic.arn, runbook: args.runbook, parent: this };
+    const consumer = args.consumerFunctionName;
     this.alarms = [
       createAlarm(
         `${name}-consumer-iterator-age`,
         ageAlarm(
-          "The analytics consumer is falling behind the events table's stream (oldest record over 5 minutes).",
-          "consumer-iterator-age",
-          { namespace: "AWS/Lambda", metricName: "IteratorAge", dimensions: { FunctionName: args.consumerFunctionName } },
+          { meaning: "The analytics consumer is falling behind the events table's stream (oldest record over 5 minutes).", runbook: "consumer-iterator-age", panel: "analytics consumer" },
+          awsMetric("AWS/Lambda", "IteratorAge", { FunctionName: consumer }),
           300_000,
         ),
-        topic,
-        this,
+        context,
       ),
-      createAlarm(`${name}-consumer-errors`, lambdaMetric("The analytics consumer is failing invocations (stream batches are being retried or bisected).", "consumer-errors", "Errors", args.consumerFunctionName), topic, this),
+      createAlarm(
+        `${name}-consumer-errors`,
+        lambdaCount({ meaning: "The analytics consumer is failing invocations (stream batches are being retried or bisected).", runbook: "consumer-errors", panel: "analytics consumer" }, "Errors", consumer),
+        context,
+      ),
+      createAlarm(
+        `${name}-consumer-throttles`,
+        lambdaCount(
+          { meaning: "The analytics consumer is throttled: its reserved concurrency is below the number of open stream shards, so the stream backs up.", runbook: "consumer-throttles", panel: "analytics consumer" },
+          "Throttles",
+          consumer,
+        ),
+        context,
+      ),
+      createAlarm(
+        `${name}-consumer-destination-failures`,
+        lambdaCount(
+          { meaning: "Lambda could not write a failed stream batch's record to the analytics failure queue: that failure is recorded nowhere.", runbook: "consumer-destination-failures", panel: "analytics consumer" },
+          "DestinationDeliveryFailures",
+          consumer,
+        ),
+        context,
+      ),
+      createAlarm(
+        `${name}-malformed-stream-records`,
+        countAlarm(
+          { meaning: "The analytics consumer dropped stream images that are not event items (they can never be published).", runbook: "malformed-stream-records", panel: "analytics consumer" },
+          customMetric(args.metricsNamespace, "MalformedStreamRecords", {}),
+          // Each dropped record is an event missing from analytics for good: one is enough to page.
+          { datapointsToAlarm: 1, evaluationPeriods: 1, periodSeconds: 300 },
+        ),
+        context,
+      ),
       createAlarm(
         `${name}-kinesis-write-throttling`,
         countAlarm(
-          "The analytics Kinesis stream is refusing writes for lack of shard capacity.",
-          "kinesis-write-throttling",
-          { namespace: "AWS/Kinesis", metricName: "WriteProvisionedThroughputExceeded", dimensions: { StreamName: args.analyticsStreamName } },
+          { meaning: "The analytics Kinesis stream is refusing writes for lack of shard capacity.", runbook: "kinesis-write-throttling", panel: "analytics stream" },
+          awsMetric("AWS/Kinesis", "WriteProvisionedThroughputExceeded", { StreamName: args.analyticsStreamName }),
           { periodSeconds: 300, datapointsToAlarm: 2, evaluationPeriods: 3 },
         ),
-        topic,
-        this,
+        context,
       ),
       createAlarm(
         `${name}-dynamodb-throttling`,
-        countAlarm("The events table is throttling writes; workers are retrying and queues may back up.", "dynamodb-throttling", {
-          namespace: "AWS/DynamoDB",
-          metricName: "WriteThrottleEvents",
-          dimensions: { TableName: args.tableName },
-        }),
-        topic,
-        this,
+        countAlarm(
+          // ThrottledRequests counts a PutItem once when its table write or any index write was throttled.
+          { meaning: "The events table is throttling writes (table or index); workers are retrying and queues may back up.", runbook: "dynamodb-throttling", panel: "events table" },
+          awsMetric("AWS/DynamoDB", "ThrottledRequests", { TableName: args.tableName, Operation: "PutItem" }),
+        ),
+        context,
       ),
       createAlarm(
         `${name}-analytics-failures`,
-        queueNotEmpty("Stream records exhausted their retries and were sent to the analytics failure queue: they are in the table but not in Kinesis.", "analytics-failures-not-empty", args.analyticsFailureQueueName),
-        topic,
-        this,
+        queueNotEmpty(
+          { meaning: "Stream records exhausted their retries and were sent to the analytics failure queue: they are in the table but not in Kinesis.", runbook: "analytics-failures-not-empty", panel: "analytics stream" },
+          args.analyticsFailureQueueName,
+        ),
+        context,
       ),
     ];
-
-    this.dashboard = new aws.cloudwatch.Dashboard(
-      `${name}-dashboard`,
-      {
-        dashboardName: `webhooks-${pulumi.getStack()}`,
-        dashboardBody: pulumi.all([args.region, args.tableName, args.analyticsStreamName, args.consumerFunctionName]).apply(([region, table, stream, consumer]) =>
-          JSON.stringify(dashboardBody({ region, table, stream, consumer, namespace: args.metricsNamespace, tenants: args.tenantIds })),
-        ),
-      },
-      { parent: this },
-    );
-    this.registerOutputs({ topicArn: this.topicArn, dashboardName: this.dashboard.dashboardName });
+    this.registerOutputs({ topicArn: this.topicArn, alarmDelivery: this.alarmDelivery });
   }
-}
-
-function dashboardBody(p: { region: string; table: string; stream: string; consumer: string; namespace: string; tenants: readonly string[] }) {
-  const perTenant = (metric: string) => p.tenants.map((tenant) => [p.namespace, metric, "Tenant", tenant]);
-  const widget = (title: string, metrics: unknown[][], x: number, y: number, stat = "Sum") => ({
-    type: "metric",
-    x,
-    y,
-    width: 12,
-    height: 6,
-    properties: { title, region: p.region, stat, period: 60, metrics },
-  });
-  return {
-    widgets: [
-      widget("Accepted per tenant", perTenant("Accepted"), 0, 0),
-      widget("Rejected per tenant", perTenant("Rejected"), 12, 0),
-      widget("Stored per tenant", perTenant("Stored"), 0, 6),
-      widget("Published per tenant", perTenant("Published"), 12, 6),
-      widget("Enqueue failures per tenant", perTenant("EnqueueFailures"), 0, 12),
-      widget("Consumer iterator age (ms)", [["AWS/Lambda", "IteratorAge", "FunctionName", p.consumer]], 12, 12, "Maximum"),
-      widget("Table write throttles", [["AWS/DynamoDB", "WriteThrottleEvents", "TableName", p.table]], 0, 18),
-      widget("Kinesis write throttling", [["AWS/Kinesis", "WriteProvisionedThroughputExceeded", "StreamName", p.stream]], 12, 18),
-    ],
-  };
 }

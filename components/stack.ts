@@ -4,7 +4,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AnalyticsFanout } from "./analyticsFanout";
 import type { StackConfig } from "./config";
+import { Dashboards, dashboardConsoleUrl, operationsDashboardName, runbookDashboardName, runbookLinks } from "./dashboard";
 import { EventStore } from "./eventStore";
+import { consumerLogGroupName } from "./naming";
 import { OnCall } from "./onCall";
 import { TenantPipeline } from "./tenantPipeline";
 
@@ -13,7 +15,17 @@ export interface WebhooksStackOutputs {
   readonly eventsTable: pulumi.Output<string>;
   readonly analyticsStream: pulumi.Output<string>;
   readonly alarmTopic: pulumi.Output<string>;
+  /** What the operator must still do for alarm mail to arrive (confirm the email subscription). */
+  readonly alarmDelivery: pulumi.Output<string>;
   readonly dashboard: pulumi.Output<string>;
+  /** Where alarm descriptions send on-call. */
+  readonly runbook: pulumi.Output<string>;
+  /** Log groups by tenant (ingest, worker) and of the stream consumer: the names RUNBOOK.md's commands use. */
+  readonly logGroups: pulumi.Output<{ tenants: Record<string, { ingest: string; worker: string }>; streamConsumer: string }>;
+  /** Queue URLs by tenant (queue, DLQ, async failure destination) and the analytics failure queue. */
+  readonly queues: pulumi.Output<{ tenants: Record<string, { queue: string; dlq: string; asyncFailures: string }>; analyticsFailures: string }>;
+  /** Function names by tenant (ingest, worker) and of the stream consumer. */
+  readonly functions: pulumi.Output<{ tenants: Record<string, { ingest: string; worker: string }>; streamConsumer: string }>;
 }
 
 export function metricsNamespaceOf(stack: string): string {
@@ -23,6 +35,8 @@ export function metricsNamespaceOf(stack: string): string {
 export function createWebhooksStack(config: StackConfig): WebhooksStackOutputs {
   const metricsNamespace = metricsNamespaceOf(config.stack);
   const secrets = pulumi.secret(config.secrets);
+  const region = aws.getRegionOutput().region;
+  const runbook = runbookLinks(config.stack, region, config.runbookUrl);
 
   const store = new EventStore("events", { pointInTimeRecovery: config.pointInTimeRecovery, deletionProtection: config.deletionProtection });
 
@@ -32,18 +46,18 @@ export function createWebhooksStack(config: StackConfig): WebhooksStackOutputs {
     shards: config.analyticsShards,
     reservedConcurrency: config.streamConcurrency,
     logRetentionDays: config.logRetentionDays,
+    logGroupName: consumerLogGroupName(config.stack),
     metricsNamespace,
   });
 
   const onCall = new OnCall("oncall", {
     alarmEmail: config.alarmEmail,
-    tenantIds: config.tenants.map((t) => t.id),
     metricsNamespace,
+    runbook,
     tableName: store.tableName,
     analyticsStreamName: analytics.streamName,
     consumerFunctionName: analytics.consumer.functionName,
     analyticsFailureQueueName: analytics.failureQueue.name,
-    region: aws.getRegionOutput().region,
   });
 
   const tenants = config.tenants.map(
@@ -54,16 +68,43 @@ export function createWebhooksStack(config: StackConfig): WebhooksStackOutputs {
         tableName: store.tableName,
         tableArn: store.tableArn,
         alarmTopicArn: onCall.topicArn,
+        runbook,
+        stack: config.stack,
+        secretsMaxStaleSeconds: config.secretsMaxStaleSeconds,
         logRetentionDays: config.logRetentionDays,
         metricsNamespace,
       }),
   );
+
+  const dashboards = new Dashboards("dashboards", {
+    alarms: [...tenants.flatMap((pipeline) => pipeline.alarms), ...onCall.alarms],
+    tenantIds: config.tenants.map((t) => t.id),
+    metricsNamespace,
+    region,
+    runbookDashboard: config.runbookUrl === undefined,
+  });
 
   return {
     ingestUrls: Object.fromEntries(tenants.map((pipeline, i) => [config.tenants[i]!.id, pipeline.url])),
     eventsTable: store.tableName,
     analyticsStream: analytics.streamName,
     alarmTopic: onCall.topicArn,
-    dashboard: onCall.dashboard.dashboardName,
+    alarmDelivery: onCall.alarmDelivery,
+    dashboard: pulumi.all([region, dashboards.operations.dashboardName]).apply(([r]) => dashboardConsoleUrl(r, operationsDashboardName(config.stack))),
+    runbook: config.runbookUrl !== undefined ? pulumi.output(config.runbookUrl) : region.apply((r) => dashboardConsoleUrl(r, runbookDashboardName(config.stack))),
+    logGroups: pulumi.output({
+      tenants: Object.fromEntries(tenants.map((pipeline, i) => [config.tenants[i]!.id, { ingest: pipeline.ingest.logGroupName, worker: pipeline.worker.logGroupName }])),
+      streamConsumer: analytics.consumer.logGroupName,
+    }) as unknown as WebhooksStackOutputs["logGroups"],
+    queues: pulumi.output({
+      tenants: Object.fromEntries(
+        tenants.map((pipeline, i) => [config.tenants[i]!.id, { queue: pipeline.queue.url, dlq: pipeline.deadLetterQueue.url, asyncFailures: pipeline.asyncFailureQueue.url }]),
+      ),
+      analyticsFailures: analytics.failureQueue.url,
+    }) as unknown as WebhooksStackOutputs["queues"],
+    functions: pulumi.output({
+      tenants: Object.fromEntries(tenants.map((pipeline, i) => [config.tenants[i]!.id, { ingest: pipeline.ingest.functionName, worker: pipeline.worker.functionName }])),
+      streamConsumer: analytics.consumer.functionName,
+    }) as unknown as WebhooksStackOutputs["functions"],
   };
 }

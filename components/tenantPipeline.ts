@@ -3,9 +3,10 @@
 // so one tenant's flood or failure cannot starve another (reserved concurrency on both functions).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ageAlarm, countAlarm, createAlarm, lambdaMetric, queueNotEmpty } from "./alarms";
+import { ageAlarm, awsMetric, countAlarm, createAlarm, customMetric, lambdaCount, queueNotEmpty, type CreatedAlarm, type RunbookLinks } from "./alarms";
 import type { TenantConfig } from "./config";
 import { ingestEnvironment, workerEnvironment } from "./functionEnvironment";
+import { tenantLogGroupName } from "./naming";
 import { NodeFunction } from "./nodeFunction";
 import { FAILURE_QUEUE, INGEST, QUEUE, WORKER, WORKER_ASYNC } from "./settings";
 
@@ -19,6 +20,12 @@ export interface TenantPipelineArgs {
   readonly tableArn: pulumi.Input<string>;
   /** Where the tenant's alarms notify. */
   readonly alarmTopicArn: pulumi.Input<string>;
+  /** Links from alarm descriptions to runbook sections. */
+  readonly runbook: RunbookLinks;
+  /** The stack's name, for the log group names on-call can guess. */
+  readonly stack: string;
+  /** Seconds ingest may serve stale keys while refreshing its secret fails. */
+  readonly secretsMaxStaleSeconds: number;
   readonly logRetentionDays: pulumi.Input<number>;
   /** CloudWatch namespace of the handlers' EMF metrics. */
   readonly metricsNamespace: string;
@@ -33,7 +40,7 @@ export class TenantPipeline extends pulumi.ComponentResource {
   public readonly functionUrl: aws.lambda.FunctionUrl;
   public readonly worker: NodeFunction;
   public readonly mapping: aws.lambda.EventSourceMapping;
-  public readonly alarms: aws.cloudwatch.MetricAlarm[];
+  public readonly alarms: CreatedAlarm[];
   public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: TenantPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -72,11 +79,17 @@ export class TenantPipeline extends pulumi.ComponentResource {
       {
         handler: "ingest",
         description: `webhooks: ingest for tenant ${tenant.id} (${tenant.scheme})`,
-        environment: ingestEnvironment(tenant, { queueUrl: this.queue.url, secrets: { secretId: this.secret.arn }, metricsNamespace: args.metricsNamespace }),
+        environment: ingestEnvironment(tenant, {
+          queueUrl: this.queue.url,
+          secrets: { secretId: this.secret.arn },
+          metricsNamespace: args.metricsNamespace,
+          secretsMaxStaleSeconds: args.secretsMaxStaleSeconds,
+        }),
         reservedConcurrency: tenant.ingestConcurrency,
         timeoutSeconds: INGEST.timeoutSeconds,
         memoryMb: INGEST.memoryMb,
         logRetentionDays: args.logRetentionDays,
+        logGroupName: tenantLogGroupName(args.stack, tenant.id, "ingest"),
         statements: [
           { actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
           { actions: ["secretsmanager:GetSecretValue"], resources: [this.secret.arn] },
@@ -113,8 +126,16 @@ export class TenantPipeline extends pulumi.ComponentResource {
         timeoutSeconds: WORKER.timeoutSeconds,
         memoryMb: WORKER.memoryMb,
         logRetentionDays: args.logRetentionDays,
+        logGroupName: tenantLogGroupName(args.stack, tenant.id, "worker"),
         statements: [
-          { actions: ["dynamodb:PutItem"], resources: [args.tableArn] },
+          // Only items of its own tenant: every key is `<tenant>#<eventId>`, and tenant ids cannot hold '#', so
+          // a worker (or a forged envelope it was handed) can never write or shadow another tenant's events.
+          // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+          {
+            actions: ["dynamodb:PutItem"],
+            resources: [args.tableArn],
+            condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${tenant.id}#*`] } },
+          },
           { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], resources: [this.queue.arn] },
           // Destinations of asynchronous invocations are written with the function's role.
           { actions: ["sqs:SendMessage"], resources: [this.asyncFailureQueue.arn] },
@@ -152,60 +173,140 @@ export class TenantPipeline extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.worker] },
     );
 
-    const topic = args.alarmTopicArn;
+    const context = { topicArn: args.alarmTopicArn, runbook: args.runbook, parent: this };
     const tenantDims = { Tenant: tenant.id };
+    const ns = args.metricsNamespace;
+    const ingestPanel = `${tenant.id}: ingest`;
+    const workerPanel = `${tenant.id}: worker`;
     this.alarms = [
-      createAlarm(`${name}-ingest-errors`, lambdaMetric(`Tenant ${tenant.id}'s ingest function is failing; senders see 5xx and will retry.`, "ingest-errors", "Errors", this.ingest.functionName), topic, this),
-      createAlarm(`${name}-ingest-throttles`, lambdaMetric(`Tenant ${tenant.id}'s ingest function hit its reserved concurrency; senders get 429 and retry.`, "ingest-throttles", "Throttles", this.ingest.functionName), topic, this),
+      // 5xx not explained by another alarm: misconfiguration, init crash, function errors, timeouts. The 503s of
+      // an SQS outage and the 500s of missing secrets have alarms of their own and are subtracted, so each failure
+      // pages once. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html
+      createAlarm(
+        `${name}-ingest-down`,
+        countAlarm(
+          { meaning: `Tenant ${tenant.id}'s ingest URL answers 5xx (misconfigured, crashing or timing out); senders retry.`, runbook: "ingest-down", panel: ingestPanel },
+          awsMetric("AWS/Lambda", "Url5xxCount", { FunctionName: this.ingest.functionName }),
+          {
+            math: {
+              expression: "FILL(m0, 0) - FILL(m1, 0) - FILL(m2, 0)",
+              label: "5xx not explained by SQS or secrets",
+              extraMetrics: [customMetric(ns, "EnqueueFailures", tenantDims), customMetric(ns, "SecretsUnavailable", tenantDims)],
+            },
+          },
+        ),
+        context,
+      ),
+      createAlarm(
+        `${name}-ingest-throttles`,
+        lambdaCount({ meaning: `Tenant ${tenant.id}'s ingest function hit its reserved concurrency; senders get 429 and retry.`, runbook: "ingest-throttles", panel: ingestPanel }, "Throttles", this.ingest.functionName),
+        context,
+      ),
       createAlarm(
         `${name}-signature-failures`,
         countAlarm(
-          `Tenant ${tenant.id} is receiving many requests with bad signatures or stale timestamps: a rotated secret not yet configured, or an attack.`,
-          "signature-rejections-spike",
-          { namespace: args.metricsNamespace, metricName: "SignatureFailures", dimensions: tenantDims },
+          {
+            meaning: `Tenant ${tenant.id} is receiving many requests with bad signatures or stale timestamps: a rotated secret not yet configured, or an attack.`,
+            runbook: "signature-rejections-spike",
+            panel: ingestPanel,
+          },
+          customMetric(ns, "SignatureFailures", tenantDims),
           { threshold: 20, periodSeconds: 300, datapointsToAlarm: 2, evaluationPeriods: 3 },
         ),
-        topic,
-        this,
+        context,
       ),
       createAlarm(
         `${name}-refusing`,
-        countAlarm(`Tenant ${tenant.id}'s ingest cannot enqueue verified requests: they get 503 and senders retry.`, "ingest-refusing-requests", {
-          namespace: args.metricsNamespace,
-          metricName: "EnqueueFailures",
-          dimensions: tenantDims,
-        }),
-        topic,
-        this,
+        countAlarm(
+          { meaning: `Tenant ${tenant.id}'s ingest cannot enqueue verified requests: they get 503 and senders retry.`, runbook: "ingest-refusing-requests", panel: ingestPanel },
+          customMetric(ns, "EnqueueFailures", tenantDims),
+        ),
+        context,
       ),
       createAlarm(
         `${name}-secrets-unavailable`,
         countAlarm(
-          `Tenant ${tenant.id}'s ingest cannot read its secret and refuses every request with 500.`,
-          "secrets-unavailable",
-          { namespace: args.metricsNamespace, metricName: "SecretsUnavailable", dimensions: tenantDims },
+          { meaning: `Tenant ${tenant.id}'s ingest cannot read its secret and refuses every request with 500.`, runbook: "secrets-unavailable", panel: ingestPanel },
+          customMetric(ns, "SecretsUnavailable", tenantDims),
           { datapointsToAlarm: 2, evaluationPeriods: 3 },
         ),
-        topic,
-        this,
+        context,
+      ),
+      createAlarm(
+        `${name}-secrets-stale`,
+        countAlarm(
+          {
+            meaning: `Tenant ${tenant.id}'s ingest cannot refresh its secret and is serving the last good keys; after ${args.secretsMaxStaleSeconds} s it fails closed.`,
+            runbook: "secrets-stale",
+            panel: ingestPanel,
+          },
+          customMetric(ns, "StaleSecrets", tenantDims),
+          { datapointsToAlarm: 2, evaluationPeriods: 3 },
+        ),
+        context,
       ),
       createAlarm(
         `${name}-queue-age`,
         ageAlarm(
-          `Tenant ${tenant.id}'s queue holds a message older than 5 minutes: the worker is not keeping up or is failing.`,
-          "queue-oldest-message-age",
-          { namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", dimensions: { QueueName: this.queue.name } },
+          { meaning: `Tenant ${tenant.id}'s queue holds a message older than 5 minutes: the worker is not keeping up or is failing.`, runbook: "queue-oldest-message-age", panel: workerPanel },
+          awsMetric("AWS/SQS", "ApproximateAgeOfOldestMessage", { QueueName: this.queue.name }),
           300,
         ),
-        topic,
-        this,
+        context,
       ),
-      createAlarm(`${name}-dlq-not-empty`, queueNotEmpty(`Tenant ${tenant.id} has messages in its dead-letter queue: events accepted but not stored.`, "dlq-not-empty", this.deadLetterQueue.name), topic, this),
-      createAlarm(`${name}-worker-errors`, lambdaMetric(`Tenant ${tenant.id}'s worker is failing whole invocations (not single records).`, "worker-errors", "Errors", this.worker.functionName), topic, this),
-      createAlarm(`${name}-async-failures`, queueNotEmpty(`A replayed batch for tenant ${tenant.id} failed and went to the worker's on-failure destination.`, "worker-async-failures", this.asyncFailureQueue.name), topic, this),
+      createAlarm(
+        `${name}-dlq-not-empty`,
+        queueNotEmpty({ meaning: `Tenant ${tenant.id} has messages in its dead-letter queue: events accepted but not stored.`, runbook: "dlq-not-empty", panel: workerPanel }, this.deadLetterQueue.name),
+        context,
+      ),
+      createAlarm(
+        `${name}-worker-errors`,
+        lambdaCount({ meaning: `Tenant ${tenant.id}'s worker is failing whole invocations (not single records).`, runbook: "worker-errors", panel: workerPanel }, "Errors", this.worker.functionName),
+        context,
+      ),
+      createAlarm(
+        `${name}-worker-throttles`,
+        lambdaCount(
+          {
+            meaning: `Tenant ${tenant.id}'s worker is throttled: asynchronous replays share its reserved concurrency with the SQS pollers.`,
+            runbook: "worker-throttles",
+            panel: workerPanel,
+          },
+          "Throttles",
+          this.worker.functionName,
+        ),
+        context,
+      ),
+      createAlarm(
+        `${name}-async-failures`,
+        queueNotEmpty(
+          { meaning: `A replayed batch for tenant ${tenant.id} failed and went to the worker's on-failure destination.`, runbook: "worker-async-failures", panel: workerPanel },
+          this.asyncFailureQueue.name,
+        ),
+        context,
+      ),
+      createAlarm(
+        `${name}-worker-destination-failures`,
+        lambdaCount(
+          {
+            meaning: `Lambda could not write a failed replay of tenant ${tenant.id} to the worker's on-failure queue: that failure is recorded nowhere.`,
+            runbook: "worker-destination-failures",
+            panel: workerPanel,
+          },
+          "DestinationDeliveryFailures",
+          this.worker.functionName,
+        ),
+        context,
+      ),
     ];
 
     this.url = this.functionUrl.functionUrl;
-    this.registerOutputs({ url: this.url, queueUrl: this.queue.url, deadLetterQueueUrl: this.deadLetterQueue.url });
+    this.registerOutputs({
+      url: this.url,
+      queueUrl: this.queue.url,
+      deadLetterQueueUrl: this.deadLetterQueue.url,
+      ingestLogGroup: this.ingest.logGroupName,
+      workerLogGroup: this.worker.logGroupName,
+    });
   }
 }

@@ -5,6 +5,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { composeIngest } from "./compose/ingest";
 import type { IngestResponse } from "./ingestHandler";
+import { misconfiguredIngest } from "./misconfigured";
 import { createLogger, stdoutMetricSink } from "./observability";
 
 const logger = createLogger();
@@ -13,12 +14,7 @@ function build(): (event: LambdaFunctionURLEvent, context?: { awsRequestId?: str
   try {
     return composeIngest(process.env, { sqs: new SQSClient({}), secretsManager: () => new SecretsManagerClient({}) }, logger, stdoutMetricSink);
   } catch (error) {
-    // A broken deployment fails closed: every request is a 500 and every one logs an alarm line.
-    const message = (error as Error).message;
-    return async () => {
-      logger.error({ alarm: "IngestMisconfigured", reason: message }, "ingest function is misconfigured");
-      return { statusCode: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: "misconfigured", message: "endpoint misconfigured" }) };
-    };
+    return misconfiguredIngest(error, process.env, logger, stdoutMetricSink);
   }
 }
 

@@ -4,6 +4,7 @@
 // PutMetricData call on the hot path.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 import pino, { type Logger } from "pino";
+import { isPublishedMetric, PUBLISHED_METRICS, type MetricName } from "./metrics";
 
 export type { Logger };
 
@@ -37,46 +38,35 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
-export type MetricName =
-  | "Received"
-  | "Accepted"
-  | "Rejected"
-  | "Handshakes"
-  | "EnqueueFailures"
-  | "SecretsUnavailable"
-  | "Stored"
-  | "Duplicates"
-  | "StoreFailures"
-  | "Malformed"
-  | "Published"
-  | "PublishFailures"
-  | "SignatureFailures";
+export type { MetricName } from "./metrics";
 
 export interface MetricLine {
   readonly namespace: string;
-  /** Dimension values; each metric is published per these and also without dimensions (the totals). */
+  /** Dimension values (e.g. Tenant); a metric is published under each of its catalogued sets these cover. */
   readonly dimensions: Readonly<Record<string, string>>;
-  /** Which dimension combinations to publish; default: all given dimensions, and none (the totals). */
-  readonly dimensionSets?: readonly (readonly string[])[];
   readonly values: Partial<Record<MetricName, number>>;
   readonly timestampMs: number;
 }
 
-/** One EMF document (a JSON line). Zero values are kept: an alarm needs a datapoint to see "0 errors". */
+/**
+ * One EMF document (a JSON line). Only metrics in PUBLISHED_METRICS are declared as metrics, each under the
+ * dimension sets the catalogue gives it (a set is skipped when the line lacks one of its dimensions, e.g. a
+ * stream record whose tenant is unknown); every other value is a plain property of the log line. Zero values are
+ * kept: an alarm needs a datapoint to see "0 errors".
+ */
 export function emfLine(metric: MetricLine): string {
-  const names = Object.keys(metric.values) as MetricName[];
-  const dimensionKeys = Object.keys(metric.dimensions);
+  const directives = new Map<string, { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: "Count" }[] }>();
+  for (const name of Object.keys(metric.values)) {
+    if (!isPublishedMetric(name)) continue;
+    const sets = PUBLISHED_METRICS[name].filter((set) => set.every((dimension) => metric.dimensions[dimension] !== undefined)).map((set) => [...set]);
+    if (sets.length === 0) continue;
+    const key = JSON.stringify(sets);
+    const directive = directives.get(key) ?? { Namespace: metric.namespace, Dimensions: sets, Metrics: [] };
+    directive.Metrics.push({ Name: name, Unit: "Count" });
+    directives.set(key, directive);
+  }
   const document: Record<string, unknown> = {
-    _aws: {
-      Timestamp: metric.timestampMs,
-      CloudWatchMetrics: [
-        {
-          Namespace: metric.namespace,
-          Dimensions: metric.dimensionSets ?? [dimensionKeys, []],
-          Metrics: names.map((name) => ({ Name: name, Unit: "Count" })),
-        },
-      ],
-    },
+    _aws: { Timestamp: metric.timestampMs, CloudWatchMetrics: [...directives.values()] },
     ...metric.dimensions,
     ...metric.values,
   };

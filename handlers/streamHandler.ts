@@ -32,15 +32,19 @@ export function makeStreamHandler(deps: StreamDeps) {
   return async function stream(event: Pick<DynamoDBStreamEvent, "Records">, context?: StreamContextLike): Promise<BatchResponse> {
     const log = deps.logger.child({ requestId: context?.awsRequestId });
     const entries: KinesisEntry<Ref>[] = [];
-    let skipped = 0;
+    /** Dropped images per tenant ("" when the image names no tenant). */
+    const malformed = new Map<string, number>();
     for (const record of event.Records ?? []) {
       const sequenceNumber = record.dynamodb?.SequenceNumber;
       if (record.eventName !== "INSERT" || !sequenceNumber) continue;
-      const analytics = analyticsRecordOf(record.dynamodb?.NewImage as Record<string, StreamAttribute> | undefined);
+      const image = record.dynamodb?.NewImage as Record<string, StreamAttribute> | undefined;
+      const analytics = analyticsRecordOf(image);
       if (!analytics) {
-        // Not an event item: retrying cannot fix it, and blocking the shard would stall every tenant.
-        skipped += 1;
-        log.error({ sequenceNumber }, "stream image is not an event item; skipped");
+        // Not an event item: retrying cannot fix it, and blocking the shard would stall every tenant. Counted
+        // (alarm malformed-stream-records) under the tenant the image names, when it names one.
+        const tenant = typeof image?.tenant?.S === "string" && image.tenant.S.length <= 64 ? image.tenant.S : "";
+        malformed.set(tenant, (malformed.get(tenant) ?? 0) + 1);
+        log.error({ sequenceNumber, tenant: tenant || undefined }, "stream image is not an event item; skipped");
         continue;
       }
       entries.push(kinesisEntryOf(analytics, { sequenceNumber, tenant: analytics.tenant }));
@@ -61,7 +65,9 @@ export function makeStreamHandler(deps: StreamDeps) {
     for (const [tenant, counts] of perTenant) {
       deps.metrics(emfLine({ namespace: deps.namespace, dimensions: { Tenant: tenant }, values: counts, timestampMs: deps.now() }));
     }
-    if (skipped > 0) deps.metrics(emfLine({ namespace: deps.namespace, dimensions: {}, dimensionSets: [[]], values: { Malformed: skipped }, timestampMs: deps.now() }));
+    for (const [tenant, count] of malformed) {
+      deps.metrics(emfLine({ namespace: deps.namespace, dimensions: tenant ? { Tenant: tenant } : {}, values: { MalformedStreamRecords: count }, timestampMs: deps.now() }));
+    }
     if (result.failed.length > 0) {
       log.warn(
         { failed: result.failed.length, attempts: result.attempts, callErrors: result.callErrors.map((error) => (error as Error).message) },

@@ -1,16 +1,26 @@
 // Pulumi policy pack: `pulumi preview --policy-pack policy` (or `pulumi up --policy-pack policy`).
-import { PolicyPack } from "@pulumi/policy";
-import { parentTypeFromUrn, rules } from "./rules";
+import { PolicyPack, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import { parentTypeFromUrn, rules, stackRules } from "./rules";
 
-new PolicyPack("webhooks", {
-  policies: rules.map((rule) => ({
-    name: rule.name,
-    description: rule.description,
-    enforcementLevel: "mandatory",
-    validateResource: (args, reportViolation) => {
-      for (const message of rule.check({ type: args.type, name: args.name, parentType: parentTypeFromUrn(args.urn, args.type), props: args.props })) {
-        reportViolation(message);
-      }
-    },
-  })),
-});
+const resourcePolicies: ResourceValidationPolicy[] = rules.map((rule) => ({
+  name: rule.name,
+  description: rule.description,
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    for (const message of rule.check({ type: args.type, name: args.name, parentType: parentTypeFromUrn(args.urn, args.type), props: args.props })) {
+      reportViolation(message);
+    }
+  },
+}));
+
+const stackPolicies: StackValidationPolicy[] = stackRules.map((rule) => ({
+  name: rule.name,
+  description: rule.description,
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const resources = args.resources.map((r) => ({ type: r.type, name: r.name, parentType: parentTypeFromUrn(r.urn, r.type), props: r.props }));
+    for (const message of rule.check(resources)) reportViolation(message);
+  },
+}));
+
+new PolicyPack("webhooks", { policies: [...resourcePolicies, ...stackPolicies] });

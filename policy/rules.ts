@@ -75,12 +75,101 @@ export const rules: readonly Rule[] = [
     },
   },
   {
+    name: "kms-keys-rotate",
+    description: "Customer-managed KMS keys rotate automatically.",
+    check: (r) => (r.type === "aws:kms/key:Key" && r.props.enableKeyRotation !== true ? [`${r.name}: enableKeyRotation must be true`] : []),
+  },
+  {
+    name: "alarms-link-runbook",
+    description: "Every alarm description links its runbook section by an absolute https URL (a relative path cannot be opened from an email).",
+    check: (r) =>
+      r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && typeof r.props.alarmDescription === "string" && !/Runbook section "[a-z0-9-]+": https:\/\/\S+$/.test(r.props.alarmDescription)
+        ? [`${r.name}: the description does not end in 'Runbook section "<anchor>": https://...'`]
+        : [],
+  },
+  {
+    name: "table-writes-confined-to-a-tenant",
+    description: "A policy that allows dynamodb:PutItem confines it to one tenant's keys with a dynamodb:LeadingKeys condition.",
+    check: (r) => {
+      if (r.type !== "aws:iam/rolePolicy:RolePolicy" || (typeof r.props.policy !== "string" && typeof r.props.policy !== "object")) return [];
+      const problems: string[] = [];
+      for (const statement of parsePolicy(r.props.policy) as { Action?: unknown; Condition?: Record<string, Record<string, unknown>> }[]) {
+        if (!asList(statement.Action).includes("dynamodb:PutItem")) continue;
+        const leading = statement.Condition?.["ForAllValues:StringLike"]?.["dynamodb:LeadingKeys"] ?? statement.Condition?.["ForAllValues:StringEquals"]?.["dynamodb:LeadingKeys"];
+        const patterns = asList(leading);
+        if (patterns.length === 0 || patterns.some((p) => typeof p !== "string" || !/^[a-z0-9-]+#/.test(p))) {
+          problems.push(`${r.name}: dynamodb:PutItem without a dynamodb:LeadingKeys condition naming one tenant's '<tenant>#' prefix`);
+        }
+      }
+      return problems;
+    },
+  },
+  {
     name: "urls-only-on-ingest",
     description: "Function URLs exist only on tenants' ingest functions.",
     check: (r) =>
       r.type === "aws:lambda/functionUrl:FunctionUrl" && !(r.parentType === "webhooks:tenant:TenantPipeline" && r.name.endsWith("-url"))
         ? [`${r.name}: a function URL outside a TenantPipeline's ingest function`]
         : [],
+  },
+];
+
+/** A rule over the whole stack, for invariants that relate resources (an alarm and the topic it notifies). */
+export interface StackRule {
+  readonly name: string;
+  readonly description: string;
+  check(resources: readonly ResourceUnderTest[]): string[];
+}
+
+/** An AWS-managed key (`alias/aws/<service>`, by alias name or alias ARN): its key policy cannot be changed. */
+export function isAwsManagedKeyAlias(keyId: unknown): boolean {
+  return typeof keyId === "string" && /(^|:)alias\/aws\//.test(keyId);
+}
+
+function keyAllowsCloudWatch(policy: unknown): boolean {
+  let statements: { Effect?: string; Principal?: { Service?: unknown }; Action?: unknown }[];
+  try {
+    statements = parsePolicy(policy) as typeof statements;
+  } catch {
+    return false;
+  }
+  const allowed = new Set<string>();
+  for (const statement of statements) {
+    if (statement.Effect !== "Allow" || !asList(statement.Principal?.Service).includes("cloudwatch.amazonaws.com")) continue;
+    for (const action of asList(statement.Action)) if (typeof action === "string") allowed.add(action);
+  }
+  const grants = (needed: string) => allowed.has(needed) || allowed.has("kms:*") || [...allowed].some((a) => a.endsWith("*") && needed.startsWith(a.slice(0, -1)));
+  return grants("kms:Decrypt") && grants("kms:GenerateDataKey");
+}
+
+export const stackRules: readonly StackRule[] = [
+  {
+    name: "alarm-topics-usable-by-cloudwatch",
+    description:
+      "An alarm's SNS topic is not encrypted with an AWS-managed key, and a customer-managed key lets cloudwatch.amazonaws.com use it: " +
+      "otherwise CloudWatch cannot publish and every alarm action fails silently (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).",
+    check(resources) {
+      const topics = new Map(resources.filter((r) => r.type === "aws:sns/topic:Topic" && typeof r.props.arn === "string").map((r) => [r.props.arn as string, r]));
+      const keys = resources.filter((r) => r.type === "aws:kms/key:Key");
+      const problems: string[] = [];
+      for (const alarm of resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")) {
+        for (const action of new Set([...asList(alarm.props.alarmActions), ...asList(alarm.props.okActions)])) {
+          const topic = typeof action === "string" ? topics.get(action) : undefined;
+          if (!topic) continue; // a topic outside this stack, or not known yet (preview)
+          const keyId = topic.props.kmsMasterKeyId;
+          if (keyId === undefined || keyId === null || keyId === "") continue;
+          if (isAwsManagedKeyAlias(keyId)) {
+            problems.push(`${alarm.name}: notifies topic ${topic.name}, encrypted with the AWS-managed key ${String(keyId)} that CloudWatch cannot use`);
+            continue;
+          }
+          const key = keys.find((k) => k.props.arn === keyId || k.props.keyId === keyId || k.props.id === keyId);
+          if (key && !keyAllowsCloudWatch(key.props.policy)) {
+            problems.push(`${alarm.name}: the key of topic ${topic.name} (${key.name}) does not let cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*`);
+          }
+        }
+      }
+      return problems;
+    },
   },
 ];
 

@@ -66,24 +66,53 @@ export class FileSecretSource implements SecretSource {
   }
 }
 
-/** A list prepared once per distinct secret list: keys are decoded once per container, not per request. */
+/** What the cache reports when a refresh failed and it served the last good keys instead. */
+export interface StaleServed {
+  readonly error: unknown;
+  /** Since when the keys served have been due for a refresh that keeps failing. */
+  readonly staleForMs: number;
+}
+
+/**
+ * A list prepared once per distinct secret list: keys are decoded once per container, not per request. Refreshed
+ * every `ttlMs`; when a refresh fails (Secrets Manager unreachable, or the new value unusable) the last good keys
+ * are served for at most `maxStaleMs` past their due refresh, with `onStale` told each time (ingest turns it into
+ * the StaleSecrets metric), then it fails closed: a secret revoked while Secrets Manager is unreachable must not
+ * stay valid for the container's lifetime.
+ */
 export class CachedSecrets<Prepared> {
   private current?: { secrets: string[]; prepared: Prepared; loadedAt: number };
+  /** When the current keys fell due without a successful refresh. */
+  private dueSince?: number;
+  private nextAttemptAt = 0;
   private inflight?: Promise<Prepared>;
 
   constructor(
     private readonly source: SecretSource,
     private readonly prepare: (secrets: readonly string[]) => Prepared,
     private readonly ttlMs: number,
-    private readonly onStale: (error: unknown) => void = () => {},
+    private readonly onStale: (stale: StaleServed) => void = () => {},
+    private readonly maxStaleMs: number = Number.POSITIVE_INFINITY,
+    /** Spacing of refresh attempts while stale, so a Secrets Manager outage is not hit on every request. */
+    private readonly retryAfterFailureMs: number = Math.min(ttlMs, 5_000),
   ) {}
 
   async get(nowMs: number): Promise<Prepared> {
     if (this.current && nowMs - this.current.loadedAt < this.ttlMs) return this.current.prepared;
+    if (this.current && this.dueSince !== undefined && nowMs < this.nextAttemptAt) return this.serveStale(nowMs, undefined);
     this.inflight ??= this.refresh(nowMs).finally(() => {
       this.inflight = undefined;
     });
     return this.inflight;
+  }
+
+  private serveStale(nowMs: number, error: unknown): Prepared {
+    const staleForMs = nowMs - this.dueSince!;
+    if (staleForMs > this.maxStaleMs) {
+      throw new SecretsUnavailableError(`secret refresh has failed for ${Math.round(staleForMs / 1000)} s, past the ${Math.round(this.maxStaleMs / 1000)} s allowed for stale keys`, { cause: error });
+    }
+    if (error !== undefined) this.onStale({ error, staleForMs });
+    return this.current!.prepared;
   }
 
   private async refresh(nowMs: number): Promise<Prepared> {
@@ -100,13 +129,13 @@ export class CachedSecrets<Prepared> {
         }
       }
       this.current = { secrets, prepared, loadedAt: nowMs };
+      this.dueSince = undefined;
       return prepared;
     } catch (error) {
       if (this.current) {
-        // Serve the last good keys; the next request past the TTL tries again.
-        this.onStale(error);
-        this.current = { ...this.current, loadedAt: nowMs - this.ttlMs + Math.min(this.ttlMs, 5_000) };
-        return this.current.prepared;
+        this.dueSince ??= this.current.loadedAt + this.ttlMs;
+        this.nextAttemptAt = nowMs + this.retryAfterFailureMs;
+        return this.serveStale(nowMs, error);
       }
       throw error instanceof SecretsUnavailableError ? error : new SecretsUnavailableError(String(error), { cause: error });
     }

@@ -7,7 +7,7 @@ import { SqsEventQueue } from "../adapters/sqs";
 import { createVerifier } from "../core/verify/registry";
 import { readIngestEnv } from "../env";
 import { makeIngestHandler } from "../ingestHandler";
-import { metricsNamespace, type Logger, type MetricSink } from "../observability";
+import { emfLine, metricsNamespace, type Logger, type MetricSink } from "../observability";
 
 export interface IngestClients {
   readonly sqs: SQSClient;
@@ -20,8 +20,17 @@ export function composeIngest(env: NodeJS.ProcessEnv, clients: IngestClients, lo
   const settings = readIngestEnv(env);
   const verifier = createVerifier(settings.verifier);
   const source = settings.secretId ? new SecretsManagerSource(clients.secretsManager(), settings.secretId) : new FileSecretSource(settings.secretsFile!, settings.settings.tenant);
-  const keys = new CachedSecrets(source, (secrets) => verifier.prepare(secrets), settings.secretsTtlMs, (error) =>
-    logger.warn({ tenant: settings.settings.tenant, reason: (error as Error).message }, "secrets refresh failed; serving cached keys"),
+  const tenant = settings.settings.tenant;
+  const namespace = metricsNamespace(env);
+  const keys = new CachedSecrets(
+    source,
+    (secrets) => verifier.prepare(secrets),
+    settings.secretsTtlMs,
+    ({ error, staleForMs }) => {
+      logger.warn({ tenant, alarm: "StaleSecrets", staleForSeconds: Math.round(staleForMs / 1000), reason: (error as Error).message }, "secrets refresh failed; serving the last good keys");
+      metrics(emfLine({ namespace, dimensions: { Tenant: tenant }, values: { StaleSecrets: 1 }, timestampMs: now() }));
+    },
+    settings.secretsMaxStaleMs,
   );
   return makeIngestHandler({
     settings: settings.settings,
@@ -31,6 +40,6 @@ export function composeIngest(env: NodeJS.ProcessEnv, clients: IngestClients, lo
     now,
     logger,
     metrics,
-    namespace: metricsNamespace(env),
+    namespace,
   });
 }

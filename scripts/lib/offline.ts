@@ -54,6 +54,13 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     case "aws:cloudwatch/logGroup:LogGroup":
       state.arn = `arn:aws:logs:${MOCK_REGION}:${MOCK_ACCOUNT}:log-group:${physical}`;
       break;
+    case "aws:kms/key:Key":
+      state.keyId = `${name}-key-id`;
+      state.arn = `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT}:key/${name}-key-id`;
+      break;
+    case "aws:sns/topic:Topic":
+      state.arn = `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT}:${physical}`;
+      break;
     case "aws:cloudwatch/dashboard:Dashboard":
       state.dashboardName = inputs.dashboardName;
       break;
@@ -86,6 +93,7 @@ export async function runOffline(config: StackConfig): Promise<OfflineRun> {
       call(args) {
         if (args.token === "aws:index/getRegion:getRegion") return { region: MOCK_REGION, name: MOCK_REGION, id: MOCK_REGION };
         if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: MOCK_ACCOUNT, arn: "", userId: "" };
+        if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
         throw new Error(`no mock for the call ${args.token}`);
       },
     },
