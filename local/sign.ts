@@ -90,7 +90,8 @@ export function signRequest(input: SignInput): SignedRequest {
       if (contentType.startsWith("application/x-www-form-urlencoded")) {
         const params = new URLSearchParams(body.toString("utf8"));
         const names = [...new Set(params.keys())].sort();
-        const tail = names.map((name) => params.getAll(name).sort().map((value) => name + value).join("")).join("");
+        // A repeated name's distinct values, sorted: twilio-node's validateRequest (src/webhooks/webhooks.ts).
+        const tail = names.map((name) => [...new Set(params.getAll(name))].sort().map((value) => name + value).join("")).join("");
         return { url: input.url, headers: { ...headers, "x-twilio-signature": twilioSignature(secret, input.url, tail) } };
       }
       const url = `${input.url}${input.url.includes("?") ? "&" : "?"}bodySHA256=${createHash("sha256").update(body).digest("hex")}`;

@@ -43,7 +43,30 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** The event id of a body that carries no id of its own: equal bodies are the same event. */
+/**
+ * The event id of a request whose signed material carries no id of its own (GitHub, Shopify, generic HMAC,
+ * Twilio, and Stripe/Slack bodies without a usable id), derived from the MAC that just verified.
+ *
+ * Why the MAC and not a hash of the body: the dedup key must come from what the signature covers (an unsigned
+ * delivery header can be rewritten by anyone holding one captured request, so a replay under a fresh id would be
+ * stored as a new event). The MAC is a function of exactly the signed bytes and the key, so it identifies them;
+ * it is already computed, so this costs one SHA-256 over 20-32 bytes instead of a second pass over a body of up
+ * to 350 KiB. It is hashed, never stored raw: a stored id must not be a signature anyone could replay.
+ *
+ * Caveat: the MAC depends on the key, so across a secret rotation a redelivery re-signed with the new secret gets
+ * another id (and is stored again). Senders re-sign on every attempt, so this only matters for an event retried
+ * while the tenant's secret changes.
+ */
+export function macEventId(mac: Uint8Array): string {
+  return `sig:${sha256Hex(mac)}`;
+}
+
+/**
+ * The event id of a signed body that should carry an id but has no usable one (a Stripe or Slack body without
+ * its id, or with one too long for a key). These schemes sign a timestamp that changes on every retry, so the
+ * MAC differs per attempt and cannot identify the event; the body is identical across retries and signed. Costs
+ * a second pass over the body, on this rare path only.
+ */
 export function bodyHashEventId(body: Uint8Array): string {
   return `sha256:${sha256Hex(body)}`;
 }

@@ -19,6 +19,8 @@ const alnum = fc.stringMatching(/^[A-Za-z0-9]{16,48}$/);
 export function arbSecret(scheme: SchemeName): fc.Arbitrary<string> {
   if (scheme === "standard-webhooks") return fc.uint8Array({ minLength: 24, maxLength: 64 }).map((key) => `whsec_${Buffer.from(key).toString("base64")}`);
   if (scheme === "stripe") return alnum.map((s) => `whsec_${s}`);
+  // A Twilio Auth Token: 32 hex characters.
+  if (scheme === "twilio") return fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => Buffer.from(bytes).toString("hex"));
   return alnum;
 }
 
@@ -48,3 +50,27 @@ export const arbHeaders = fc.dictionary(
   fc.oneof(fc.string({ maxLength: 80 }), fc.stringMatching(/^(v1,|v1a,|t=\d+,v1=|sha256=|v0=)[A-Za-z0-9+/=]{0,90}$/)),
   { maxKeys: 6 },
 );
+
+/** The largest maxBodyBytes a tenant may configure (components/settings.ts MAX_BODY_BYTES_LIMIT). */
+export const MAX_BODY_BYTES = 350 * 1024;
+
+/**
+ * Bodies up to MAX_BODY_BYTES without generating each byte: a short pattern repeated to a length, with a few
+ * positions overwritten, so the worst cases (all NUL, all U+FFFF, all quotes, invalid UTF-8, every byte value)
+ * come up at full size.
+ */
+export const arbLargeBody: fc.Arbitrary<Buffer> = fc
+  .record({
+    pattern: fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 16 }),
+      fc.constantFrom(..."\u0000 \" \\ \n \u001f \uffff \ufffe \ud7ff \ue000 \u{10ffff} é a".split(" ").map((c) => new Uint8Array(Buffer.from(c)))),
+    ),
+    length: fc.oneof(fc.integer({ min: 0, max: MAX_BODY_BYTES }), fc.constant(MAX_BODY_BYTES)),
+    patches: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
+  })
+  .map(({ pattern, length, patches }) => {
+    const body = Buffer.alloc(length);
+    if (length > 0) body.fill(Buffer.from(pattern));
+    for (const [at, value] of patches) if (length > 0) body[at % length] = value;
+    return body;
+  });

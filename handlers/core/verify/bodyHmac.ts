@@ -1,10 +1,18 @@
 // The family of schemes that sign only the body with HMAC-SHA256 and put the digest in one header:
 // GitHub (`X-Hub-Signature-256: sha256=<hex>`, docs "Validating webhook deliveries"), Shopify
 // (`X-Shopify-Hmac-Sha256: <base64>`, newer event webhooks `shopify-hmac-sha256`), and the generic
-// per-tenant `hmac-sha256` scheme. None signs a timestamp, so replays are caught by event-id dedup instead.
-import { bodyHashEventId, constantTimeEqual, decodeBase64, decodeHex, hmac } from "../crypto";
-import { firstHeader, type Headers } from "../headers";
-import { badSignature, malformedHeader, missingHeader, utf8Keys, type HmacOptions, type SchemeName, type Verifier } from "./types";
+// per-tenant `hmac-sha256` scheme. None signs a timestamp or its delivery id.
+//
+// So the event id comes from the MAC (see macEventId), never from X-GitHub-Delivery / X-Shopify-Webhook-Id:
+// those headers are unsigned, and a captured request replayed under a fresh delivery id must still be the same
+// event (stored once), while a forged id must not be able to claim a real event's id first. The delivery id is
+// kept as metadata. Replays are refused only while the first copy is in the table (retentionDays): these
+// schemes carry nothing that expires.
+// https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
+// https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook
+import { constantTimeEqual, decodeBase64, decodeHex, hmac, macEventId } from "../crypto";
+import { firstHeader } from "../headers";
+import { badSignature, cappedDeliveryId, malformedHeader, missingHeader, utf8KeysFor, type HmacOptions, type SchemeName, type Verifier } from "./types";
 
 interface BodyHmacScheme {
   readonly scheme: SchemeName;
@@ -12,8 +20,8 @@ interface BodyHmacScheme {
   readonly signatureHeaders: readonly string[];
   readonly encoding: "hex" | "base64";
   readonly prefix: string;
-  /** Headers carrying the sender's delivery id, first present wins; else a body hash. */
-  readonly eventIdHeaders: readonly string[];
+  /** Headers carrying the sender's delivery id (unsigned: metadata only), first present wins. */
+  readonly deliveryIdHeaders: readonly string[];
 }
 
 export function bodyHmacVerifier(spec: BodyHmacScheme): Verifier<Buffer[]> {
@@ -21,7 +29,7 @@ export function bodyHmacVerifier(spec: BodyHmacScheme): Verifier<Buffer[]> {
   const headerName = spec.signatureHeaders[0]!;
   return {
     scheme: spec.scheme,
-    prepare: utf8Keys,
+    prepare: utf8KeysFor(spec.scheme),
     verify(request, keys) {
       const value = firstHeader(request.headers, ...spec.signatureHeaders);
       if (value === undefined) return missingHeader(headerName);
@@ -29,18 +37,19 @@ export function bodyHmacVerifier(spec: BodyHmacScheme): Verifier<Buffer[]> {
       const provided = decode(value.slice(spec.prefix.length).trim());
       if (!provided) return malformedHeader(headerName, `expected ${spec.encoding} digest`);
       for (const key of keys) {
-        if (constantTimeEqual(provided, hmac("sha256", key, request.body))) {
-          return { ok: true, eventId: deliveryId(request.headers, spec.eventIdHeaders) ?? bodyHashEventId(request.body) };
+        const expected = hmac("sha256", key, request.body);
+        if (constantTimeEqual(provided, expected)) {
+          return {
+            ok: true,
+            eventId: macEventId(expected),
+            deliveryId: cappedDeliveryId(firstHeader(request.headers, ...spec.deliveryIdHeaders)),
+            signedHeaders: [],
+          };
         }
       }
       return badSignature();
     },
   };
-}
-
-function deliveryId(headers: Headers, names: readonly string[]): string | undefined {
-  const value = firstHeader(headers, ...names);
-  return value !== undefined && value.length <= 256 ? value : undefined;
 }
 
 export const githubVerifier = (): Verifier<Buffer[]> =>
@@ -49,7 +58,7 @@ export const githubVerifier = (): Verifier<Buffer[]> =>
     signatureHeaders: ["x-hub-signature-256"],
     encoding: "hex",
     prefix: "sha256=",
-    eventIdHeaders: ["x-github-delivery"],
+    deliveryIdHeaders: ["x-github-delivery"],
   });
 
 export const shopifyVerifier = (): Verifier<Buffer[]> =>
@@ -58,7 +67,7 @@ export const shopifyVerifier = (): Verifier<Buffer[]> =>
     signatureHeaders: ["x-shopify-hmac-sha256", "shopify-hmac-sha256"],
     encoding: "base64",
     prefix: "",
-    eventIdHeaders: ["x-shopify-webhook-id", "shopify-webhook-id"],
+    deliveryIdHeaders: ["x-shopify-webhook-id", "shopify-webhook-id"],
   });
 
 export const genericHmacVerifier = (options: HmacOptions): Verifier<Buffer[]> =>
@@ -67,5 +76,5 @@ export const genericHmacVerifier = (options: HmacOptions): Verifier<Buffer[]> =>
     signatureHeaders: [options.header.toLowerCase()],
     encoding: options.encoding,
     prefix: options.prefix ?? "",
-    eventIdHeaders: [],
+    deliveryIdHeaders: [],
   });

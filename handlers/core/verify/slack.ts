@@ -1,14 +1,15 @@
 // Slack ("Verifying requests from Slack"): `X-Slack-Signature: v0=<hex>` = HMAC-SHA256 over `v0:{ts}:{body}`
 // with the signing secret; `X-Slack-Request-Timestamp` within 5 minutes. When a Request URL is configured Slack
 // posts a signed `{"type":"url_verification","challenge":"..."}` and expects the challenge back with a 200.
+// https://api.slack.com/authentication/verifying-requests-from-slack
 import { bodyHashEventId, constantTimeEqual, decodeHex, hmac } from "../crypto";
 import { firstHeader } from "../headers";
-import { badSignature, checkTimestamp, jsonStringField, malformedHeader, missingHeader, utf8Keys, type Verifier, type VerifierOptions } from "./types";
+import { badSignature, checkTimestamp, jsonStringField, malformedHeader, missingHeader, usableId, utf8KeysFor, type Verifier, type VerifierOptions } from "./types";
 
 export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
   return {
     scheme: "slack",
-    prepare: utf8Keys,
+    prepare: utf8KeysFor("slack"),
     verify(request, keys) {
       const signature = firstHeader(request.headers, "x-slack-signature");
       const timestamp = firstHeader(request.headers, "x-slack-request-timestamp");
@@ -21,15 +22,19 @@ export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
       if (!provided) return malformedHeader("x-slack-signature", "expected v0=<hex>");
       const matched = keys.some((key) => constantTimeEqual(provided, hmac("sha256", key, `v0:${timestamp}:`, request.body)));
       if (!matched) return badSignature();
+      // The timestamp is signed; the retry headers (x-slack-retry-num, -reason) are not.
+      const signedHeaders = ["x-slack-request-timestamp"];
 
       // Parsed only now, after the signature held.
       if (jsonStringField(request.body, "type") === "url_verification") {
         const challenge = jsonStringField(request.body, "challenge");
         if (challenge !== undefined) {
-          return { ok: true, eventId: bodyHashEventId(request.body), handshake: { contentType: "text/plain", body: challenge } };
+          return { ok: true, eventId: bodyHashEventId(request.body), signedHeaders, handshake: { contentType: "text/plain", body: challenge } };
         }
       }
-      return { ok: true, eventId: jsonStringField(request.body, "event_id") ?? bodyHashEventId(request.body) };
+      // event_id is inside the signed body. Without a usable one (absent, or too long for a key) the body hash:
+      // Slack re-signs each retry with a new timestamp, so the MAC would differ per attempt (see bodyHashEventId).
+      return { ok: true, eventId: usableId(jsonStringField(request.body, "event_id")) ?? bodyHashEventId(request.body), signedHeaders };
     },
   };
 }

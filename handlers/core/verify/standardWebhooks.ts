@@ -4,7 +4,8 @@
 import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
 import { constantTimeEqual, decodeBase64, hmac } from "../crypto";
 import { firstHeader } from "../headers";
-import { badSignature, checkTimestamp, malformedHeader, missingHeader, type Verifier, type VerifierOptions } from "./types";
+import { assertSecrets } from "./secretFormat";
+import { badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, type Acceptance, type Verifier, type VerifierOptions } from "./types";
 
 export interface StandardWebhooksKeys {
   readonly hmacKeys: readonly Buffer[];
@@ -14,6 +15,7 @@ export interface StandardWebhooksKeys {
 const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
 export function prepareStandardWebhooksKeys(secrets: readonly string[]): StandardWebhooksKeys {
+  assertSecrets("standard-webhooks", secrets);
   const hmacKeys: Buffer[] = [];
   const publicKeys: KeyObject[] = [];
   secrets.forEach((secret, index) => {
@@ -48,22 +50,42 @@ export function standardWebhooksVerifier(options: VerifierOptions): Verifier<Sta
       const checked = checkTimestamp("webhook-timestamp", timestamp, request.nowSeconds, options.toleranceSeconds);
       if (typeof checked !== "number") return checked;
 
+      // Bounded work whatever the header holds: each v1a entry is an Ed25519 verify over the whole body, so the
+      // header length and the number of distinct entries are capped (SIGNATURE_LIMITS), duplicates tried once.
+      if (signatures.length > SIGNATURE_LIMITS.maxHeaderLength) {
+        return malformedHeader("webhook-signature", `longer than ${SIGNATURE_LIMITS.maxHeaderLength} characters`);
+      }
+      const entries = new Set(signatures.split(" ").filter((entry) => entry !== ""));
+      if (entries.size > SIGNATURE_LIMITS.maxEntries) {
+        return malformedHeader("webhook-signature", `more than ${SIGNATURE_LIMITS.maxEntries} distinct signatures`);
+      }
+
       const prefix = `${id}.${timestamp}.`;
       const v1: Buffer[] = [];
       const v1a: Buffer[] = [];
-      for (const entry of signatures.split(" ")) {
+      for (const entry of entries) {
         const comma = entry.indexOf(",");
         if (comma < 0) continue;
         const version = entry.slice(0, comma);
         const decoded = decodeBase64(entry.slice(comma + 1));
         if (!decoded) continue;
         if (version === "v1") v1.push(decoded);
-        else if (version === "v1a") v1a.push(decoded);
+        else if (version === "v1a" && decoded.length === 64) v1a.push(decoded);
       }
+      // The id and the timestamp are inside the signed content: the id is the event id as the sender gave it.
+      const accepted: Acceptance = {
+        ok: true,
+        eventId: id,
+        deliveryId: id,
+        signedHeaders: [
+          firstHeader(headers, "webhook-id") !== undefined ? "webhook-id" : "svix-id",
+          firstHeader(headers, "webhook-timestamp") !== undefined ? "webhook-timestamp" : "svix-timestamp",
+        ],
+      };
       if (v1.length > 0) {
         for (const key of keys.hmacKeys) {
           const expected = hmac("sha256", key, prefix, request.body);
-          if (v1.some((candidate) => constantTimeEqual(candidate, expected))) return { ok: true, eventId: id };
+          if (v1.some((candidate) => constantTimeEqual(candidate, expected))) return accepted;
         }
       }
       if (v1a.length > 0 && keys.publicKeys.length > 0) {
@@ -71,7 +93,7 @@ export function standardWebhooksVerifier(options: VerifierOptions): Verifier<Sta
         const signed = Buffer.concat([Buffer.from(prefix, "utf8"), request.body]);
         for (const key of keys.publicKeys) {
           for (const candidate of v1a) {
-            if (candidate.length === 64 && verifySignature(null, signed, key, candidate)) return { ok: true, eventId: id };
+            if (verifySignature(null, signed, key, candidate)) return accepted;
           }
         }
       }

@@ -1,30 +1,40 @@
 // Stripe (docs "Verify webhook signatures manually"): `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>...]`,
 // HMAC-SHA256 over `{t}.{body}` keyed with the whole `whsec_...` string. Several v1 entries appear while an
 // endpoint secret is being rolled.
-import { constantTimeEqual, bodyHashEventId, decodeHex, hmac } from "../crypto";
+// https://docs.stripe.com/webhooks#verify-manually
+import { bodyHashEventId, constantTimeEqual, decodeHex, hmac } from "../crypto";
 import { firstHeader } from "../headers";
-import { badSignature, checkTimestamp, jsonStringField, malformedHeader, missingHeader, utf8Keys, type Verifier, type VerifierOptions } from "./types";
+import {
+  badSignature, checkTimestamp, jsonStringField, malformedHeader, missingHeader, SIGNATURE_LIMITS, usableId, utf8KeysFor, type Verifier, type VerifierOptions,
+} from "./types";
 
 export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
   return {
     scheme: "stripe",
-    prepare: utf8Keys,
+    prepare: utf8KeysFor("stripe"),
     verify(request, keys) {
       const header = firstHeader(request.headers, "stripe-signature");
       if (header === undefined) return missingHeader("stripe-signature");
+      // Bounded parsing whatever the header holds (see SIGNATURE_LIMITS).
+      if (header.length > SIGNATURE_LIMITS.maxHeaderLength) {
+        return malformedHeader("stripe-signature", `longer than ${SIGNATURE_LIMITS.maxHeaderLength} characters`);
+      }
       let timestamp: string | undefined;
       const v1: Buffer[] = [];
+      const seen = new Set<string>();
       for (const item of header.split(",")) {
         const eq = item.indexOf("=");
         if (eq < 0) continue;
         const key = item.slice(0, eq).trim();
         const value = item.slice(eq + 1).trim();
         if (key === "t") timestamp = value;
-        else if (key === "v1") {
+        else if (key === "v1" && !seen.has(value)) {
+          seen.add(value);
           const decoded = decodeHex(value);
           if (decoded) v1.push(decoded);
         }
       }
+      if (seen.size > SIGNATURE_LIMITS.maxEntries) return malformedHeader("stripe-signature", `more than ${SIGNATURE_LIMITS.maxEntries} distinct v1 signatures`);
       if (timestamp === undefined) return malformedHeader("stripe-signature", "no t= timestamp");
       const checked = checkTimestamp("stripe-signature t", timestamp, request.nowSeconds, options.toleranceSeconds);
       if (typeof checked !== "number") return checked;
@@ -32,7 +42,9 @@ export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
       for (const key of keys) {
         const expected = hmac("sha256", key, `${timestamp}.`, request.body);
         if (v1.some((candidate) => constantTimeEqual(candidate, expected))) {
-          return { ok: true, eventId: jsonStringField(request.body, "id") ?? bodyHashEventId(request.body) };
+          // The evt_ id is inside the signed body. Without a usable one (absent, or too long for a key) the body
+          // hash: Stripe re-signs each retry with a new t, so the MAC would differ per attempt.
+          return { ok: true, eventId: usableId(jsonStringField(request.body, "id")) ?? bodyHashEventId(request.body), signedHeaders: [] };
         }
       }
       return badSignature();

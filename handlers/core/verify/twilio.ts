@@ -1,23 +1,46 @@
 // Twilio ("Webhooks security"): `X-Twilio-Signature` = base64 HMAC-SHA1, keyed with the Auth Token, over the
-// full URL followed by every POST parameter's name and value, names sorted (repeated names: values sorted).
-// JSON bodies are signed differently: the URL carries `bodySHA256=<hex sha256(body)>` and no parameters are
-// appended. Twilio's own validator tries the URL with and without the scheme's default port; so do we.
+// full URL followed by every POST parameter's name and value, names sorted (repeated names: distinct values
+// sorted, as twilio-node's validateRequest does). JSON bodies are signed differently: the URL carries
+// `bodySHA256=<hex sha256(body)>` and no parameters are appended. Twilio's own validator tries the URL with and
+// without the scheme's default port; so do we.
+// https://www.twilio.com/docs/usage/webhooks/webhooks-security
+//
+// What is signed is that canonical string, not the raw bytes: reordered parameters, an extra '&' or a moved
+// name/value boundary ("Bod=yHello" for "Body=Hello") all verify. So the event id is derived from the MAC over
+// the canonical string (macEventId): every such variant is the same event, stored once, and an unsigned header
+// (I-Twilio-Idempotency-Token) can no longer mint new events from one captured request. The URL that was signed
+// is kept with the event.
+//
+// Why not MessageSid/CallSid as the id: Twilio reuses them across distinct signed requests (a message's status
+// callbacks queued/sent/delivered, every <Gather> action of one call), so a Sid-keyed id would drop real events
+// as duplicates; the canonical string tells them apart and is equal for true redeliveries.
 import { URLSearchParams } from "node:url";
-import { bodyHashEventId, constantTimeEqual, decodeBase64, hmac, sha256Hex } from "../crypto";
+import { constantTimeEqual, decodeBase64, hmac, macEventId, sha256Hex } from "../crypto";
 import { firstHeader } from "../headers";
-import { badSignature, malformedHeader, missingHeader, reject, utf8Keys, type Verifier } from "./types";
+import { badSignature, cappedDeliveryId, malformedBody, malformedHeader, missingHeader, reject, SIGNATURE_LIMITS, utf8KeysFor, type Verifier } from "./types";
 
-/** The signed string's tail: sorted `name value` pairs of a form body. */
+/** Parameters in a form body, counting '&' separators natively, up to `limit + 1`. */
+export function formParamCountAtLeast(body: Buffer, limit: number): number {
+  if (body.length === 0) return 0;
+  let count = 1;
+  for (let at = body.indexOf(0x26); at >= 0 && count <= limit; at = body.indexOf(0x26, at + 1)) count += 1;
+  return count;
+}
+
+/**
+ * The signed string's tail: name+value of every form parameter, names sorted, a repeated name's distinct values
+ * sorted (twilio-node, src/webhooks/webhooks.ts: `Array.from(new Set(values)).sort()`).
+ */
 export function twilioFormParams(body: Buffer): string {
-  const grouped = new Map<string, string[]>();
+  const grouped = new Map<string, Set<string>>();
   for (const [name, value] of new URLSearchParams(body.toString("utf8"))) {
     const values = grouped.get(name);
-    if (values) values.push(value);
-    else grouped.set(name, [value]);
+    if (values) values.add(value);
+    else grouped.set(name, new Set([value]));
   }
   let out = "";
   for (const name of [...grouped.keys()].sort()) {
-    for (const value of grouped.get(name)!.sort()) out += name + value;
+    for (const value of [...grouped.get(name)!].sort()) out += name + value;
   }
   return out;
 }
@@ -51,7 +74,7 @@ function bodySha256Param(url: string): string | undefined {
 export function twilioVerifier(): Verifier<Buffer[]> {
   return {
     scheme: "twilio",
-    prepare: utf8Keys,
+    prepare: utf8KeysFor("twilio"),
     verify(request, keys) {
       const header = firstHeader(request.headers, "x-twilio-signature");
       if (header === undefined) return missingHeader("x-twilio-signature");
@@ -59,17 +82,34 @@ export function twilioVerifier(): Verifier<Buffer[]> {
       if (!provided) return malformedHeader("x-twilio-signature", "expected base64");
 
       const bodyHash = bodySha256Param(request.url);
-      // With bodySHA256 the body is bound through its hash in the URL; otherwise the form params are signed.
+      // With bodySHA256 the body is bound through its hash in the URL; otherwise the form params are signed, and
+      // their number is capped before parsing them (bounded work for any body up to the limit).
+      if (bodyHash === undefined && formParamCountAtLeast(request.body, SIGNATURE_LIMITS.maxFormParams) > SIGNATURE_LIMITS.maxFormParams) {
+        return malformedBody(`more than ${SIGNATURE_LIMITS.maxFormParams} form parameters`);
+      }
       const tail = bodyHash === undefined ? twilioFormParams(request.body) : "";
-      const matched = twilioUrlVariants(request.url).some((url) =>
-        keys.some((key) => constantTimeEqual(provided, hmac("sha1", key, url, tail))),
-      );
+      let matched: { url: string; mac: Buffer } | undefined;
+      for (const url of twilioUrlVariants(request.url)) {
+        for (const key of keys) {
+          const expected = hmac("sha1", key, url, tail);
+          if (constantTimeEqual(provided, expected)) {
+            matched = { url, mac: expected };
+            break;
+          }
+        }
+        if (matched) break;
+      }
       if (!matched) return badSignature();
       if (bodyHash !== undefined && bodyHash.toLowerCase() !== sha256Hex(request.body)) {
         return reject(401, "bad_signature", "body does not match the signed bodySHA256");
       }
-      const token = firstHeader(request.headers, "i-twilio-idempotency-token");
-      return { ok: true, eventId: token !== undefined && token.length <= 256 ? token : bodyHashEventId(request.body) };
+      return {
+        ok: true,
+        eventId: macEventId(matched.mac),
+        deliveryId: cappedDeliveryId(firstHeader(request.headers, "i-twilio-idempotency-token")),
+        signedHeaders: [],
+        signedUrl: matched.url,
+      };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Headers } from "../headers";
 import type { RejectReason } from "../errors";
+import { assertSecrets } from "./secretFormat";
 
 export const SCHEMES = ["standard-webhooks", "stripe", "github", "shopify", "slack", "twilio", "hmac-sha256"] as const;
 export type SchemeName = (typeof SCHEMES)[number];
@@ -30,8 +31,18 @@ export interface Rejection {
 
 export interface Acceptance {
   readonly ok: true;
-  /** Id used to deduplicate redeliveries of the same event. */
+  /** Id used to deduplicate redeliveries of the same event; always derived from signed material. */
   readonly eventId: string;
+  /**
+   * The sender's own delivery id (X-GitHub-Delivery, X-Shopify-Webhook-Id, I-Twilio-Idempotency-Token,
+   * webhook-id), at most MAX_ID_LENGTH characters: metadata for correlating with the sender's logs. Unless it is
+   * listed in `signedHeaders` nothing binds it to the event.
+   */
+  readonly deliveryId?: string;
+  /** Lower-case names of the request headers the signature covers (so the rest can be marked unsigned). */
+  readonly signedHeaders: readonly string[];
+  /** Twilio: the URL (with its query) the signature was made over, the variant that matched. */
+  readonly signedUrl?: string;
   /** A protocol handshake to answer directly instead of enqueueing (Slack's url_verification). */
   readonly handshake?: { readonly contentType: string; readonly body: string };
 }
@@ -70,6 +81,37 @@ export const missingHeader = (name: string): Rejection => reject(400, "missing_h
 export const malformedHeader = (name: string, why: string): Rejection =>
   reject(400, "malformed_header", `${name} header is malformed: ${why}`);
 export const badSignature = (): Rejection => reject(401, "bad_signature", "no signature matched any active secret");
+export const malformedBody = (why: string): Rejection => reject(400, "malformed_body", why);
+
+/**
+ * Ids longer than this are not used as they are: a DynamoDB partition key holds at most 2048 bytes and a
+ * Kinesis partition key 256 characters, and no provider sends ids anywhere near this long.
+ */
+export const MAX_ID_LENGTH = 256;
+
+/**
+ * Bounded work per request, whatever the sender puts in a header: every signature entry may cost a pass over
+ * the whole body (an Ed25519 verify for Standard Webhooks v1a), so schemes taking several signatures cap the
+ * header and the number of distinct entries. Providers send one entry per active secret (2 during a rotation).
+ */
+export const SIGNATURE_LIMITS = {
+  /** Characters in a multi-signature header (webhook-signature, Stripe-Signature). */
+  maxHeaderLength: 2048,
+  /** Distinct signature entries in it. */
+  maxEntries: 5,
+  /** Twilio form parameters (Twilio sends a few dozen; each costs parsing before the HMAC can run). */
+  maxFormParams: 1000,
+} as const;
+
+/** The value when it is a usable id (non-empty, at most MAX_ID_LENGTH characters), else undefined. */
+export function usableId(value: string | undefined): string | undefined {
+  return value !== undefined && value !== "" && value.length <= MAX_ID_LENGTH ? value : undefined;
+}
+
+/** A delivery id kept as metadata: cut to MAX_ID_LENGTH characters rather than dropped. */
+export function cappedDeliveryId(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value.slice(0, MAX_ID_LENGTH);
+}
 
 const UNIX_SECONDS = /^\d{1,12}$/;
 
@@ -86,9 +128,12 @@ export function checkTimestamp(name: string, value: string, nowSeconds: number, 
   return seconds;
 }
 
-/** Utf-8 keys for schemes whose secret is used as-is. */
-export function utf8Keys(secrets: readonly string[]): Buffer[] {
-  return secrets.map((secret) => Buffer.from(secret, "utf8"));
+/** Utf-8 keys for schemes whose secret is used as-is, after checking each secret's format for the scheme. */
+export function utf8KeysFor(scheme: SchemeName): (secrets: readonly string[]) => Buffer[] {
+  return (secrets) => {
+    assertSecrets(scheme, secrets);
+    return secrets.map((secret) => Buffer.from(secret, "utf8"));
+  };
 }
 
 /** Reads a top-level string field of a JSON body after verification; undefined when absent or not JSON. */

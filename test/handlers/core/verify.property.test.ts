@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
+import { createHmac, generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { createVerifier } from "../../../handlers/core/verify/registry";
-import { SCHEMES, type SchemeName, type VerifyRequest } from "../../../handlers/core/verify/types";
+import { MAX_ID_LENGTH, SCHEMES, SIGNATURE_LIMITS, type SchemeName, type VerifyRequest } from "../../../handlers/core/verify/types";
 import { signRequest, standardWebhooksEd25519Signature } from "../../../local/sign";
 import {
   arbDeliveryId, arbHeaders, arbBody, arbSchemeBody, arbSecret, ENDPOINT, HMAC_OPTIONS, NOW_SECONDS, TOLERANCE,
@@ -163,7 +163,9 @@ describe("signature verification (properties)", () => {
     fc.assert(
       fc.property(arbSigned("standard-webhooks"), (signed) => {
         const headers = { ...signed.request.headers, "webhook-signature": `v2,abcd v1,notbase64! ${signed.request.headers["webhook-signature"]}` };
-        assert.deepEqual(verify("standard-webhooks", [signed.secret], { ...signed.request, headers }), { ok: true, eventId: signed.deliveryId });
+        assert.deepEqual(verify("standard-webhooks", [signed.secret], { ...signed.request, headers }), {
+          ok: true, eventId: signed.deliveryId, deliveryId: signed.deliveryId, signedHeaders: ["webhook-id", "webhook-timestamp"],
+        });
       }),
     );
   });
@@ -176,7 +178,7 @@ describe("signature verification (properties)", () => {
       fc.property(arbDeliveryId, arbBody, fc.nat(), (id, body, at) => {
         const headers = { "webhook-id": id, "webhook-timestamp": String(NOW_SECONDS), "webhook-signature": standardWebhooksEd25519Signature(privateKey, id, NOW_SECONDS, body) };
         const request = { headers, body, url: "", nowSeconds: NOW_SECONDS };
-        assert.deepEqual(verify("standard-webhooks", [whpk], request), { ok: true, eventId: id });
+        assert.deepEqual(verify("standard-webhooks", [whpk], request), { ok: true, eventId: id, deliveryId: id, signedHeaders: ["webhook-id", "webhook-timestamp"] });
         const changed = body.length === 0 ? Buffer.from("x") : Buffer.from(body);
         if (body.length > 0) changed[at % changed.length] ^= 1;
         assert.equal(verify("standard-webhooks", [whpk], { ...request, body: changed }).ok, false);
@@ -185,15 +187,227 @@ describe("signature verification (properties)", () => {
     );
   });
 
-  it("delivery ids become event ids where the provider sends one", () => {
-    for (const scheme of ["standard-webhooks", "github", "shopify"] as const) {
+  it("standard-webhooks: the signed webhook-id is the event id", () => {
+    fc.assert(
+      fc.property(arbSigned("standard-webhooks"), (signed) => {
+        const verdict = verify("standard-webhooks", [signed.secret], signed.request);
+        assert.ok(verdict.ok && verdict.eventId === signed.deliveryId && verdict.deliveryId === signed.deliveryId);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+/** Where each scheme carries its unsigned delivery id. */
+const DELIVERY_HEADERS: Partial<Record<SchemeName, string>> = {
+  github: "x-github-delivery",
+  shopify: "x-shopify-webhook-id",
+  twilio: "i-twilio-idempotency-token",
+};
+
+describe("event ids come from signed material (properties)", () => {
+  for (const scheme of ["github", "shopify", "twilio", "hmac-sha256"] as const) {
+    it(`${scheme}: replayed under a fresh delivery id, a request is the same event (the id is kept as metadata only)`, () => {
+      fc.assert(
+        fc.property(arbSigned(scheme), arbDeliveryId, (signed, fresh) => {
+          const first = verify(scheme, [signed.secret], signed.request);
+          const header = DELIVERY_HEADERS[scheme];
+          const replayed = verify(scheme, [signed.secret], header ? { ...signed.request, headers: { ...signed.request.headers, [header]: fresh } } : signed.request);
+          assert.ok(first.ok && replayed.ok);
+          assert.equal(replayed.eventId, first.eventId);
+          assert.match(first.eventId, /^sig:[0-9a-f]{64}$/);
+          if (header) assert.equal(replayed.deliveryId, fresh);
+        }),
+        { numRuns: 50 },
+      );
+    });
+
+    it(`${scheme}: the event id is not the signature (a stored id must not be replayable)`, () => {
+      const site = SIGNATURE_SITES[scheme];
       fc.assert(
         fc.property(arbSigned(scheme), (signed) => {
           const verdict = verify(scheme, [signed.secret], signed.request);
-          assert.ok(verdict.ok && verdict.eventId === signed.deliveryId);
+          const [, , digest] = site.pattern.exec(signed.request.headers[site.header]!)!;
+          const mac = Buffer.from(digest!, site.encoding);
+          assert.ok(verdict.ok);
+          for (const form of [mac.toString("hex"), mac.toString("base64")]) assert.ok(!verdict.eventId.includes(form));
         }),
         { numRuns: 30 },
       );
+    });
+  }
+
+  it("different bodies get different event ids; equal bodies the same (body-only schemes)", () => {
+    fc.assert(
+      fc.property(arbSecret("github"), arbBody, arbBody, (secret, a, b) => {
+        const ids = [a, b].map((body) => {
+          const signed = signRequest({ scheme: "github", secret, body, nowSeconds: NOW_SECONDS, url: ENDPOINT });
+          const verdict = verify("github", [secret], { headers: signed.headers, body, url: ENDPOINT, nowSeconds: NOW_SECONDS });
+          assert.ok(verdict.ok);
+          return verdict.eventId;
+        });
+        assert.equal(ids[0] === ids[1], a.equals(b));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("each verifier reports the headers its signature covers, and only kept headers it really signs", () => {
+    const covered: Record<SchemeName, string[]> = {
+      "standard-webhooks": ["webhook-id", "webhook-timestamp"],
+      stripe: [],
+      github: [],
+      shopify: [],
+      slack: ["x-slack-request-timestamp"],
+      twilio: [],
+      "hmac-sha256": [],
+    };
+    for (const scheme of SCHEMES) {
+      fc.assert(
+        fc.property(arbSigned(scheme), (signed) => {
+          const verdict = verify(scheme, [signed.secret], signed.request);
+          assert.ok(verdict.ok);
+          assert.deepEqual([...verdict.signedHeaders], covered[scheme], scheme);
+        }),
+        { numRuns: 10 },
+      );
     }
+  });
+
+  for (const [scheme, field] of [["stripe", "id"], ["slack", "event_id"]] as const) {
+    it(`${scheme}: a signed ${field} longer than ${MAX_ID_LENGTH} characters is not the event id (the body hash is)`, () => {
+      const secret = scheme === "stripe" ? "whsec_0123456789abcdef" : "slack-signing-secret";
+      const long = `evt_${"x".repeat(5000)}`;
+      const body = Buffer.from(JSON.stringify({ [field]: long, type: "event_callback" }));
+      const signed = signRequest({ scheme, secret, body, nowSeconds: NOW_SECONDS, url: ENDPOINT });
+      const verdict = verify(scheme, [secret], { headers: signed.headers, body, url: ENDPOINT, nowSeconds: NOW_SECONDS });
+      assert.ok(verdict.ok);
+      assert.match(verdict.eventId, /^sha256:[0-9a-f]{64}$/);
+      const short = Buffer.from(JSON.stringify({ [field]: "x".repeat(MAX_ID_LENGTH) }));
+      const again = signRequest({ scheme, secret, body: short, nowSeconds: NOW_SECONDS, url: ENDPOINT });
+      const kept = verify(scheme, [secret], { headers: again.headers, body: short, url: ENDPOINT, nowSeconds: NOW_SECONDS });
+      assert.ok(kept.ok && kept.eventId === "x".repeat(MAX_ID_LENGTH));
+    });
+  }
+
+  it("github/shopify: a delivery id longer than the cap is kept cut to it", () => {
+    const secret = "0123456789abcdef";
+    const body = Buffer.from("{}");
+    const signed = signRequest({ scheme: "github", secret, body, nowSeconds: NOW_SECONDS, url: ENDPOINT, deliveryId: "d".repeat(5000) });
+    const verdict = verify("github", [secret], { headers: signed.headers, body, url: ENDPOINT, nowSeconds: NOW_SECONDS });
+    assert.ok(verdict.ok && verdict.deliveryId === "d".repeat(MAX_ID_LENGTH));
+  });
+});
+
+/** A Twilio form post signed as Twilio signs it. */
+function twilioForm(secret: string, pairs: [string, string][], url = ENDPOINT) {
+  const body = Buffer.from(new URLSearchParams(pairs).toString());
+  const signed = signRequest({ scheme: "twilio", secret, body, nowSeconds: NOW_SECONDS, url, contentType: "application/x-www-form-urlencoded" });
+  return { headers: signed.headers, body, url: signed.url, nowSeconds: NOW_SECONDS };
+}
+
+const arbPairs = fc.array(fc.tuple(fc.stringMatching(/^[A-Z][A-Za-z]{0,8}$/), fc.string({ maxLength: 12 })), { minLength: 1, maxLength: 8 });
+
+describe("twilio: the canonical signed string, not the bytes, is the event (properties)", () => {
+  it("a moved name/value boundary ('Bod=yHello' for 'Body=Hello') signs the same string: same event id", () => {
+    const secret = "0123456789abcdef0123456789abcdef";
+    const request = twilioForm(secret, [["Body", "Hello"], ["From", "+15551230000"]]);
+    const original = verify("twilio", [secret], request);
+    const moved = verify("twilio", [secret], { ...request, body: Buffer.from("From=%2B15551230000&Bod=yHello") });
+    assert.ok(original.ok && moved.ok);
+    assert.equal(moved.eventId, original.eventId);
+  });
+
+  it("reordered parameters and extra '&' verify as the same event id", () => {
+    fc.assert(
+      fc.property(arbSecret("twilio"), arbPairs, fc.nat(), (secret, pairs, seed) => {
+        const request = twilioForm(secret, pairs);
+        const original = verify("twilio", [secret], request);
+        assert.ok(original.ok);
+        const reordered = [...pairs].sort((a, b) => ((a[0].length * 31 + seed) % 7) - ((b[0].length * 31 + seed) % 7)).reverse();
+        const variants = [
+          new URLSearchParams(reordered).toString(),
+          `&${request.body.toString()}&&`,
+        ];
+        for (const text of variants) {
+          const verdict = verify("twilio", [secret], { ...request, body: Buffer.from(text) });
+          // Same signed string: it verifies, and it is the same event (stored once).
+          assert.ok(verdict.ok, text);
+          assert.equal(verdict.eventId, original.eventId, text);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("the event id is the same whatever the I-Twilio-Idempotency-Token says, and the signed URL is kept", () => {
+    fc.assert(
+      fc.property(arbSecret("twilio"), arbPairs, arbDeliveryId, (secret, pairs, token) => {
+        const request = twilioForm(secret, pairs);
+        const plain = verify("twilio", [secret], request);
+        const tokened = verify("twilio", [secret], { ...request, headers: { ...request.headers, "i-twilio-idempotency-token": token } });
+        assert.ok(plain.ok && tokened.ok);
+        assert.equal(tokened.eventId, plain.eventId);
+        assert.equal(tokened.signedUrl, ENDPOINT);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("a repeated parameter with identical values is signed once per distinct value, as twilio-node does", () => {
+    const secret = "0123456789abcdef0123456789abcdef";
+    // twilio-node: Array.from(new Set(values)).sort(), so To=a&To=a signs "Toa" once.
+    const tail = "ToaTob";
+    const signature = createHmac("sha1", secret).update(ENDPOINT + tail).digest("base64");
+    for (const body of ["To=b&To=a&To=a", "To=a&To=b"]) {
+      const verdict = verify("twilio", [secret], { headers: { "x-twilio-signature": signature }, body: Buffer.from(body), url: ENDPOINT, nowSeconds: NOW_SECONDS });
+      assert.ok(verdict.ok, body);
+    }
+  });
+});
+
+describe("bounded work per request", () => {
+  const secret = `whsec_${Buffer.alloc(32, 5).toString("base64")}`;
+  const body = Buffer.from('{"a":1}');
+  const base = signRequest({ scheme: "standard-webhooks", secret, body, nowSeconds: NOW_SECONDS, url: ENDPOINT, deliveryId: "msg_1" });
+  const withSignatures = (value: string) => ({ headers: { ...base.headers, "webhook-signature": value }, body, url: ENDPOINT, nowSeconds: NOW_SECONDS });
+  const junk = (n: number) => `v1a,${Buffer.alloc(64, n).toString("base64")}`;
+
+  it(`standard-webhooks: more than ${SIGNATURE_LIMITS.maxEntries} distinct signatures, or a header over ${SIGNATURE_LIMITS.maxHeaderLength} characters, is a 400 before any verify`, () => {
+    const many = Array.from({ length: SIGNATURE_LIMITS.maxEntries + 1 }, (_, i) => junk(i)).join(" ");
+    for (const header of [many, `${base.headers["webhook-signature"]} ${"x".repeat(SIGNATURE_LIMITS.maxHeaderLength)}`]) {
+      const verdict = verify("standard-webhooks", [secret], withSignatures(header));
+      assert.ok(!verdict.ok && verdict.status === 400 && verdict.reason === "malformed_header", JSON.stringify(verdict));
+    }
+  });
+
+  it("standard-webhooks: repeated identical entries count once (a rotation's duplicates still verify)", () => {
+    const repeated = Array.from({ length: 12 }, () => base.headers["webhook-signature"]).join(" ");
+    assert.ok(repeated.length <= SIGNATURE_LIMITS.maxHeaderLength);
+    assert.equal(verify("standard-webhooks", [secret], withSignatures(repeated)).ok, true);
+  });
+
+  it(`stripe: more than ${SIGNATURE_LIMITS.maxEntries} distinct v1 entries, or a long header, is a 400`, () => {
+    const stripeSecret = "whsec_0123456789";
+    const signed = signRequest({ scheme: "stripe", secret: stripeSecret, body, nowSeconds: NOW_SECONDS, url: ENDPOINT });
+    const header = signed.headers["stripe-signature"]!;
+    const extra = Array.from({ length: SIGNATURE_LIMITS.maxEntries }, (_, i) => `v1=${Buffer.alloc(32, i).toString("hex")}`).join(",");
+    for (const value of [`${header},${extra}`, `${header},${"x".repeat(SIGNATURE_LIMITS.maxHeaderLength)}`]) {
+      const verdict = verify("stripe", [stripeSecret], { headers: { "stripe-signature": value }, body, url: ENDPOINT, nowSeconds: NOW_SECONDS });
+      assert.ok(!verdict.ok && verdict.status === 400, JSON.stringify(verdict));
+    }
+    const duplicated = `${header},${header.split(",")[1]},${header.split(",")[1]}`;
+    assert.equal(verify("stripe", [stripeSecret], { headers: { "stripe-signature": duplicated }, body, url: ENDPOINT, nowSeconds: NOW_SECONDS }).ok, true);
+  });
+
+  it(`twilio: more than ${SIGNATURE_LIMITS.maxFormParams} form parameters is a 400 malformed_body; exactly that many verifies`, () => {
+    const token = "0123456789abcdef0123456789abcdef";
+    const pairs = (n: number) => Array.from({ length: n }, (_, i): [string, string] => [`P${i}`, "v"]);
+    const atLimit = twilioForm(token, pairs(SIGNATURE_LIMITS.maxFormParams));
+    assert.equal(verify("twilio", [token], atLimit).ok, true);
+    const over = twilioForm(token, pairs(SIGNATURE_LIMITS.maxFormParams + 1));
+    const verdict = verify("twilio", [token], over);
+    assert.ok(!verdict.ok && verdict.status === 400 && verdict.reason === "malformed_body", JSON.stringify(verdict));
+    assert.match(verdict.message, /form parameters/);
   });
 });

@@ -1,6 +1,7 @@
 // Published test vectors: the Standard Webhooks JS library's tests, GitHub's "Validating webhook deliveries",
 // Slack's "Verifying requests from Slack", Twilio's SDK tests.
 import assert from "node:assert/strict";
+import { createHash, createHmac } from "node:crypto";
 import { createVerifier } from "../../../handlers/core/verify/registry";
 import type { VerifyRequest } from "../../../handlers/core/verify/types";
 import { signRequest } from "../../../local/sign";
@@ -8,6 +9,11 @@ import { signRequest } from "../../../local/sign";
 function check(scheme: Parameters<typeof createVerifier>[0]["scheme"], secret: string, request: VerifyRequest) {
   const verifier = createVerifier({ scheme, toleranceSeconds: 300 });
   return verifier.verify(request, verifier.prepare([secret]));
+}
+
+/** Twilio's SDK vectors use the Auth Token "12345", which prepare rightly refuses (not 32 hex): keys given as-is. */
+function checkTwilio(authToken: string, request: VerifyRequest) {
+  return createVerifier({ scheme: "twilio", toleranceSeconds: 300 }).verify(request, [Buffer.from(authToken)]);
 }
 
 describe("published test vectors", () => {
@@ -22,7 +28,7 @@ describe("published test vectors", () => {
       url: "",
       nowSeconds: 1614265330,
     });
-    assert.deepEqual(verdict, { ok: true, eventId: "msg_p5jXN8AQM9LWM0D4loKWxJek" });
+    assert.deepEqual(verdict, { ok: true, eventId: "msg_p5jXN8AQM9LWM0D4loKWxJek", deliveryId: "msg_p5jXN8AQM9LWM0D4loKWxJek", signedHeaders: ["webhook-id", "webhook-timestamp"] });
   });
 
   it("Standard Webhooks: the signer reproduces the reference signature", () => {
@@ -44,7 +50,10 @@ describe("published test vectors", () => {
       url: "",
       nowSeconds: 0,
     });
-    assert.deepEqual(verdict, { ok: true, eventId: "d1" });
+    // The delivery id is unsigned: kept as metadata; the event id comes from the MAC that verified (hashed).
+    const mac = createHmac("sha256", "It's a Secret to Everybody").update("Hello, World!").digest();
+    assert.equal(mac.toString("hex"), "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+    assert.deepEqual(verdict, { ok: true, eventId: `sig:${createHash("sha256").update(mac).digest("hex")}`, deliveryId: "d1", signedHeaders: [] });
   });
 
   it("Slack: the docs' example request verifies", () => {
@@ -61,7 +70,7 @@ describe("published test vectors", () => {
 
   it("Twilio: the SDK's form-params vector verifies", () => {
     const params = { CallSid: "CA1234567890ABCDE", Caller: "+12349013030", Digits: "1234", From: "+12349013030", To: "+18005551212" };
-    const verdict = check("twilio", "12345", {
+    const verdict = checkTwilio("12345", {
       headers: { "x-twilio-signature": "0/KCTR6DLpKmkAf8muzZqo1nDgQ=" },
       body: Buffer.from(new URLSearchParams(params).toString()),
       url: "https://mycompany.com/myapp.php?foo=1&bar=2",
@@ -74,7 +83,7 @@ describe("published test vectors", () => {
     const body = Buffer.from('{"property": "value", "boolean": true}');
     const query = "?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
     for (const host of ["mycompany.com", "mycompany.com:443"]) {
-      const verdict = check("twilio", "12345", {
+      const verdict = checkTwilio("12345", {
         headers: { "x-twilio-signature": "a9nBmqA0ju/hNViExpshrM61xv4=" },
         body,
         url: `https://${host}/myapp.php${query}`,
@@ -85,7 +94,7 @@ describe("published test vectors", () => {
   });
 
   it("Twilio: a body that does not match bodySHA256 is refused", () => {
-    const verdict = check("twilio", "12345", {
+    const verdict = checkTwilio("12345", {
       headers: { "x-twilio-signature": "a9nBmqA0ju/hNViExpshrM61xv4=" },
       body: Buffer.from('{"property": "value", "boolean": false}'),
       url: "https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620",
