@@ -7,7 +7,7 @@ import type { TenantConfig } from "./config";
 /** Where an ingest function finds its secrets: Secrets Manager in the cloud, a JSON file locally. */
 export type SecretLocation<V> = { readonly secretId: V } | { readonly secretsFile: string };
 
-export function ingestEnvironment<V>(tenant: TenantConfig, where: { queueUrl: V; secrets: SecretLocation<V>; metricsNamespace: V | string }): Record<string, V | string> {
+export function ingestEnvironment<V>(tenant: TenantConfig, where: { queueUrl: V; secrets: SecretLocation<V>; metricsNamespace: V | string; publicBaseUrl?: V | string }): Record<string, V | string> {
   const hmacEnv: Record<string, string> = tenant.hmac
     ? { [ENV.hmacHeader]: tenant.hmac.header, [ENV.hmacEncoding]: tenant.hmac.encoding, [ENV.hmacPrefix]: tenant.hmac.prefix ?? "" }
     : {};
@@ -21,6 +21,9 @@ export function ingestEnvironment<V>(tenant: TenantConfig, where: { queueUrl: V;
     [ENV.toleranceSeconds]: String(tenant.toleranceSeconds),
     [ENV.maxBodyBytes]: String(tenant.maxBodyBytes),
     [ENV.namespace]: where.metricsNamespace,
+    // Twilio signs the URL it posts to: what senders address (a custom domain, the local pipeline's address)
+    // rather than https://<function URL domain>; ingest never takes it from a request header.
+    ...(where.publicBaseUrl !== undefined ? { [ENV.publicBaseUrl]: where.publicBaseUrl } : {}),
     ...hmacEnv,
   };
 }

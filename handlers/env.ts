@@ -20,6 +20,8 @@ export const ENV = {
   retentionDays: "RETENTION_DAYS",
   streamName: "ANALYTICS_STREAM_NAME",
   namespace: "METRICS_NAMESPACE",
+  /** Optional: scheme, host and any path prefix senders address, when not https://<function URL domain>. */
+  publicBaseUrl: "PUBLIC_BASE_URL",
 } as const;
 
 export const DEFAULTS = {
@@ -43,6 +45,25 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`environment variable ${name} must be a positive number, got '${raw}'`);
   return value;
+}
+
+/**
+ * PUBLIC_BASE_URL: an absolute http(s) URL without query or fragment; a trailing '/' is dropped (the request's
+ * path is appended to it).
+ */
+export function readPublicBaseUrl(env: Env): string | undefined {
+  const raw = env[ENV.publicBaseUrl];
+  if (raw === undefined || raw === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`environment variable ${ENV.publicBaseUrl} must be an absolute URL, got '${raw}'`);
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw new ConfigError(`environment variable ${ENV.publicBaseUrl} must be http(s)://host[:port][/prefix] without query, fragment or credentials, got '${raw}'`);
+  }
+  return raw.replace(/\/+$/, "");
 }
 
 export interface IngestEnv {
@@ -69,7 +90,7 @@ export function readIngestEnv(env: Env): IngestEnv {
   const secretsFile = env[ENV.secretsFile] || undefined;
   if (!secretId && !secretsFile) throw new ConfigError(`one of ${ENV.secretId} or ${ENV.secretsFile} is required`);
   return {
-    settings: { tenant, scheme, maxBodyBytes: positiveNumber(env, ENV.maxBodyBytes, DEFAULTS.maxBodyBytes) },
+    settings: { tenant, scheme, maxBodyBytes: positiveNumber(env, ENV.maxBodyBytes, DEFAULTS.maxBodyBytes), publicBaseUrl: readPublicBaseUrl(env) },
     verifier: { scheme, toleranceSeconds: positiveNumber(env, ENV.toleranceSeconds, DEFAULTS.toleranceSeconds), hmac },
     queueUrl: required(env, ENV.queueUrl),
     secretId,

@@ -2,7 +2,6 @@
 // loads secrets, enqueues, logs and emits metrics. Built as a factory so a local runner hosts many tenants.
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import type { EventQueuePort } from "./adapters/sqs";
-import { encodeEnvelope } from "./core/envelope";
 import { EnqueueError, errorName } from "./core/errors";
 import { normalizeHeaders } from "./core/headers";
 import { evaluateIngest, type IngestSettings } from "./core/ingest";
@@ -39,11 +38,17 @@ function json(statusCode: number, body: unknown, headers: Record<string, string>
   return { statusCode, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
 }
 
-/** The URL as the sender addressed it: function URLs are https; a local runner says otherwise in x-forwarded-proto. */
-export function requestUrl(event: LambdaFunctionURLEvent): string {
-  const proto = event.headers?.["x-forwarded-proto"] ?? "https";
+/**
+ * The URL as the sender addressed it (Twilio signs it). Function URLs are https only, so the scheme is never read
+ * from a request header (x-forwarded-proto is whatever the client sent); `publicBaseUrl` replaces
+ * `https://<function URL domain>` when senders address a custom domain in front of the function URL, and the
+ * local pipeline sets it to its own http://127.0.0.1:<port>.
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
+ */
+export function requestUrl(event: LambdaFunctionURLEvent, publicBaseUrl?: string): string {
   const query = event.rawQueryString ? `?${event.rawQueryString}` : "";
-  return `${proto}://${event.requestContext.domainName}${event.rawPath}${query}`;
+  const base = publicBaseUrl ?? `https://${event.requestContext.domainName}`;
+  return `${base}${event.rawPath ?? "/"}${query}`;
 }
 
 export function makeIngestHandler(deps: IngestDeps) {
@@ -67,7 +72,7 @@ export function makeIngestHandler(deps: IngestDeps) {
     }
 
     const outcome = evaluateIngest(
-      { method: event.requestContext?.http?.method ?? "", headers, body: event.body, isBase64Encoded: event.isBase64Encoded, url: requestUrl(event) },
+      { method: event.requestContext?.http?.method ?? "", headers, body: event.body, isBase64Encoded: event.isBase64Encoded === true, url: requestUrl(event, settings.publicBaseUrl) },
       settings,
       deps.verifier,
       keys,
@@ -92,7 +97,7 @@ export function makeIngestHandler(deps: IngestDeps) {
 
     const eventLog = log.child({ eventId: outcome.envelope.eventId });
     try {
-      const { messageId } = await deps.queue.send(encodeEnvelope(outcome.envelope));
+      const { messageId } = await deps.queue.send(outcome.message);
       eventLog.info({ messageId, size: outcome.envelope.body.length }, "event accepted");
       emit({ Received: 1, Accepted: 1 });
       return json(202, { eventId: outcome.envelope.eventId });

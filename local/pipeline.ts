@@ -19,7 +19,8 @@ import { ReservedConcurrency } from "./invocation";
 import { startFunctionUrlServer, type FunctionUrlServer, type HostedFunction } from "./functionUrlServer";
 import { makeLocalRoutes } from "./localRoutes";
 import { createAnalyticsStream, createEventsTable, createQueue, createTenantQueues, type TenantResources } from "./resources";
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startKinesalite, startSqs, type RunningServer } from "./servers";
+import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startKinesalite, startSqs, type RunningServer } from "./servers";
+import { startSqsRulesProxy } from "./sqsRules";
 import { countStored, HandlerCounters, KinesisReadBack, queueDepth, type PipelineStatus } from "./status";
 import { defaultStreamRetryDelayMs, DynamoStreamEventSourceMapping } from "./streamMapping";
 import { SqsEventSourceMapping } from "./sqsMapping";
@@ -106,10 +107,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     destroyables.push(direct.dynamodb, direct.kinesis, direct.sqs);
 
     const proxies: Partial<Record<FaultService, FaultProxy>> = {};
+    // SQS's own message rules (1 MiB, its character set) are enforced in front of local-aws-sqs, which checks
+    // neither exactly, so the local pipeline fails where AWS would (see sqsRules.ts).
+    const sqsRules = await startSqsRulesProxy({ target: servers.sqs.endpoint });
+    stoppables.push(() => sqsRules.stop());
     const endpointFor = async (service: FaultService, server: RunningServer) => {
       const rate = options.fail?.[service] ?? 0;
-      if (rate <= 0) return server.endpoint;
-      const proxy = await startFaultProxy({ service, target: server.endpoint, rate });
+      const target = service === "sqs" ? sqsRules.endpoint : server.endpoint;
+      if (rate <= 0) return target;
+      const proxy = await startFaultProxy({ service, target, rate });
       proxies[service] = proxy;
       stoppables.push(() => proxy.stop());
       return proxy.endpoint;
@@ -144,11 +150,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const asyncInvokers = new Map<string, AsyncInvoker>();
     const functionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:000000000000:function:${prefix}-${name}`;
 
+    // The function URLs' address is known before the handlers are composed: Twilio signs the URL it posts to,
+    // and ingest rebuilds it from PUBLIC_BASE_URL (never from a request header).
+    const port = options.port || (await freePort());
+    const publicBaseUrl = `http://127.0.0.1:${port}`;
     for (const tenant of config.tenants) {
       const resources = tenants[tenant.id]!;
       const tenantLogger = logger.child({ function: `${tenant.id}-ingest` });
       const ingest = composeIngest(
-        ingestEnvironment(tenant, { queueUrl: resources.queueUrl, secrets: { secretsFile: options.secretsFile }, metricsNamespace }),
+        ingestEnvironment(tenant, { queueUrl: resources.queueUrl, secrets: { secretsFile: options.secretsFile }, metricsNamespace, publicBaseUrl }),
         { sqs: viaProxies.sqs, secretsManager: () => { throw new Error("the local pipeline reads secrets from a file"); } },
         tenantLogger,
         counters.sink,
@@ -230,7 +240,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     const localRoutes = makeLocalRoutes({ status, invokeWorkerAsync, hasWorker: (tenant) => asyncInvokers.has(tenant), functionPrefix: prefix });
 
-    const urlServer: FunctionUrlServer = await startFunctionUrlServer(hosted, options.port, localRoutes);
+    const urlServer: FunctionUrlServer = await startFunctionUrlServer(hosted, port, localRoutes);
     for (const mapping of sqsMappings) mapping.start();
     streamMapping.start();
 

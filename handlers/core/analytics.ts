@@ -23,6 +23,8 @@ export interface StreamAttribute {
   readonly N?: string;
   /** Base64, as Lambda delivers binary attributes in stream events. */
   readonly B?: string;
+  readonly M?: Readonly<Record<string, StreamAttribute>>;
+  readonly L?: readonly StreamAttribute[];
 }
 
 export interface AnalyticsRecord {
@@ -30,6 +32,14 @@ export interface AnalyticsRecord {
   readonly eventId: string;
   readonly receivedAt: string;
   readonly scheme: string;
+  /** The kept request headers (content type, event type, ...). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Names among `headers` the signature does not cover: a consumer must not trust them as the sender's. */
+  readonly unsignedHeaders?: readonly string[];
+  /** The sender's delivery id, metadata only (unsigned for GitHub, Shopify, Twilio). */
+  readonly deliveryId?: string;
+  /** Twilio: the URL the signature covers. */
+  readonly signedUrl?: string;
   readonly size: number;
   readonly payloadEncoding?: "utf8" | "base64";
   readonly payload?: string;
@@ -46,11 +56,19 @@ export function analyticsRecordOf(image: Readonly<Record<string, StreamAttribute
   if (!tenant || !eventId || !scheme || !Number.isFinite(receivedAt)) return undefined;
   const body = image.body?.B !== undefined ? Buffer.from(image.body.B, "base64") : Buffer.alloc(0);
   const text = isUtf8(body);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(image.headers?.M ?? {})) if (typeof value.S === "string") headers[name] = value.S;
+  // An item written before unsignedHeaders existed did not record coverage: every header is marked unsigned.
+  const unsignedHeaders = image.unsignedHeaders?.L ? image.unsignedHeaders.L.flatMap((name) => (typeof name.S === "string" ? [name.S] : [])) : Object.keys(headers);
   return {
     tenant,
     eventId,
     receivedAt: new Date(receivedAt).toISOString(),
     scheme,
+    headers,
+    unsignedHeaders,
+    ...(typeof image.deliveryId?.S === "string" ? { deliveryId: image.deliveryId.S } : {}),
+    ...(typeof image.signedUrl?.S === "string" ? { signedUrl: image.signedUrl.S } : {}),
     size: body.length,
     payloadEncoding: text ? "utf8" : "base64",
     payload: body.toString(text ? "utf8" : "base64"),

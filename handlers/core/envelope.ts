@@ -1,17 +1,39 @@
 // The SQS message body between ingest and worker. Versioned JSON so a worker can refuse what it does not
 // understand (the message then reaches the DLQ instead of being stored wrongly).
+//
+// SQS takes message bodies of at most 1 MiB made only of #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD |
+// #x10000-#x10FFFF; anything else is refused, and a refused SendMessage would make the sender retry for days.
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+// So the body travels as UTF-8 text only when every character is one SQS takes and JSON leaves at most 2 bytes
+// for (no control characters other than tab, LF, CR; no U+FFFE/U+FFFF), and as base64 otherwise. Either way a
+// body of 358,400 bytes (the largest maxBodyBytes) encodes to at most ~717,000 bytes, within the limit; ingest
+// still measures the encoded message (envelopeProblem) and answers 413 for anything that would not fit.
 import { isUtf8 } from "node:buffer";
 import { MalformedEnvelopeError } from "./errors";
 import { isSchemeName, type SchemeName } from "./verify/types";
 
+/** SQS's largest message body, in bytes of UTF-8 (the queues are created with this MaximumMessageSize). */
+export const SQS_MAX_MESSAGE_BYTES = 1024 * 1024;
+
 export interface Envelope {
   readonly tenant: string;
+  /** The dedup id, derived from signed material (see verify/). */
   readonly eventId: string;
   readonly scheme: SchemeName;
   /** When ingest accepted the request, unix milliseconds. */
   readonly receivedAt: number;
   /** A few non-secret headers worth keeping (content type, event type); never signature headers. */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Names among `headers` the signature does not cover: anyone replaying a request could have changed them.
+   * Absent means none is known to be covered (every header unsigned); ingest always sets it, decoding always
+   * returns it.
+   */
+  readonly unsignedHeaders?: readonly string[];
+  /** The sender's own delivery id (metadata; unsigned unless the scheme signs it, see Acceptance.deliveryId). */
+  readonly deliveryId?: string;
+  /** Twilio: the URL the signature covers. */
+  readonly signedUrl?: string;
   /** The raw body, byte for byte. */
   readonly body: Buffer;
 }
@@ -40,66 +62,126 @@ export function keptHeaders(headers: Readonly<Record<string, string | undefined>
   return out;
 }
 
-interface WireEnvelope {
+/** Version 1: still decoded, for messages in flight during the deploy that introduced version 2. */
+interface WireEnvelopeV1 {
   v: 1;
   tenant: string;
   eventId: string;
   scheme: string;
   receivedAt: number;
   headers: Record<string, string>;
-  /** `utf8` keeps text bodies readable in the queue; anything else travels as base64. */
   bodyEncoding: "utf8" | "base64";
   body: string;
 }
 
+interface WireEnvelopeV2 extends Omit<WireEnvelopeV1, "v"> {
+  v: 2;
+  unsignedHeaders: string[];
+  deliveryId?: string;
+  signedUrl?: string;
+}
+
+/** A character JSON.stringify would escape to 6 bytes, or one SQS refuses that JSON leaves as it is. */
+const NOT_TEXT_SAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const NONCHARACTERS = /[\uFFFE\uFFFF]/g;
+
 /**
- * JSON escapes every character SQS refuses (control characters, lone surrogates), so the encoded string is
- * always a valid SQS message body. Non-UTF-8 bodies go as base64 so no byte is lost in transcoding.
+ * JSON.stringify already escapes control characters and lone surrogates, but leaves U+FFFE and U+FFFF as they
+ * are, and SQS refuses them: escape those too (only metadata strings can hold them; the body never does).
  */
+function sqsSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(NONCHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/** How the body travels: as text when that is safe and compact, else base64 (see the file comment). */
+export function bodyEncodingOf(body: Buffer): { bodyEncoding: "utf8" | "base64"; text: string } {
+  if (isUtf8(body)) {
+    const text = body.toString("utf8");
+    if (!NOT_TEXT_SAFE.test(text)) return { bodyEncoding: "utf8", text };
+  }
+  return { bodyEncoding: "base64", text: body.toString("base64") };
+}
+
+/** The envelope's unsigned header names; without the field, every kept header. */
+export function unsignedHeadersOf(envelope: Pick<Envelope, "headers" | "unsignedHeaders">): readonly string[] {
+  return envelope.unsignedHeaders ?? Object.keys(envelope.headers);
+}
+
 export function encodeEnvelope(envelope: Envelope): string {
-  const text = isUtf8(envelope.body);
-  const wire: WireEnvelope = {
-    v: 1,
+  const { bodyEncoding, text } = bodyEncodingOf(envelope.body);
+  const meta: Omit<WireEnvelopeV2, "body"> = {
+    v: 2,
     tenant: envelope.tenant,
     eventId: envelope.eventId,
     scheme: envelope.scheme,
     receivedAt: envelope.receivedAt,
     headers: { ...envelope.headers },
-    bodyEncoding: text ? "utf8" : "base64",
-    body: envelope.body.toString(text ? "utf8" : "base64"),
+    unsignedHeaders: [...unsignedHeadersOf(envelope)],
+    ...(envelope.deliveryId !== undefined ? { deliveryId: envelope.deliveryId } : {}),
+    ...(envelope.signedUrl !== undefined ? { signedUrl: envelope.signedUrl } : {}),
+    bodyEncoding,
   };
-  return JSON.stringify(wire);
+  // The body is spliced in after the metadata is made SQS-safe, so the large string is scanned once only.
+  const head = sqsSafeJson(meta);
+  return `${head.slice(0, -1)},"body":${JSON.stringify(text)}}`;
 }
 
+/** Why SQS would refuse this message body, or undefined when it takes it. */
+export function sqsMessageProblem(message: string, maxBytes: number = SQS_MAX_MESSAGE_BYTES): string | undefined {
+  const bytes = Buffer.byteLength(message, "utf8");
+  if (bytes > maxBytes) return `message is ${bytes} bytes, over SQS's ${maxBytes}`;
+  const bad = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.exec(message);
+  if (bad) return `message contains the character #x${bad[0].codePointAt(0)!.toString(16).toUpperCase()}, which SQS refuses`;
+  return undefined;
+}
+
+function fail(message: string): never {
+  throw new MalformedEnvelopeError(message);
+}
+
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
+
 export function decodeEnvelope(message: string): Envelope {
-  let wire: Partial<WireEnvelope>;
+  let wire: Partial<Omit<WireEnvelopeV2, "v">> & { v?: unknown };
   try {
-    wire = JSON.parse(message) as Partial<WireEnvelope>;
+    wire = JSON.parse(message) as typeof wire;
   } catch {
-    throw new MalformedEnvelopeError("message body is not JSON");
+    fail("message body is not JSON");
   }
-  if (wire === null || typeof wire !== "object") throw new MalformedEnvelopeError("message body is not an object");
-  if (wire.v !== 1) throw new MalformedEnvelopeError(`unsupported envelope version ${String(wire.v)}`);
-  if (typeof wire.tenant !== "string" || wire.tenant === "") throw new MalformedEnvelopeError("tenant missing");
-  if (typeof wire.eventId !== "string" || wire.eventId === "") throw new MalformedEnvelopeError("eventId missing");
-  if (!isSchemeName(wire.scheme)) throw new MalformedEnvelopeError("scheme unknown");
-  if (typeof wire.receivedAt !== "number" || !Number.isSafeInteger(wire.receivedAt) || wire.receivedAt < 0) {
-    throw new MalformedEnvelopeError("receivedAt is not a timestamp");
-  }
-  if (wire.headers === null || typeof wire.headers !== "object" || Array.isArray(wire.headers)) {
-    throw new MalformedEnvelopeError("headers is not an object");
-  }
+  if (wire === null || typeof wire !== "object" || Array.isArray(wire)) fail("message body is not an object");
+  if (wire.v !== 1 && wire.v !== 2) fail(`unsupported envelope version ${String(wire.v)}`);
+  if (typeof wire.tenant !== "string" || wire.tenant === "") fail("tenant missing");
+  if (typeof wire.eventId !== "string" || wire.eventId === "") fail("eventId missing");
+  if (!isSchemeName(wire.scheme)) fail("scheme unknown");
+  if (typeof wire.receivedAt !== "number" || !Number.isSafeInteger(wire.receivedAt) || wire.receivedAt < 0) fail("receivedAt is not a timestamp");
+  if (wire.headers === null || typeof wire.headers !== "object" || Array.isArray(wire.headers)) fail("headers is not an object");
   for (const value of Object.values(wire.headers)) {
-    if (typeof value !== "string") throw new MalformedEnvelopeError("header values must be strings");
+    if (typeof value !== "string") fail("header values must be strings");
   }
-  if (typeof wire.body !== "string") throw new MalformedEnvelopeError("body missing");
-  if (wire.bodyEncoding !== "utf8" && wire.bodyEncoding !== "base64") throw new MalformedEnvelopeError("bodyEncoding unknown");
+  if (typeof wire.body !== "string") fail("body missing");
+  if (wire.bodyEncoding !== "utf8" && wire.bodyEncoding !== "base64") fail("bodyEncoding unknown");
+  let extra: Pick<Envelope, "unsignedHeaders" | "deliveryId" | "signedUrl">;
+  if (wire.v === 2) {
+    const v2 = wire;
+    if (!isStringArray(v2.unsignedHeaders)) fail("unsignedHeaders is not a list of names");
+    if (v2.deliveryId !== undefined && typeof v2.deliveryId !== "string") fail("deliveryId is not a string");
+    if (v2.signedUrl !== undefined && typeof v2.signedUrl !== "string") fail("signedUrl is not a string");
+    extra = {
+      unsignedHeaders: [...v2.unsignedHeaders],
+      ...(v2.deliveryId !== undefined ? { deliveryId: v2.deliveryId } : {}),
+      ...(v2.signedUrl !== undefined ? { signedUrl: v2.signedUrl } : {}),
+    };
+  } else {
+    // Version 1 did not record what the signature covered: every kept header is marked unsigned.
+    extra = { unsignedHeaders: Object.keys(wire.headers) };
+  }
   return {
     tenant: wire.tenant,
     eventId: wire.eventId,
     scheme: wire.scheme,
     receivedAt: wire.receivedAt,
     headers: { ...wire.headers },
+    ...extra,
     body: Buffer.from(wire.body, wire.bodyEncoding),
   };
 }

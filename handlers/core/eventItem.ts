@@ -8,7 +8,7 @@
 // DynamoDB's 400 KB, and one read (or one stream image) then has the whole event.
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-sharding.html
 import { createHash } from "node:crypto";
-import type { Envelope } from "./envelope";
+import { unsignedHeadersOf, type Envelope } from "./envelope";
 import type { SchemeName } from "./verify/types";
 
 import { EVENTS_TABLE } from "./eventTable";
@@ -23,6 +23,12 @@ export interface EventItem {
   readonly scheme: SchemeName;
   readonly receivedAt: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** Names among `headers` the signature does not cover. */
+  readonly unsignedHeaders: readonly string[];
+  /** The sender's delivery id, metadata only (see Envelope). */
+  readonly deliveryId?: string;
+  /** Twilio: the URL the signature covers. */
+  readonly signedUrl?: string;
   readonly body: Buffer;
   readonly size: number;
   readonly tenantShard: string;
@@ -44,6 +50,9 @@ export function eventItemFrom(envelope: Envelope, retentionDays: number): EventI
     scheme: envelope.scheme,
     receivedAt: envelope.receivedAt,
     headers: envelope.headers,
+    unsignedHeaders: unsignedHeadersOf(envelope),
+    ...(envelope.deliveryId !== undefined ? { deliveryId: envelope.deliveryId } : {}),
+    ...(envelope.signedUrl !== undefined ? { signedUrl: envelope.signedUrl } : {}),
     body: envelope.body,
     size: envelope.body.length,
     tenantShard: tenantShardOf(envelope.tenant, envelope.eventId),

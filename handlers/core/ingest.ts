@@ -1,5 +1,5 @@
 // The ingest decision, pure: raw request in, outcome out. No SDK, no clock of its own.
-import { keptHeaders, type Envelope } from "./envelope";
+import { encodeEnvelope, keptHeaders, SQS_MAX_MESSAGE_BYTES, type Envelope } from "./envelope";
 import type { RejectReason } from "./errors";
 import type { Headers } from "./headers";
 import { verifySafely } from "./verify/registry";
@@ -9,8 +9,8 @@ export interface IngestRequest {
   readonly method: string;
   /** Lower-case names. */
   readonly headers: Headers;
-  /** As the function URL event carries it: text, or base64 when `isBase64Encoded`. */
-  readonly body: string | undefined;
+  /** As the function URL event carries it: text, or base64 when `isBase64Encoded`; absent or null when empty. */
+  readonly body: string | null | undefined;
   readonly isBase64Encoded: boolean;
   /** The full URL the sender addressed. */
   readonly url: string;
@@ -20,22 +20,29 @@ export interface IngestSettings {
   readonly tenant: string;
   readonly scheme: SchemeName;
   readonly maxBodyBytes: number;
+  /**
+   * The scheme and host (and any path prefix) senders address, replacing `https://<function URL domain>` when
+   * the URL a sender signed (Twilio) is rebuilt: a custom domain in front of the function URL, or the local
+   * pipeline's http://127.0.0.1:<port>. Never taken from a request header.
+   */
+  readonly publicBaseUrl?: string;
 }
 
 export type IngestOutcome =
   | { readonly kind: "rejected"; readonly status: 400 | 401 | 405 | 413; readonly reason: RejectReason; readonly message: string }
   | { readonly kind: "handshake"; readonly eventId: string; readonly contentType: string; readonly body: string }
-  | { readonly kind: "accepted"; readonly envelope: Envelope };
+  /** `message` is the envelope encoded for SQS, already checked to be a message SQS takes. */
+  | { readonly kind: "accepted"; readonly envelope: Envelope; readonly message: string };
 
 /** Bytes exactly as sent: a base64 body is decoded, a text body re-encoded as the UTF-8 it arrived as. */
-export function rawBodyOf(body: string | undefined, isBase64Encoded: boolean): Buffer {
-  if (body === undefined || body === "") return Buffer.alloc(0);
+export function rawBodyOf(body: string | null | undefined, isBase64Encoded: boolean): Buffer {
+  if (body === undefined || body === null || body === "") return Buffer.alloc(0);
   return Buffer.from(body, isBase64Encoded ? "base64" : "utf8");
 }
 
 /** Upper bound of the decoded size, to refuse an oversized body before decoding it. */
-function decodedSizeAtLeast(body: string | undefined, isBase64Encoded: boolean): number {
-  if (body === undefined) return 0;
+function decodedSizeAtLeast(body: string | null | undefined, isBase64Encoded: boolean): number {
+  if (body === undefined || body === null) return 0;
   return isBase64Encoded ? Math.floor((body.length * 3) / 4) - 2 : body.length;
 }
 
@@ -57,15 +64,24 @@ export function evaluateIngest(
   const verdict = verifySafely(verifier, { headers: request.headers, body, url: request.url, nowSeconds: Math.floor(nowMs / 1000) }, keys);
   if (!verdict.ok) return { kind: "rejected", status: verdict.status, reason: verdict.reason, message: verdict.message };
   if (verdict.handshake) return { kind: "handshake", eventId: verdict.eventId, ...verdict.handshake };
-  return {
-    kind: "accepted",
-    envelope: {
-      tenant: settings.tenant,
-      eventId: verdict.eventId,
-      scheme: settings.scheme,
-      receivedAt: nowMs,
-      headers: keptHeaders(request.headers),
-      body,
-    },
+  const headers = keptHeaders(request.headers);
+  const envelope: Envelope = {
+    tenant: settings.tenant,
+    eventId: verdict.eventId,
+    scheme: settings.scheme,
+    receivedAt: nowMs,
+    headers,
+    unsignedHeaders: Object.keys(headers).filter((name) => !verdict.signedHeaders.includes(name)),
+    ...(verdict.deliveryId !== undefined ? { deliveryId: verdict.deliveryId } : {}),
+    ...(verdict.signedUrl !== undefined ? { signedUrl: verdict.signedUrl } : {}),
+    body,
   };
+  const message = encodeEnvelope(envelope);
+  // What SQS would refuse is refused here, as a 4xx: a 503 would make the sender retry it for days. The
+  // character set holds by construction (encodeEnvelope, property-tested); the size is measured.
+  const bytes = Buffer.byteLength(message, "utf8");
+  if (bytes > SQS_MAX_MESSAGE_BYTES) {
+    return { kind: "rejected", status: 413, reason: "body_too_large", message: `the event cannot be enqueued: its message would be ${bytes} bytes, over SQS's ${SQS_MAX_MESSAGE_BYTES}` };
+  }
+  return { kind: "accepted", envelope, message };
 }

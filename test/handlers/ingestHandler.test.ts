@@ -2,13 +2,15 @@ import assert from "node:assert/strict";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import fc from "fast-check";
 import { CachedSecrets } from "../../handlers/adapters/secrets";
-import { SqsEventQueue } from "../../handlers/adapters/sqs";
+import { SqsEventQueue, type EventQueuePort } from "../../handlers/adapters/sqs";
 import { decodeEnvelope } from "../../handlers/core/envelope";
+import { SQS_MAX_MESSAGE_BYTES } from "../../handlers/core/envelope";
 import { createVerifier } from "../../handlers/core/verify/registry";
 import { SCHEMES, type SchemeName } from "../../handlers/core/verify/types";
 import { makeIngestHandler } from "../../handlers/ingestHandler";
 import { functionUrlEvent } from "../../local/events";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type RunningServer } from "../../local/servers";
+import { startSqsRulesProxy, type SqsRulesProxy } from "../../local/sqsRules";
 import { signRequest } from "../../local/sign";
 import { arbHeaders, HMAC_OPTIONS } from "../helpers/arbitraries";
 import { FakeAws } from "../helpers/fakeAws";
@@ -22,16 +24,16 @@ const SECRETS: Record<SchemeName, string> = {
   github: "gh-secret",
   shopify: "shop-secret",
   slack: "slack-secret",
-  twilio: "twilio-token",
+  twilio: "0123456789abcdef0123456789abcdef",
   "hmac-sha256": "generic-secret",
 };
 
-function handlerFor(scheme: SchemeName, queue: SqsEventQueue, options: { secrets?: () => Promise<string[]>; maxBodyBytes?: number } = {}) {
+function handlerFor(scheme: SchemeName, queue: EventQueuePort, options: { secrets?: () => Promise<string[]>; maxBodyBytes?: number; publicBaseUrl?: string } = {}) {
   const verifier = createVerifier({ scheme, toleranceSeconds: 300, hmac: HMAC_OPTIONS });
   const metrics = new MetricsSpy();
   const keys = new CachedSecrets({ load: options.secrets ?? (async () => [SECRETS[scheme]]) }, (s) => verifier.prepare(s), 60_000);
   const handler = makeIngestHandler({
-    settings: { tenant: "acme", scheme, maxBodyBytes: options.maxBodyBytes ?? 256 * 1024 },
+    settings: { tenant: "acme", scheme, maxBodyBytes: options.maxBodyBytes ?? 256 * 1024, publicBaseUrl: options.publicBaseUrl },
     verifier, keys, queue, now: () => NOW, logger: silentLogger, metrics: metrics.sink, namespace: "Test",
   });
   return { handler, metrics };
@@ -148,6 +150,88 @@ describe("ingest handler against a real SQS server (local-aws-sqs)", () => {
       assert.equal(metrics.total("SecretsUnavailable"), 1);
     }
     assert.deepEqual(await drain(), []);
+  });
+});
+
+describe("ingest handler: every verified body can be enqueued (SQS's rules enforced in front of local-aws-sqs)", () => {
+  let sqsServer: RunningServer;
+  let rules: SqsRulesProxy;
+  let sqs: SQSClient;
+  let queueUrl: string;
+
+  before(async () => {
+    sqsServer = await startSqs();
+    rules = await startSqsRulesProxy({ target: sqsServer.endpoint });
+    sqs = new SQSClient({ endpoint: rules.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "ingest-rules", Attributes: { MaximumMessageSize: String(SQS_MAX_MESSAGE_BYTES) } }))).QueueUrl!;
+  });
+  after(async () => {
+    sqs.destroy();
+    await rules.stop();
+    await sqsServer.stop();
+  });
+
+  const worst: [string, Buffer][] = [
+    ["200 KiB of NUL (valid UTF-8; JSON makes each 6 bytes)", Buffer.alloc(200 * 1024)],
+    ["350 KiB of U+FFFF (valid UTF-8; SQS refuses the character)", Buffer.alloc(3 * 119_466, Buffer.from("\uffff"))],
+    ["350 KiB of control characters", Buffer.alloc(350 * 1024, 0x1f)],
+  ];
+  for (const [label, body] of worst) {
+    it(`${label}: 202, in the queue, byte for byte`, async () => {
+      const { handler } = handlerFor("github", new SqsEventQueue(sqs, queueUrl), { maxBodyBytes: 350 * 1024 });
+      const response = await handler(signedEvent("github", body, { contentType: "application/json" }));
+      assert.equal(response.statusCode, 202, String(response.body));
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1 }));
+      assert.ok(decodeEnvelope(received.Messages![0]!.Body!).body.equals(body));
+    });
+  }
+
+  it("what cannot be enqueued is a 413, never a 503 (a body limit configured above what SQS can carry)", async () => {
+    const sent: string[] = [];
+    const { handler, metrics } = handlerFor("github", { send: async (message) => (sent.push(message), { messageId: "m" }) }, { maxBodyBytes: 2 * 1024 * 1024 });
+    const response = await handler(signedEvent("github", Buffer.alloc(900 * 1024, 0xff), { contentType: "application/octet-stream" }));
+    assert.equal(response.statusCode, 413);
+    assert.equal(JSON.parse(response.body).error, "body_too_large");
+    assert.deepEqual(sent, []);
+    assert.equal(metrics.total("EnqueueFailures"), 0);
+  });
+});
+
+describe("ingest handler: request edge cases", () => {
+  const accepted: string[] = [];
+  const queue: EventQueuePort = { send: async (message) => (accepted.push(message), { messageId: "m" }) };
+
+  it("body: null is treated as an empty body (a 4xx or 202, never a throw that becomes a 502)", async () => {
+    const { handler } = handlerFor("github", queue);
+    const response = await handler({ ...signedEvent("github", Buffer.alloc(0)), body: null as unknown as undefined });
+    assert.equal(response.statusCode, 202, response.body);
+  });
+
+  it("the Twilio URL is never rebuilt from x-forwarded-proto: https on the function URL, or PUBLIC_BASE_URL", async () => {
+    const body = Buffer.from("Body=hi&From=%2B15551230000");
+    const contentType = "application/x-www-form-urlencoded";
+    // Signed for http:// but arriving at the https function URL with a forged x-forwarded-proto: refused.
+    const http = signRequest({ scheme: "twilio", secret: SECRETS.twilio, body, nowSeconds: NOW / 1000, url: URL_BASE.replace("https:", "http:"), contentType });
+    const forged = functionUrlEvent({ method: "POST", url: http.url, headers: { ...http.headers, "x-forwarded-proto": "http" }, body }, NOW);
+    forged.requestContext.domainName = new URL(URL_BASE).host;
+    assert.equal((await handlerFor("twilio", queue).handler(forged)).statusCode, 401);
+    // Signed for the public (custom domain) URL: accepted when PUBLIC_BASE_URL names it, whatever the headers say.
+    const custom = signRequest({ scheme: "twilio", secret: SECRETS.twilio, body, nowSeconds: NOW / 1000, url: "https://hooks.example.com/acme", contentType });
+    const event = functionUrlEvent({ method: "POST", url: `${URL_BASE}acme`, headers: { ...custom.headers, "x-forwarded-proto": "http" }, body }, NOW);
+    assert.equal((await handlerFor("twilio", queue, { publicBaseUrl: "https://hooks.example.com" }).handler(event)).statusCode, 202);
+    assert.equal((await handlerFor("twilio", queue).handler(event)).statusCode, 401);
+  });
+
+  it("the envelope marks the kept headers the signature does not cover, and keeps the delivery id as metadata", async () => {
+    accepted.length = 0;
+    const { handler } = handlerFor("github", queue);
+    const event = signedEvent("github", Buffer.from("{}"), { deliveryId: "d-42" });
+    assert.equal((await handler(event)).statusCode, 202);
+    const envelope = decodeEnvelope(accepted[0]!);
+    assert.equal(envelope.deliveryId, "d-42");
+    assert.match(envelope.eventId, /^sig:/);
+    assert.deepEqual([...envelope.unsignedHeaders!].sort(), Object.keys(envelope.headers).sort());
+    assert.ok(envelope.unsignedHeaders!.includes("x-github-event"));
   });
 });
 

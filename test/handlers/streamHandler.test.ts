@@ -60,7 +60,7 @@ describe("stream consumer against kinesalite", () => {
       for (const record of got.Records ?? []) read.push(JSON.parse(Buffer.from(record.Data!).toString()));
     }
     assert.deepEqual(read.map((r) => r.eventId).sort(), ["e1", "e3"]);
-    assert.deepEqual(read.find((r) => r.eventId === "e1"), { tenant: "acme", eventId: "e1", receivedAt: "2025-10-09T08:53:20.000Z", scheme: "stripe", size: 10, payloadEncoding: "utf8", payload: '{"e":"e1"}' });
+    assert.deepEqual(read.find((r) => r.eventId === "e1"), { tenant: "acme", eventId: "e1", receivedAt: "2025-10-09T08:53:20.000Z", scheme: "stripe", headers: {}, unsignedHeaders: [], size: 10, payloadEncoding: "utf8", payload: '{"e":"e1"}' });
     assert.equal(metrics.total("Published"), 2);
   });
 });

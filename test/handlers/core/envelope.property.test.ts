@@ -1,20 +1,29 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeEnvelope, encodeEnvelope, type Envelope } from "../../../handlers/core/envelope";
+import { decodeEnvelope, encodeEnvelope, SQS_MAX_MESSAGE_BYTES, type Envelope } from "../../../handlers/core/envelope";
 import { MalformedEnvelopeError } from "../../../handlers/core/errors";
-import { arbBody, arbDeliveryId, arbScheme } from "../../helpers/arbitraries";
+import { MAX_ID_LENGTH } from "../../../handlers/core/verify/types";
+import { arbBody, arbDeliveryId, arbLargeBody, arbScheme } from "../../helpers/arbitraries";
+
+const arbHeaderValue = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 40 }), fc.constant("\u0000\uffff\ufffe".repeat(341)));
 
 const arbEnvelope: fc.Arbitrary<Envelope> = fc.record({
   tenant: fc.stringMatching(/^[a-z0-9-]{1,32}$/),
-  eventId: fc.oneof(arbDeliveryId, fc.string({ minLength: 1, maxLength: 64 })),
+  // Ids come from signed bodies (Stripe, Slack): any characters, up to the cap.
+  eventId: fc.oneof(arbDeliveryId, fc.string({ unit: "binary", minLength: 1, maxLength: MAX_ID_LENGTH }), fc.constant("\uffff".repeat(MAX_ID_LENGTH))),
   scheme: arbScheme,
   receivedAt: fc.integer({ min: 0, max: 4_102_444_800_000 }),
-  headers: fc.dictionary(fc.constantFrom("content-type", "user-agent", "x-github-event"), fc.string({ maxLength: 40 })),
+  headers: fc.dictionary(fc.constantFrom("content-type", "user-agent", "x-github-event", "i-twilio-idempotency-token"), arbHeaderValue.map((v) => v.slice(0, 1024))),
+  unsignedHeaders: fc.array(fc.constantFrom("content-type", "user-agent", "x-github-event"), { maxLength: 3 }),
+  deliveryId: fc.option(fc.string({ unit: "binary", maxLength: MAX_ID_LENGTH }), { nil: undefined }),
+  signedUrl: fc.option(fc.webUrl(), { nil: undefined }),
   body: fc.oneof(arbBody, fc.string({ unit: "grapheme", maxLength: 200 }).map((s) => Buffer.from(s))),
-});
+}).map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as unknown as Envelope);
 
 /** Characters SQS accepts in a message body: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
 const SQS_SAFE = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+
+const isValidSqsMessage = (message: string) => SQS_SAFE.test(message) && Buffer.byteLength(message, "utf8") <= SQS_MAX_MESSAGE_BYTES;
 
 describe("envelope (properties)", () => {
   it("decode(encode(x)) = x, byte for byte", () => {
@@ -27,11 +36,67 @@ describe("envelope (properties)", () => {
   });
 
   it("an encoded envelope is always a valid SQS message body", () => {
-    fc.assert(fc.property(arbEnvelope, (envelope) => assert.match(encodeEnvelope(envelope), SQS_SAFE)));
+    fc.assert(fc.property(arbEnvelope, (envelope) => assert.ok(isValidSqsMessage(encodeEnvelope(envelope)))));
+  });
+
+  it("any body up to the largest maxBodyBytes, with the largest metadata, fits SQS (charset and 1 MiB) and decodes to the same bytes", () => {
+    fc.assert(
+      fc.property(arbEnvelope, arbLargeBody, (envelope, body) => {
+        const worst: Envelope = {
+          ...envelope,
+          eventId: "\uffff".repeat(MAX_ID_LENGTH),
+          deliveryId: "\u0000".repeat(MAX_ID_LENGTH),
+          headers: Object.fromEntries(["content-type", "user-agent", "x-github-event", "x-github-hook-id", "x-shopify-topic", "x-shopify-shop-domain", "x-shopify-api-version", "x-slack-retry-num", "x-slack-retry-reason", "webhook-timestamp", "i-twilio-idempotency-token"].map((name) => [name, "\u0001".repeat(1024)])),
+          body,
+        };
+        const message = encodeEnvelope(worst);
+        assert.ok(isValidSqsMessage(message), `${Buffer.byteLength(message)} bytes`);
+        assert.ok(decodeEnvelope(message).body.equals(body));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("the worst bodies at full size: all NUL, all U+FFFF, all quotes, all invalid UTF-8", () => {
+    const size = 350 * 1024;
+    for (const body of [Buffer.alloc(size), Buffer.alloc(size, Buffer.from("\uffff")), Buffer.alloc(size, 0x22), Buffer.alloc(size, 0xff), Buffer.alloc(size, Buffer.from("\u{10ffff}"))]) {
+      const message = encodeEnvelope({ tenant: "t", eventId: "e", scheme: "github", receivedAt: 0, headers: {}, unsignedHeaders: [], body });
+      assert.ok(isValidSqsMessage(message), `${body.subarray(0, 4).toString("hex")}: ${Buffer.byteLength(message)} bytes`);
+      assert.ok(decodeEnvelope(message).body.equals(body));
+    }
+  });
+
+  it("a version 1 envelope (in flight during a deploy) still decodes; every header is marked unsigned", () => {
+    fc.assert(
+      fc.property(arbEnvelope, fc.boolean(), (envelope, text) => {
+        const v1 = JSON.stringify({
+          v: 1, tenant: envelope.tenant, eventId: envelope.eventId, scheme: envelope.scheme, receivedAt: envelope.receivedAt, headers: envelope.headers,
+          bodyEncoding: text ? "utf8" : "base64", body: text ? "héllo" : envelope.body.toString("base64"),
+        });
+        const decoded = decodeEnvelope(v1);
+        assert.deepEqual(decoded.unsignedHeaders, Object.keys(envelope.headers));
+        assert.ok(decoded.body.equals(text ? Buffer.from("héllo") : envelope.body));
+        assert.equal(decoded.deliveryId, undefined);
+      }),
+    );
+  });
+
+  it("unknown envelope versions are refused", () => {
+    fc.assert(
+      fc.property(arbEnvelope, fc.oneof(fc.integer().filter((v) => v !== 1 && v !== 2), fc.string(), fc.constant(null)), (envelope, v) => {
+        assert.throws(() => decodeEnvelope(JSON.stringify({ ...JSON.parse(encodeEnvelope(envelope)), v })), MalformedEnvelopeError);
+      }),
+    );
   });
 
   it("anything that is not an envelope is a MalformedEnvelopeError, never another exception", () => {
-    const arbMessage = fc.oneof(fc.string(), fc.json(), arbEnvelope.map((e) => JSON.stringify({ ...JSON.parse(encodeEnvelope(e)), v: 2 })));
+    const arbMessage = fc.oneof(
+      fc.string(),
+      fc.json(),
+      arbEnvelope.map((e) => JSON.stringify({ ...JSON.parse(encodeEnvelope(e)), v: 3 })),
+      arbEnvelope.map((e) => JSON.stringify({ ...JSON.parse(encodeEnvelope(e)), unsignedHeaders: "x" })),
+      arbEnvelope.map((e) => JSON.stringify({ ...JSON.parse(encodeEnvelope(e)), deliveryId: 7 })),
+    );
     fc.assert(
       fc.property(arbMessage, (message) => {
         try {

@@ -1,0 +1,134 @@
+// A proxy in front of local-aws-sqs that enforces what SQS itself enforces on message bodies and the emulator
+// does not check exactly: at most 1 MiB of UTF-8 (local-aws-sqs counts UTF-16 code units), and only the
+// characters #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF (it checks none). So a message
+// AWS would refuse is refused locally too, with the error AWS answers, and the local pipeline fails where the
+// cloud would. https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { createServer, request as httpRequest, Agent } from "node:http";
+import { SQS_MAX_MESSAGE_BYTES } from "../handlers/core/envelope";
+
+const ALLOWED = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+const FIRST_REFUSED = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+export interface SqsRuleViolation {
+  readonly status: number;
+  /** The JSON protocol's error type, as AWS names it. */
+  readonly type: string;
+  /** The query-compatible code the SDK also reads. */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What SQS answers to a SendMessage with this body, or undefined when it takes it. */
+export function sqsBodyViolation(body: string, maxBytes: number = SQS_MAX_MESSAGE_BYTES): SqsRuleViolation | undefined {
+  if (!ALLOWED.test(body)) {
+    const bad = FIRST_REFUSED.exec(body)![0].codePointAt(0)!.toString(16).toUpperCase();
+    return {
+      status: 400,
+      type: "com.amazonaws.sqs#InvalidMessageContents",
+      code: "InvalidMessageContents",
+      message: `Invalid binary character '#x${bad}' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF`,
+    };
+  }
+  if (Buffer.byteLength(body, "utf8") > maxBytes) {
+    return {
+      status: 400,
+      type: "com.amazonaws.sqs#InvalidParameterValueException",
+      code: "InvalidParameterValue",
+      message: `One or more parameters are invalid. Reason: Message must be shorter than ${maxBytes} bytes.`,
+    };
+  }
+  return undefined;
+}
+
+/** The violation of a JSON-protocol SQS call, if it sends a message SQS would refuse. */
+export function sqsCallViolation(target: string, payload: unknown): SqsRuleViolation | undefined {
+  const input = payload as { MessageBody?: unknown; Entries?: { MessageBody?: unknown }[] } | null;
+  if (!input || typeof input !== "object") return undefined;
+  if (target.endsWith(".SendMessage") && typeof input.MessageBody === "string") return sqsBodyViolation(input.MessageBody);
+  // A batch is refused whole here (AWS fails the entry); nothing in this project sends batches.
+  if (target.endsWith(".SendMessageBatch") && Array.isArray(input.Entries)) {
+    for (const entry of input.Entries) {
+      const violation = typeof entry?.MessageBody === "string" ? sqsBodyViolation(entry.MessageBody) : undefined;
+      if (violation) return violation;
+    }
+  }
+  return undefined;
+}
+
+export interface SqsRulesProxy {
+  readonly endpoint: string;
+  /** Calls refused by a rule. */
+  readonly refused: () => number;
+  stop(): Promise<void>;
+}
+
+export async function startSqsRulesProxy(options: { target: string }): Promise<SqsRulesProxy> {
+  const target = new URL(options.target);
+  const agent = new Agent({ keepAlive: true });
+  let refused = 0;
+  const server = createServer(async (request, response) => {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
+      const operation = String(request.headers["x-amz-target"] ?? "");
+      if (operation) {
+        let payload: unknown;
+        try {
+          payload = JSON.parse(body.toString("utf8"));
+        } catch {
+          payload = undefined;
+        }
+        const violation = sqsCallViolation(operation, payload);
+        if (violation) {
+          refused += 1;
+          const text = JSON.stringify({ __type: violation.type, message: violation.message });
+          response.writeHead(violation.status, {
+            "content-type": "application/x-amz-json-1.0",
+            "x-amzn-requestid": randomUUID(),
+            "x-amzn-query-error": `${violation.code};Sender`,
+            "content-length": String(Buffer.byteLength(text)),
+          });
+          response.end(text);
+          return;
+        }
+      }
+      const outgoing = httpRequest(
+        { host: target.hostname, port: target.port, method: request.method, path: request.url, agent, headers: { ...request.headers, host: target.host, "content-length": String(body.length) } },
+        (upstream) => {
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(upstream.headers)) {
+            if (value !== undefined && name !== "transfer-encoding" && name !== "connection") headers[name] = Array.isArray(value) ? value.join(", ") : value;
+          }
+          response.writeHead(upstream.statusCode ?? 502, headers);
+          upstream.pipe(response);
+        },
+      );
+      outgoing.on("error", (error) => {
+        if (!response.headersSent) response.writeHead(502, { "content-type": "text/plain" });
+        response.end(`sqs rules proxy: ${error.message}`);
+      });
+      outgoing.end(body);
+    } catch (error) {
+      if (!response.headersSent) {
+        response.writeHead(502, { "content-type": "text/plain" });
+        response.end(`sqs rules proxy: ${(error as Error).message}`);
+      } else response.destroy();
+    }
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    refused: () => refused,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}
