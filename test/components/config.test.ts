@@ -26,7 +26,10 @@ describe("stack config validation", () => {
 
   it("defaults fill the optional tenant fields", () => {
     const tenant = parse({ tenants: { acme: base } }).tenants[0]!;
-    assert.deepEqual(tenant, { id: "acme", scheme: "github", ingestConcurrency: 5, workerConcurrency: 2, toleranceSeconds: 300, maxBodyBytes: 262144, retentionDays: 7, hmac: undefined });
+    assert.deepEqual(tenant, { id: "acme", scheme: "github", ingestConcurrency: 5, workerConcurrency: 2, toleranceSeconds: 300, maxBodyBytes: 262144, retentionDays: 7, hmac: undefined, publicBaseUrl: undefined });
+    const stack = parse({ tenants: { acme: base } });
+    assert.equal(stack.runbookUrl, undefined, "alarms then link the runbook dashboard");
+    assert.equal(stack.secretsMaxStaleSeconds, 3600);
   });
 
   it("Pulumi's JSON-string values are accepted like YAML objects", () => {
@@ -51,8 +54,31 @@ describe("stack config validation", () => {
     ["bad log retention", { tenants: { acme: base }, logRetentionDays: 10 }, /webhooks:logRetentionDays: must be one of/],
     ["secrets for an unknown tenant", { tenants: { acme: base }, secrets: { other: ["x"] } }, /webhooks:secrets\.other: names no configured tenant/],
     ["bad alarm email", { tenants: { acme: base }, alarmEmail: "oncall" }, /webhooks:alarmEmail: is not an email address/],
+    ["relative runbook URL", { tenants: { acme: base }, runbookUrl: "RUNBOOK.md" }, /^webhooks:runbookUrl: must be an absolute https URL of RUNBOOK\.md, got "RUNBOOK\.md"$/],
+    ["http runbook URL", { tenants: { acme: base }, runbookUrl: "http://wiki.example.com/RUNBOOK.md" }, /^webhooks:runbookUrl: must be an https:\/\/ URL/],
+    ["runbook URL with a fragment", { tenants: { acme: base }, runbookUrl: "https://wiki.example.com/RUNBOOK.md#top" }, /^webhooks:runbookUrl: must have no query or #fragment/],
+    ["stale-key window too long", { tenants: { acme: base }, secretsMaxStaleSeconds: 7 * 86_400 }, /^webhooks:secretsMaxStaleSeconds: must be an integer in 60\.\.86400/],
+    ["public URL that is not https", { tenants: { acme: { ...base, publicBaseUrl: "hooks.example.com" } } }, /^webhooks:tenants\.acme\.publicBaseUrl: must be the https URL the provider posts to/],
+    [
+      "two tenants sharing a secret on a scheme that does not sign the URL",
+      { tenants: { acme: base, beta: { ...base, scheme: "shopify" } }, secrets: { acme: ["shared-secret-1"], beta: ["shared-secret-1"] } },
+      /^webhooks:secrets\.beta: shares a secret with tenant 'acme': each would accept requests signed for the other/,
+    ],
   ];
   for (const [label, raw, message] of cases) it(`rejects: ${label}`, () => rejects(raw, message));
+
+  it("accepts a runbook URL, a stale-key window and a tenant's public URL (trailing slash dropped)", () => {
+    const stack = parse({ tenants: { acme: { ...base, publicBaseUrl: "https://hooks.example.com/" } }, runbookUrl: "https://wiki.example.com/webhooks/RUNBOOK.md", secretsMaxStaleSeconds: 600 });
+    assert.equal(stack.runbookUrl, "https://wiki.example.com/webhooks/RUNBOOK.md");
+    assert.equal(stack.secretsMaxStaleSeconds, 600);
+    assert.equal(stack.tenants[0]!.publicBaseUrl, "https://hooks.example.com");
+  });
+
+  it("Twilio tenants may share an auth token (it signs the URL, which names the tenant); a shared-secret error never shows the secret", () => {
+    const twilio = { ...base, scheme: "twilio" };
+    assert.doesNotThrow(() => parse({ tenants: { acme: twilio, beta: twilio }, secrets: { acme: ["0123456789abcdef0123456789abcdef"], beta: ["0123456789abcdef0123456789abcdef"] } }));
+    assert.throws(() => parse({ tenants: { acme: base, beta: base }, secrets: { acme: ["very-secret-value"], beta: ["very-secret-value"] } }), (e: Error) => !e.message.includes("very-secret-value"));
+  });
 
   it("never echoes a secret in an error", () => {
     assert.throws(() => parse({ tenants: { acme: base }, secrets: { acme: ["whsec_topsecret", 5] } }), (error: Error) => !error.message.includes("topsecret"));
