@@ -13,6 +13,7 @@ import { sqsRecord } from "../../local/events";
 import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/servers";
 import type { PipelineStatus, TenantStatus } from "../../local/status";
+import { signRequest } from "../../local/sign";
 import { sampleBody, sendWebhooks, type BadKind } from "../../scripts/send";
 import { silentLogger } from "../helpers/handlers";
 import { eventually, postSigned, VISIBILITY_TIMEOUT_SECONDS, writeSecrets } from "../helpers/localPipeline";
@@ -119,6 +120,36 @@ describe("local pipeline end to end (npm start's engine)", function () {
     assert.equal(delta.stored, 1);
     assert.equal(delta.published, 1);
     assert.ok((await itemOf(tenant.id, first.eventId!)).Item);
+  });
+
+  it("a captured GitHub, Shopify and Twilio request replayed under a fresh delivery id: 2xx, stored once, a delivery id kept as metadata", async () => {
+    const deliveryHeader: Record<string, string> = { github: "x-github-delivery", shopify: "x-shopify-webhook-id", twilio: "i-twilio-idempotency-token" };
+    for (const scheme of ["github", "shopify", "twilio"] as const) {
+      const tenant = config.tenants.find((t) => t.scheme === scheme)!;
+      const before = (await status()).tenants[tenant.id]!;
+      const sample = sampleBody(tenant, 7);
+      const original = randomUUID();
+      const signed = signRequest({
+        scheme, secret: secrets.get(tenant.id)!, body: sample.body, nowSeconds: Math.floor(Date.now() / 1000), url: pipeline.url(tenant.id), contentType: sample.contentType, deliveryId: original,
+      });
+      const post = async (deliveryId: string) => {
+        const response = await fetch(signed.url, { method: "POST", headers: { ...signed.headers, [deliveryHeader[scheme]!]: deliveryId }, body: sample.body });
+        return { status: response.status, eventId: ((await response.json()) as { eventId?: string }).eventId };
+      };
+      const first = await post(original);
+      const fresh = randomUUID();
+      const replay = await post(fresh);
+      assert.deepEqual([first.status, replay.status], [202, 202], scheme);
+      assert.equal(replay.eventId, first.eventId, scheme);
+      const after = await eventually(status, (s) => s.tenants[tenant.id]!.duplicates > before.duplicates && s.tenants[tenant.id]!.stored > before.stored, 20_000, `${scheme} replay seen`);
+      const delta = minus(after.tenants[tenant.id]!, before);
+      assert.equal(delta.accepted, 2, scheme);
+      assert.equal(delta.stored, 1, scheme);
+      const item = (await itemOf(tenant.id, first.eventId!)).Item!;
+      // Both copies may share a worker batch: whichever write wins keeps its (unsigned) delivery id.
+      assert.ok([original, fresh].includes(item.deliveryId!.S!), scheme);
+      assert.ok((item.unsignedHeaders?.L ?? []).some((name) => name.S === "content-type"), scheme);
+    }
   });
 
   it(`a poison message is retried, then in the DLQ after maxReceiveCount (${QUEUE.maxReceiveCount}); the rest of its batch is stored`, async () => {

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SQS_MAX_MESSAGE_BYTES } from "../../handlers/core/envelope";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type RunningServer } from "../../local/servers";
+import { sqsBodyViolation, startSqsRulesProxy, type SqsRulesProxy } from "../../local/sqsRules";
+
+describe("local SQS rules proxy (SQS's message size and character set in front of local-aws-sqs)", () => {
+  let server: RunningServer;
+  let proxy: SqsRulesProxy;
+  let sqs: SQSClient;
+  let queueUrl: string;
+
+  before(async () => {
+    server = await startSqs();
+    proxy = await startSqsRulesProxy({ target: server.endpoint });
+    sqs = new SQSClient({ endpoint: proxy.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "rules", Attributes: { MaximumMessageSize: String(SQS_MAX_MESSAGE_BYTES) } }))).QueueUrl!;
+  });
+  after(async () => {
+    sqs.destroy();
+    await proxy.stop();
+    await server.stop();
+  });
+
+  it("refuses characters outside #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF, as AWS does", async () => {
+    for (const body of ["a\u0000b", "\uffff", "\ufffe", "x\u001f", "\ud800"]) {
+      await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body })), { name: "InvalidMessageContents" }, JSON.stringify(body));
+    }
+  });
+
+  it("refuses a body over 1 MiB of UTF-8 even when it is under 1 Mi characters (local-aws-sqs counts characters)", async () => {
+    const body = "é".repeat(SQS_MAX_MESSAGE_BYTES / 2 + 1);
+    assert.ok(body.length < SQS_MAX_MESSAGE_BYTES);
+    await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body })), (error: Error) => /InvalidParameterValue/.test(error.name));
+  });
+
+  it("passes everything SQS takes, unchanged", async () => {
+    const body = `tab\tlf\ncr\r \ud7ff \ue000 \ufffd \u{10000} \u{10ffff} ${"x".repeat(1000)}`;
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1 }));
+    assert.equal(received.Messages?.[0]?.Body, body);
+    assert.equal(sqsBodyViolation("a".repeat(SQS_MAX_MESSAGE_BYTES)), undefined);
+    assert.ok(sqsBodyViolation("a".repeat(SQS_MAX_MESSAGE_BYTES + 1)));
+  });
+});
