@@ -8,6 +8,12 @@ import { isPublishedMetric, PUBLISHED_METRICS, type MetricName } from "./metrics
 
 export type { Logger };
 
+/**
+ * Whole header maps are redacted, at the top and two levels down (`headers`, `event.headers`,
+ * `req.event.headers`): they hold signatures, the generic scheme's per-tenant signature header (a name only
+ * known at run time), cookies and authorization; naming each one would miss the next. Cookies and authorization
+ * are also redacted where a caller logs them on their own (a function URL event carries `cookies` apart).
+ */
 export const REDACTED_PATHS = [
   "secret",
   "secrets",
@@ -15,16 +21,17 @@ export const REDACTED_PATHS = [
   "*.secrets",
   "body",
   "*.body",
-  'headers["webhook-signature"]',
-  'headers["svix-signature"]',
-  'headers["stripe-signature"]',
-  'headers["x-hub-signature-256"]',
-  'headers["x-hub-signature"]',
-  'headers["x-shopify-hmac-sha256"]',
-  'headers["shopify-hmac-sha256"]',
-  'headers["x-slack-signature"]',
-  'headers["x-twilio-signature"]',
-  "headers.authorization",
+  "headers",
+  "*.headers",
+  "*.*.headers",
+  "multiValueHeaders",
+  "*.multiValueHeaders",
+  "cookie",
+  "cookies",
+  "*.cookie",
+  "*.cookies",
+  "authorization",
+  "*.authorization",
 ];
 
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
