@@ -29,12 +29,12 @@ describe("local secrets file", () => {
     const file = path.join(dir(), "secrets.json");
     const standard = tenants.find((t) => t.scheme === "standard-webhooks")!;
     const github = tenants.find((t) => t.scheme === "github")!;
-    writeFileSync(file, JSON.stringify({ [standard.id]: ["not base64 at all!"], [github.id]: ["keep-me"], other: ["untouched"] }));
+    writeFileSync(file, JSON.stringify({ [standard.id]: ["not base64 at all!"], [github.id]: ["keep-me-please"], other: ["untouched"] }));
     const result = ensureLocalSecrets(file, tenants);
     assert.deepEqual(result.replaced, [standard.id]);
     assert.ok(!(github.id in result.generated));
     const saved = JSON.parse(readFileSync(file, "utf8"));
-    assert.deepEqual(saved[github.id], ["keep-me"]);
+    assert.deepEqual(saved[github.id], ["keep-me-please"]);
     assert.deepEqual(saved.other, ["untouched"]);
     assert.notDeepEqual(saved[standard.id], ["not base64 at all!"]);
   });
@@ -44,6 +44,11 @@ describe("local secrets file", () => {
     const [first, second] = tenants;
     writeFileSync(file, JSON.stringify({ [first!.id]: ["x"] }));
     assert.throws(() => loadSecretsFile(file, tenants), (error: Error) => error instanceof SecretsFileError && new RegExp(`'${second!.id}'|'${first!.id}'`).test(error.message));
+    // A secret in the wrong shape for its scheme (secretProblem): refused, its value never echoed.
+    const github = tenants.find((t) => t.scheme === "github")!;
+    const all = Object.fromEntries(tenants.map((t) => [t.id, ensureLocalSecrets(path.join(dir(), "s.json"), [t]).secrets[t.id]]));
+    writeFileSync(file, JSON.stringify({ ...all, [github.id]: ["short"] }));
+    assert.throws(() => loadSecretsFile(file, tenants), (error: Error) => error.message.includes(`'${github.id}'`) && /at least 8 characters/.test(error.message) && !error.message.includes("short\""));
     writeFileSync(file, "[1,2]");
     assert.throws(() => loadSecretsFile(file, tenants), /expected \{"<tenant>": \["<secret>", \.\.\.\]\}/);
     writeFileSync(file, "{not json");
