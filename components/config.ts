@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { load as loadYaml } from "js-yaml";
 import { DEFAULTS } from "../handlers/env";
+import { secretProblem } from "../handlers/core/verify/secretFormat";
 import { SCHEMES, isSchemeName, type HmacOptions, type SchemeName } from "../handlers/core/verify/types";
 import { MAX_BODY_BYTES_LIMIT } from "./settings";
 
@@ -167,6 +168,12 @@ function parseSecrets(value: unknown, tenants: readonly TenantConfig[]): Record<
     // Never echo a secret value in an error.
     if (!tenants.some((t) => t.id === tenant)) fail(`secrets.${tenant}`, "names no configured tenant");
     if (!Array.isArray(list) || !list.every((item) => typeof item === "string" && item !== "")) fail(`secrets.${tenant}`, "must be a list of non-empty strings");
+    const scheme = tenants.find((t) => t.id === tenant)!.scheme;
+    (list as string[]).forEach((secret, index) => {
+      const problem = secretProblem(scheme, secret);
+      // The problem names the shape expected, never the value.
+      if (problem) fail(`secrets.${tenant}[${index}]`, `${problem} (scheme ${scheme})`);
+    });
     if ((list as string[]).length > 0) out[tenant] = list as string[];
   }
   return out;

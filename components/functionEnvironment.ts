@@ -7,7 +7,10 @@ import type { TenantConfig } from "./config";
 /** Where an ingest function finds its secrets: Secrets Manager in the cloud, a JSON file locally. */
 export type SecretLocation<V> = { readonly secretId: V } | { readonly secretsFile: string };
 
-export function ingestEnvironment<V>(tenant: TenantConfig, where: { queueUrl: V; secrets: SecretLocation<V>; metricsNamespace: V | string; publicBaseUrl?: V | string }): Record<string, V | string> {
+export function ingestEnvironment<V>(
+  tenant: TenantConfig,
+  where: { queueUrl: V; secrets: SecretLocation<V>; metricsNamespace: V | string; secretsMaxStaleSeconds?: number; publicBaseUrl?: V | string },
+): Record<string, V | string> {
   const hmacEnv: Record<string, string> = tenant.hmac
     ? { [ENV.hmacHeader]: tenant.hmac.header, [ENV.hmacEncoding]: tenant.hmac.encoding, [ENV.hmacPrefix]: tenant.hmac.prefix ?? "" }
     : {};
@@ -24,6 +27,7 @@ export function ingestEnvironment<V>(tenant: TenantConfig, where: { queueUrl: V;
     // Twilio signs the URL it posts to: what senders address (a custom domain, the local pipeline's address)
     // rather than https://<function URL domain>; ingest never takes it from a request header.
     ...(where.publicBaseUrl !== undefined ? { [ENV.publicBaseUrl]: where.publicBaseUrl } : {}),
+    ...(where.secretsMaxStaleSeconds !== undefined ? { [ENV.secretsMaxStaleSeconds]: String(where.secretsMaxStaleSeconds) } : {}),
     ...hmacEnv,
   };
 }

@@ -84,6 +84,8 @@ export class TenantPipeline extends pulumi.ComponentResource {
           secrets: { secretId: this.secret.arn },
           metricsNamespace: args.metricsNamespace,
           secretsMaxStaleSeconds: args.secretsMaxStaleSeconds,
+          // Unset: ingest rebuilds the URL as https://<function URL domain>/..., what Twilio signs when posting to it.
+          ...(tenant.publicBaseUrl !== undefined ? { publicBaseUrl: tenant.publicBaseUrl } : {}),
         }),
         reservedConcurrency: tenant.ingestConcurrency,
         timeoutSeconds: INGEST.timeoutSeconds,

@@ -13,6 +13,7 @@ export const ENV = {
   toleranceSeconds: "TOLERANCE_SECONDS",
   maxBodyBytes: "MAX_BODY_BYTES",
   secretsTtlSeconds: "SECRETS_TTL_SECONDS",
+  secretsMaxStaleSeconds: "SECRETS_MAX_STALE_SECONDS",
   hmacHeader: "HMAC_HEADER",
   hmacEncoding: "HMAC_ENCODING",
   hmacPrefix: "HMAC_PREFIX",
@@ -29,6 +30,8 @@ export const DEFAULTS = {
   maxBodyBytes: 256 * 1024,
   retentionDays: 7,
   secretsTtlSeconds: 300,
+  /** How long ingest may keep serving the last good keys while refreshing them fails; then it fails closed. */
+  secretsMaxStaleSeconds: 3600,
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -74,6 +77,7 @@ export interface IngestEnv {
   readonly secretId?: string;
   readonly secretsFile?: string;
   readonly secretsTtlMs: number;
+  readonly secretsMaxStaleMs: number;
 }
 
 export function readIngestEnv(env: Env): IngestEnv {
@@ -96,6 +100,7 @@ export function readIngestEnv(env: Env): IngestEnv {
     secretId,
     secretsFile,
     secretsTtlMs: positiveNumber(env, ENV.secretsTtlSeconds, DEFAULTS.secretsTtlSeconds) * 1000,
+    secretsMaxStaleMs: positiveNumber(env, ENV.secretsMaxStaleSeconds, DEFAULTS.secretsMaxStaleSeconds) * 1000,
   };
 }
 

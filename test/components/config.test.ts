@@ -54,6 +54,10 @@ describe("stack config validation", () => {
     ["bad log retention", { tenants: { acme: base }, logRetentionDays: 10 }, /webhooks:logRetentionDays: must be one of/],
     ["secrets for an unknown tenant", { tenants: { acme: base }, secrets: { other: ["x"] } }, /webhooks:secrets\.other: names no configured tenant/],
     ["bad alarm email", { tenants: { acme: base }, alarmEmail: "oncall" }, /webhooks:alarmEmail: is not an email address/],
+    ["a blank secret", { tenants: { acme: base }, secrets: { acme: ["   "] } }, /^webhooks:secrets\.acme\[0\]: is blank \(scheme github\)$/],
+    ["a Stripe secret without whsec_", { tenants: { acme: { ...base, scheme: "stripe" } }, secrets: { acme: ["sk_live_abcdefgh"] } }, /^webhooks:secrets\.acme\[0\]: a Stripe endpoint secret starts with whsec_/],
+    ["a Twilio token that is not 32 hex", { tenants: { acme: { ...base, scheme: "twilio" } }, secrets: { acme: ["not-a-token"] } }, /^webhooks:secrets\.acme\[0\]: a Twilio Auth Token is 32 hex characters/],
+    ["a one-character secret", { tenants: { acme: base }, secrets: { acme: ["a-good-secret", "x"] } }, /^webhooks:secrets\.acme\[1\]: must be at least 8 characters/],
     ["relative runbook URL", { tenants: { acme: base }, runbookUrl: "RUNBOOK.md" }, /^webhooks:runbookUrl: must be an absolute https URL of RUNBOOK\.md, got "RUNBOOK\.md"$/],
     ["http runbook URL", { tenants: { acme: base }, runbookUrl: "http://wiki.example.com/RUNBOOK.md" }, /^webhooks:runbookUrl: must be an https:\/\/ URL/],
     ["runbook URL with a fragment", { tenants: { acme: base }, runbookUrl: "https://wiki.example.com/RUNBOOK.md#top" }, /^webhooks:runbookUrl: must have no query or #fragment/],
@@ -85,7 +89,7 @@ describe("stack config validation", () => {
   });
 
   it("lists tenants without secrets", () => {
-    assert.deepEqual(parse({ tenants: { acme: base, beta: base }, secrets: { acme: ["s"] } }).tenantsWithoutSecrets, ["beta"]);
+    assert.deepEqual(parse({ tenants: { acme: base, beta: base }, secrets: { acme: ["secret-one"] } }).tenantsWithoutSecrets, ["beta"]);
   });
 });
 
@@ -149,9 +153,9 @@ describe("stack config read through Pulumi", () => {
   });
 
   it("reads the tenants and secrets Pulumi holds", async () => {
-    await configure(false, { acme: ["s1", "s2"] });
+    await configure(false, { acme: ["secret-one", "secret-two"] });
     const config = stackConfigFromPulumi();
     assert.equal(config.stack, "unit");
-    assert.deepEqual(config.secrets, { acme: ["s1", "s2"] });
+    assert.deepEqual(config.secrets, { acme: ["secret-one", "secret-two"] });
   });
 });

@@ -188,12 +188,12 @@ describe("Pulumi program under mocks", () => {
   });
 
   it("secrets land in each tenant's Secrets Manager secret as a JSON list", async () => {
-    const config = parseStackConfig("s", { tenants: { acme: { scheme: "github", ingestConcurrency: 1, workerConcurrency: 2 } }, secrets: { acme: ["one", "two"] } });
+    const config = parseStackConfig("s", { tenants: { acme: { scheme: "github", ingestConcurrency: 1, workerConcurrency: 2 } }, secrets: { acme: ["secret-one", "secret-two"] } });
     const run = await runOffline(config);
     const version = find(run, "aws:secretsmanager/secretVersion:SecretVersion", "tenant-acme-secret-value");
     const secretString = version.inputs.secretString as { value: string };
     assert.ok(isSecretValue(secretString), "the value is passed to Pulumi as a secret");
-    assert.equal(secretString.value, JSON.stringify(["one", "two"]));
+    assert.equal(secretString.value, JSON.stringify(["secret-one", "secret-two"]));
     assert.equal(version.inputs.secretId, "tenant-acme-secret-id", "the version belongs to the tenant's secret");
   });
 
