@@ -147,7 +147,7 @@ describe("local pipeline end to end (npm start's engine)", function () {
       assert.equal(delta.stored, 1, scheme);
       const item = (await itemOf(tenant.id, first.eventId!)).Item!;
       // Both copies may share a worker batch: whichever write wins keeps its (unsigned) delivery id.
-      assert.ok([original, fresh].includes(item.deliveryId!.S!), scheme);
+      assert.ok(([original, fresh] as string[]).includes(item.deliveryId!.S!), scheme);
       assert.ok((item.unsignedHeaders?.L ?? []).some((name) => name.S === "content-type"), scheme);
     }
   });
