@@ -30,11 +30,40 @@ describe("analytics fan-out (properties)", () => {
     );
   });
 
-  it("with the real limits, 501 records or 6 MiB never go in one call", () => {
+  // The limits AWS fixes, as literals (never through KINESIS_LIMITS, the constant under test):
+  // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
+  // "Each PutRecords request can support up to 500 records. Each record in the request can be as large as 1 MiB,
+  // up to a limit of 5 MiB for the entire request, including partition keys."
+  const AWS_MAX_RECORDS_PER_CALL = 500;
+  const AWS_MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
+  const AWS_MAX_BYTES_PER_RECORD = 1024 * 1024;
+
+  it("KINESIS_LIMITS are AWS's PutRecords limits: 500 records, 5 MiB per call, 1 MiB per record", () => {
+    assert.equal(KINESIS_LIMITS.maxRecordsPerCall, AWS_MAX_RECORDS_PER_CALL);
+    assert.equal(KINESIS_LIMITS.maxBytesPerCall, AWS_MAX_BYTES_PER_CALL);
+    assert.equal(KINESIS_LIMITS.maxBytesPerRecord, AWS_MAX_BYTES_PER_RECORD);
+  });
+
+  it("with the default limits, 501 records or more than 5 MiB never go in one call", () => {
     const many = Array.from({ length: 1001 }, (_, i) => ({ partitionKey: `k${i}`, data: Buffer.alloc(10), ref: i }));
     assert.deepEqual(chunkEntries(many).map((c) => c.length), [500, 500, 1]);
-    const big = Array.from({ length: 12 }, (_, i) => ({ partitionKey: "k", data: Buffer.alloc(KINESIS_LIMITS.maxBytesPerRecord - 1), ref: i }));
-    for (const chunk of chunkEntries(big)) assert.ok(chunk.reduce((s, e) => s + entryBytes(e), 0) <= KINESIS_LIMITS.maxBytesPerCall);
+    // Twelve records of 1 MiB each (partition key included): at most five fit in one 5 MiB call. One shared
+    // buffer keeps the test at 1 MiB of memory.
+    const data = Buffer.alloc(AWS_MAX_BYTES_PER_RECORD - 1);
+    const big = Array.from({ length: 12 }, (_, i) => ({ partitionKey: "k", data, ref: i }));
+    const chunks = chunkEntries(big);
+    for (const chunk of chunks) {
+      assert.ok(chunk.reduce((s, e) => s + entryBytes(e), 0) <= AWS_MAX_BYTES_PER_CALL, "a call above 5 MiB");
+      assert.ok(chunk.length <= AWS_MAX_RECORDS_PER_CALL);
+    }
+    assert.deepEqual(chunks.map((c) => c.length), [5, 5, 2]);
+    assert.deepEqual(chunks.flat().map((e) => e.ref), big.map((e) => e.ref));
+  });
+
+  it("with the default limits, a record above 1 MiB is refused, and one of exactly 1 MiB is not", () => {
+    const exactly = { partitionKey: "k", data: Buffer.alloc(AWS_MAX_BYTES_PER_RECORD - 1), ref: 0 };
+    assert.deepEqual(chunkEntries([exactly]).map((c) => c.length), [1]);
+    assert.throws(() => chunkEntries([{ ...exactly, data: Buffer.alloc(AWS_MAX_BYTES_PER_RECORD) }]), RangeError);
   });
 
   it("retries only failed entries: each entry is accepted at most once, and published + failed = all", async () => {
