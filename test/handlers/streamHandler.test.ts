@@ -108,4 +108,32 @@ describe("stream consumer when Kinesis partially fails (responses as AWS sends t
       await fake.stop();
     }
   });
+
+  // Lambda takes the lowest sequence number among batchItemFailures as the checkpoint and retries the shard from
+  // there (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html). Reporting only
+  // the last (highest) failure would checkpoint past the earlier ones: they would never be published.
+  it("with several failures in one batch, reports every failed record (so the lowest is among them) and no published one", async () => {
+    const stuck = new Set(["b", "d", "e"]);
+    const fake = await FakeAws.start((call) => {
+      const records = call.body.Records as { Data: string }[];
+      const results = records.map((r) => (stuck.has(JSON.parse(Buffer.from(r.Data, "base64").toString()).eventId) ? failedEntry : { SequenceNumber: "1", ShardId: "s" }));
+      return { status: 200, body: { FailedRecordCount: results.filter((r) => "ErrorCode" in r).length, Records: results } };
+    });
+    try {
+      const client = kinesisClient(fake.endpoint);
+      const { handler, metrics } = streamHandler(client, "analytics", 2);
+      const batch = [insert(10, "a"), insert(20, "b"), insert(30, "c"), insert(40, "d"), insert(50, "e"), insert(60, "f")];
+      const response = await handler({ Records: batch });
+      const reported = response.batchItemFailures.map((failure) => failure.itemIdentifier);
+      const failedSequences = batch.filter((r) => stuck.has(r.dynamodb!.NewImage!.eventId!.S!)).map((r) => r.dynamodb!.SequenceNumber!);
+      assert.deepEqual([...reported].sort(), [...failedSequences].sort(), "every failed record reported, nothing else");
+      const lowest = (ids: readonly string[]) => ids.reduce((min, id) => (BigInt(id) < BigInt(min) ? id : min));
+      assert.equal(lowest(reported), "000000000000000000020", "the checkpoint Lambda takes is the lowest failed record");
+      assert.equal(metrics.total("PublishFailures"), 3);
+      assert.equal(metrics.total("Published"), 3);
+      client.destroy();
+    } finally {
+      await fake.stop();
+    }
+  });
 });
