@@ -7,8 +7,8 @@
 // - for Kinesis PutRecords, partial failures: some records throttled inside a 200 answer.
 // https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders } from "node:http";
+import { answerProxyFailure, listenOnLoopback } from "./servers";
 
 export const FAULT_SERVICES = ["sqs", "dynamodb", "kinesis"] as const;
 export type FaultService = (typeof FAULT_SERVICES)[number];
@@ -174,22 +174,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       }
       reply(result.status, headers, body);
     } catch (error) {
-      if (!response.headersSent) {
-        response.writeHead(502, { "content-type": "text/plain" });
-        response.end(`fault proxy: ${(error as Error).message}`);
-      } else response.destroy();
+      answerProxyFailure(response, "fault proxy", error);
     }
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listening.endpoint,
     stats,
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       agent.destroy();
     },
   };

@@ -25,6 +25,26 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Listens on a free port of 127.0.0.1 (nothing local may be reachable from elsewhere); `close` drops kept-alive
+ * connections first, so stopping never waits on an idle client.
+ */
+export async function listenOnLoopback(server: import("node:http").Server): Promise<{ endpoint: string; close(): Promise<void> }> {
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => close(server) };
+}
+
+/** A proxy's answer when it could not reach its upstream or failed itself: 502 if nothing was sent yet. */
+export function answerProxyFailure(response: import("node:http").ServerResponse, proxy: string, error: unknown): void {
+  if (!response.headersSent) {
+    response.writeHead(502, { "content-type": "text/plain" });
+    response.end(`${proxy}: ${(error as Error).message}`);
+  } else response.destroy();
+}
+
 /** Whether `port` on 127.0.0.1 can be listened on right now. */
 export async function portIsFree(port: number): Promise<boolean> {
   const probe = createServer();

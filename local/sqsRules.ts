@@ -4,9 +4,9 @@
 // AWS would refuse is refused locally too, with the error AWS answers, and the local pipeline fails where the
 // cloud would. https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
 import { randomUUID } from "node:crypto";
-import { once } from "node:events";
 import { createServer, request as httpRequest, Agent } from "node:http";
 import { SQS_MAX_MESSAGE_BYTES } from "../handlers/core/envelope";
+import { answerProxyFailure, listenOnLoopback } from "./servers";
 
 const ALLOWED = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 const FIRST_REFUSED = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -112,22 +112,15 @@ export async function startSqsRulesProxy(options: { target: string }): Promise<S
       });
       outgoing.end(body);
     } catch (error) {
-      if (!response.headersSent) {
-        response.writeHead(502, { "content-type": "text/plain" });
-        response.end(`sqs rules proxy: ${(error as Error).message}`);
-      } else response.destroy();
+      answerProxyFailure(response, "sqs rules proxy", error);
     }
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
+  const listening = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listening.endpoint,
     refused: () => refused,
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       agent.destroy();
     },
   };
