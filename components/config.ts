@@ -205,6 +205,8 @@ function rejectSharedSecrets(tenants: readonly TenantConfig[], secrets: Readonly
  * or JSON strings as Pulumi stores them).
  */
 export function parseStackConfig(stack: string, raw: Readonly<Record<string, unknown>>): StackConfig {
+  // The stack name goes into the KMS alias, dashboard and log group names, which allow no '.' (Pulumi's names do).
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(stack)) throw new ConfigValidationError(`stack name '${stack}' must be 1..64 characters of [A-Za-z0-9_-] (it names the stack's alarm key, dashboards and log groups)`);
   for (const key of Object.keys(raw)) if (!STACK_KEYS.has(key)) fail(key, "is not a known setting");
   const tenantsRaw = structured(raw.tenants);
   if (tenantsRaw === undefined || tenantsRaw === null || typeof tenantsRaw !== "object" || Array.isArray(tenantsRaw)) {

@@ -22,9 +22,13 @@ export interface OnCallArgs {
  * The key policy of the alarm topic's key. CloudWatch publishes alarm notifications as the service principal
  * `cloudwatch.amazonaws.com`, which needs kms:GenerateDataKey* and kms:Decrypt on the topic's key; the AWS-managed
  * `alias/aws/sns` key's policy cannot be changed to allow that, so alarm actions on a topic encrypted with it fail
- * silently. The grant is confined to this account's alarms (aws:SourceAccount).
+ * silently. The CloudWatch statement is the one AWS documents, without conditions: AWS does not document which
+ * condition keys the KMS request SNS makes for CloudWatch carries (a kms:CallerAccount condition is reported to
+ * break delivery), and a wrong condition would bring back exactly the silent failure this key exists to fix. The
+ * grant is confined to this account's alarms by the topic policy (alarmTopicPolicy), and the key encrypts nothing
+ * but this topic.
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
+ * https://repost.aws/knowledge-center/cloudwatch-configure-alarm-sns
  */
 export function alarmTopicKeyPolicy(partition: string, accountId: string): string {
   return JSON.stringify({
@@ -45,7 +49,34 @@ export function alarmTopicKeyPolicy(partition: string, accountId: string): strin
         Principal: { Service: "cloudwatch.amazonaws.com" },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  });
+}
+
+/**
+ * The alarm topic's access policy: the account manages it, and CloudWatch may publish to it for this account's
+ * alarms only (aws:SourceArn, as AWS documents for alarm topics; it also keeps another account's alarms from using
+ * the key through this topic). https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger
+ */
+export function alarmTopicPolicy(partition: string, region: string, accountId: string, topicArn: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountManagesTheTopic",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission", "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
+        Resource: topicArn,
+      },
+      {
+        Sid: "ThisAccountsAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: { ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*` } },
       },
     ],
   });
@@ -77,6 +108,12 @@ export class OnCall extends pulumi.ComponentResource {
 
     this.topic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: this.key.arn }, { parent: this });
     this.topicArn = this.topic.arn;
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    new aws.sns.TopicPolicy(
+      `${name}-alarms-policy`,
+      { arn: this.topic.arn, policy: pulumi.all([partition.partition, region, identity.accountId, this.topic.arn]).apply(([p, r, account, topic]) => alarmTopicPolicy(p, r, account, topic)) },
+      { parent: this },
+    );
     if (args.alarmEmail !== undefined) {
       const subscription = new aws.sns.TopicSubscription(`${name}-email`, { topic: this.topic.arn, protocol: "email", endpoint: args.alarmEmail }, { parent: this });
       // SNS sends a confirmation mail; until someone follows its link the subscription is pending and alarms reach

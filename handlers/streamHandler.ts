@@ -20,6 +20,9 @@ export interface StreamContextLike {
   getRemainingTimeInMillis?(): number;
 }
 
+/** Tenant ids as the stack config allows them (components/config.ts). */
+const TENANT_ID = /^[a-z0-9-]{1,32}$/;
+
 /** Time kept back for reporting after the last retry. */
 const SAFETY_MARGIN_MS = 2_000;
 
@@ -42,7 +45,9 @@ export function makeStreamHandler(deps: StreamDeps) {
       if (!analytics) {
         // Not an event item: retrying cannot fix it, and blocking the shard would stall every tenant. Counted
         // (alarm malformed-stream-records) under the tenant the image names, when it names one.
-        const tenant = typeof image?.tenant?.S === "string" && image.tenant.S.length <= 64 ? image.tenant.S : "";
+        // Only a well-formed tenant id becomes a dimension: a foreign writer's arbitrary string would create billed
+        // series, or make CloudWatch reject the line (and the total the alarm reads).
+        const tenant = typeof image?.tenant?.S === "string" && TENANT_ID.test(image.tenant.S) ? image.tenant.S : "";
         malformed.set(tenant, (malformed.get(tenant) ?? 0) + 1);
         log.error({ sequenceNumber, tenant: tenant || undefined }, "stream image is not an event item; skipped");
         continue;

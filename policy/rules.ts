@@ -75,6 +75,13 @@ export const rules: readonly Rule[] = [
     },
   },
   {
+    name: "topics-not-under-aws-managed-keys",
+    description:
+      "No SNS topic of the stack is encrypted with an AWS-managed key (alias/aws/...): CloudWatch alarms and other AWS services cannot publish to it. " +
+      "Checked per resource, so a preview of a new stack, where nothing has an ARN yet, catches it too.",
+    check: (r) => (r.type === "aws:sns/topic:Topic" && isAwsManagedKeyAlias(r.props.kmsMasterKeyId) ? [`${r.name}: encrypted with the AWS-managed key ${String(r.props.kmsMasterKeyId)}, which CloudWatch cannot use`] : []),
+  },
+  {
     name: "kms-keys-rotate",
     description: "Customer-managed KMS keys rotate automatically.",
     check: (r) => (r.type === "aws:kms/key:Key" && r.props.enableKeyRotation !== true ? [`${r.name}: enableKeyRotation must be true`] : []),

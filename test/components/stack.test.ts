@@ -197,7 +197,7 @@ describe("Pulumi program under mocks", () => {
     assert.equal(version.inputs.secretId, "tenant-acme-secret-id", "the version belongs to the tenant's secret");
   });
 
-  it("alarms reach someone: the topic's key is customer-managed, rotated, and lets CloudWatch (this account only) use it", async () => {
+  it("alarms reach someone: the topic's key is customer-managed, rotated, and lets CloudWatch use it; only this account's alarms may publish", async () => {
     const run = await runOffline(loadStackFile("prod"));
     const topic = find(run, "aws:sns/topic:Topic", "oncall-alarms");
     const key = find(run, "aws:kms/key:Key", "oncall-key");
@@ -206,7 +206,10 @@ describe("Pulumi program under mocks", () => {
     const policy = JSON.parse(key.inputs.policy as string) as { Statement: { Principal: Record<string, string>; Action: string | string[]; Condition?: unknown }[] };
     const cloudwatch = policy.Statement.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com");
     assert.deepEqual(cloudwatch?.Action, ["kms:Decrypt", "kms:GenerateDataKey*"]);
-    assert.deepEqual(cloudwatch?.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
+    assert.equal(cloudwatch?.Condition, undefined, "the statement AWS documents: an undocumented condition could silently block delivery");
+    const topicPolicy = JSON.parse(find(run, "aws:sns/topicPolicy:TopicPolicy", "oncall-alarms-policy").inputs.policy as string) as { Statement: { Principal: Record<string, string>; Action: string; Resource: string; Condition?: unknown }[] };
+    const publish = topicPolicy.Statement.find((s) => s.Principal.Service === "cloudwatch.amazonaws.com");
+    assert.deepEqual([publish?.Action, publish?.Resource, publish?.Condition], ["sns:Publish", topic.state.arn, { ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*" } }], "only this account's alarms publish");
     for (const alarm of run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")) {
       assert.deepEqual(alarm.inputs.alarmActions, [topic.state.arn], `${alarm.name} notifies the topic`);
     }

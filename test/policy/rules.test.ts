@@ -70,6 +70,11 @@ describe("policy pack rules", () => {
       assert.match(problems[0]!, /AWS-managed key/);
     }
     assert.equal(isAwsManagedKeyAlias("alias/webhooks-prod-alarms"), false);
+    // Before `up` (a preview of a new stack) no ARN is known: the per-resource rule still sees the key.
+    const topic = captured.find((r) => r.type === "aws:sns/topic:Topic")!;
+    const { arn: _arn, ...unknownArn } = topic.props;
+    assert.deepEqual(rule("topics-not-under-aws-managed-keys").check({ ...topic, props: unknownArn }), []);
+    assert.equal(rule("topics-not-under-aws-managed-keys").check({ ...topic, props: { ...unknownArn, kmsMasterKeyId: "alias/aws/sns" } }).length, 1);
   });
 
   it("an alarm topic whose customer-managed key does not let CloudWatch use it is a violation", () => {
