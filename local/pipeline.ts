@@ -53,6 +53,35 @@ export interface LocalPipelineOptions {
   /** Where the handlers and the emulators log. */
   readonly logger: Logger;
   readonly timing?: Partial<LocalTiming>;
+  /**
+   * Tests only: wraps a composed handler, so a test can make the worker or the stream consumer fail while a
+   * condition holds and then remove the cause (how the ops tests fill a DLQ, the async failure queue and the
+   * analytics failure queue, then repair them). The handlers themselves are unchanged.
+   */
+  readonly rig?: {
+    readonly worker?: (tenant: string, handler: WorkerFunction) => WorkerFunction;
+    readonly streamConsumer?: (handler: StreamConsumerFunction) => StreamConsumerFunction;
+  };
+}
+
+export type WorkerFunction = ReturnType<typeof composeWorker>;
+export type StreamConsumerFunction = ReturnType<typeof composeStream>;
+
+/**
+ * What `npm start` writes to `.local/<stack>.endpoints.json` and `npm run ops -- --local` reads: the local
+ * servers' endpoints and the resource names, in the shape of the Pulumi stack's outputs (components/stack.ts),
+ * so the operator commands resolve a local run and a deployed stack alike.
+ */
+export interface LocalEndpointsFile {
+  readonly stack: string;
+  /** The `npm start` process; ops refuses a file whose process is gone (a run killed before it could remove it). */
+  readonly pid: number;
+  readonly region: string;
+  readonly endpoints: { readonly dynamodb: string; readonly kinesis: string; readonly sqs: string; readonly lambda: string; readonly status: string };
+  readonly eventsTable: string;
+  readonly analyticsStream: string;
+  readonly queues: { readonly tenants: Record<string, { queue: string; dlq: string; asyncFailures: string }>; readonly analyticsFailures: string };
+  readonly functions: { readonly tenants: Record<string, { ingest: string; worker: string }>; readonly streamConsumer: string };
 }
 
 
@@ -64,6 +93,8 @@ export interface LocalPipeline {
   status(): Promise<PipelineStatus>;
   /** Per faulty service: calls forwarded and faults injected (empty without --fail). */
   readonly faults: Readonly<Record<string, FaultProxy["stats"]>>;
+  /** The endpoints file's content (see LocalEndpointsFile). */
+  endpointsFile(pid?: number): LocalEndpointsFile;
   /** Stops taking requests, drains in-flight work, stops every server. */
   stop(): Promise<void>;
 }
@@ -167,7 +198,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
       // The worker's reserved concurrency, shared by its SQS mapping and its asynchronous invocations.
       const workerConcurrency = new ReservedConcurrency(tenant.workerConcurrency);
-      const worker = composeWorker(workerEnvironment(tenant, { tableName, metricsNamespace }), viaProxies.dynamodb, logger.child({ function: `${tenant.id}-worker` }), counters.sink);
+      const composedWorker = composeWorker(workerEnvironment(tenant, { tableName, metricsNamespace }), viaProxies.dynamodb, logger.child({ function: `${tenant.id}-worker` }), counters.sink);
+      const worker = options.rig?.worker?.(tenant.id, composedWorker) ?? composedWorker;
       const mapping = new SqsEventSourceMapping({
         client: viaProxies.sqs,
         queueUrl: resources.queueUrl,
@@ -200,7 +232,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       );
     }
 
-    const consumer = composeStream(streamConsumerEnvironment({ streamName: analyticsStream, metricsNamespace }), viaProxies.kinesis, logger.child({ function: "analytics-consumer" }), counters.sink);
+    const composedConsumer = composeStream(streamConsumerEnvironment({ streamName: analyticsStream, metricsNamespace }), viaProxies.kinesis, logger.child({ function: "analytics-consumer" }), counters.sink);
+    const consumer = options.rig?.streamConsumer?.(composedConsumer) ?? composedConsumer;
     const streamMapping = new DynamoStreamEventSourceMapping({
       client: viaProxies.streams,
       streamArn,
@@ -261,6 +294,30 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       names: { table: tableName, analyticsStream, streamFailureQueueUrl: streamFailures.url, tenants },
       status,
       faults: Object.fromEntries(Object.entries(proxies).map(([service, proxy]) => [service, proxy.stats])),
+      endpointsFile: (pid = process.pid) => ({
+        stack: config.stack,
+        pid,
+        region: LOCAL_REGION,
+        // The servers themselves, never the --fail proxies: an operator's command must not meet injected faults.
+        endpoints: {
+          dynamodb: servers.dynamodb.endpoint,
+          kinesis: servers.kinesis.endpoint,
+          sqs: servers.sqs.endpoint,
+          lambda: `http://127.0.0.1:${urlServer.port}/_local/lambda`,
+          status: `http://127.0.0.1:${urlServer.port}/_local/status`,
+        },
+        eventsTable: tableName,
+        analyticsStream,
+        queues: {
+          tenants: Object.fromEntries(config.tenants.map((tenant) => [tenant.id, { queue: tenants[tenant.id]!.queueUrl, dlq: tenants[tenant.id]!.dlqUrl, asyncFailures: tenants[tenant.id]!.asyncFailureQueueUrl }])),
+          analyticsFailures: streamFailures.url,
+        },
+        // The names the Lambda functions get on AWS; the local Invoke route accepts them.
+        functions: {
+          tenants: Object.fromEntries(config.tenants.map((tenant) => [tenant.id, { ingest: `${prefix}-${tenant.id}-ingest`, worker: `${prefix}-${tenant.id}-worker` }])),
+          streamConsumer: `${prefix}-analytics-consumer`,
+        },
+      }),
       stop: stopAll,
     };
   } catch (error) {

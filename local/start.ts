@@ -1,12 +1,14 @@
-// npm start [-- --stack <name>] [--port <n>] [--secrets <file>] [--fail <spec>]
+// npm start [-- --stack <name>] [--port <n>] [--secrets <file>] [--fail <spec>] [--visibility-timeout <seconds>]
 // Runs the whole pipeline on 127.0.0.1 for the stack's tenants (Pulumi.<stack>.yaml, default dev): prints the
 // tenants' URLs, then one live summary line. Ctrl-C drains in-flight work and stops every child process.
+// While it runs, `.local/<stack>.endpoints.json` names its endpoints and resources for `npm run ops -- --local`.
 import { once } from "node:events";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { ConfigValidationError, loadStackFile } from "../components/config";
+import { QUEUE } from "../components/settings";
 import { createLogger } from "../handlers/observability";
 import { FailSpecError, parseFailSpec, type FailSpec } from "./faultProxy";
 import { startLocalPipeline, type LocalPipeline } from "./pipeline";
@@ -15,23 +17,35 @@ import { MissingJavaError, portIsFree } from "./servers";
 import type { PipelineStatus, TenantStatus } from "./status";
 
 const ROOT = path.resolve(__dirname, "..");
-const USAGE = "usage: npm start [-- --stack <name>] [--port <n>] [--secrets <file>] [--fail \"sqs=0.1,dynamodb=0.05,kinesis=0.2\"]";
+const USAGE = "usage: npm start [-- --stack <name>] [--port <n>] [--secrets <file>] [--fail \"sqs=0.1,dynamodb=0.05,kinesis=0.2\"] [--visibility-timeout <seconds>]";
+
+/** Where `npm start` names its endpoints for `npm run ops -- --local` (removed on stop). */
+export function endpointsFilePath(stack: string, root: string = ROOT): string {
+  return path.join(root, ".local", `${stack}.endpoints.json`);
+}
 
 interface StartOptions {
   readonly stack: string;
   readonly port: number;
   readonly secrets?: string;
   readonly fail?: FailSpec;
+  /** The tenant queues' visibility timeout when given; otherwise the cloud's (components/settings.ts). */
+  readonly visibilityTimeoutSeconds?: number;
 }
 
 class UsageError extends Error {}
+
+/** Rehearsals shorten it so a poison message reaches the DLQ in seconds (5 receives x the timeout). */
+export function visibilityTimeoutSeconds(options: Pick<StartOptions, "visibilityTimeoutSeconds">): number {
+  return options.visibilityTimeoutSeconds ?? QUEUE.visibilityTimeoutSeconds;
+}
 
 export function parseStartArgs(argv: readonly string[]): StartOptions {
   let values;
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { stack: { type: "string" }, port: { type: "string" }, secrets: { type: "string" }, fail: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { stack: { type: "string" }, port: { type: "string" }, secrets: { type: "string" }, fail: { type: "string" }, "visibility-timeout": { type: "string" }, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,
     }));
@@ -41,7 +55,17 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
   if (values.help) throw new UsageError("");
   const port = values.port === undefined ? 8787 : Number(values.port);
   if (!/^\d+$/.test(values.port ?? "8787") || port > 65535) throw new UsageError(`--port must be a port number (0-65535), got '${values.port}'`);
-  return { stack: values.stack ?? "dev", port, secrets: values.secrets, fail: values.fail === undefined ? undefined : parseFailSpec(values.fail) };
+  // SQS's range for VisibilityTimeout: 0 to 43,200 s (12 hours).
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+  const visibility = values["visibility-timeout"];
+  if (visibility !== undefined && (!/^\d+$/.test(visibility) || Number(visibility) > 43_200)) throw new UsageError(`--visibility-timeout must be whole seconds (0-43200), got '${visibility}'`);
+  return {
+    stack: values.stack ?? "dev",
+    port,
+    secrets: values.secrets,
+    fail: values.fail === undefined ? undefined : parseFailSpec(values.fail),
+    ...(visibility === undefined ? {} : { visibilityTimeoutSeconds: Number(visibility) }),
+  };
 }
 
 function pad(text: string, width: number): string {
@@ -114,7 +138,7 @@ async function main(): Promise<number> {
   console.log(`webhooks: starting stack '${config.stack}' locally (DynamoDB Local, kinesalite, local-aws-sqs)${options.fail ? `, failing ${JSON.stringify(options.fail)}` : ""}…`);
   let pipeline: LocalPipeline;
   try {
-    pipeline = await startLocalPipeline({ config, port: options.port, secretsFile, fail: options.fail, logger });
+    pipeline = await startLocalPipeline({ config, port: options.port, secretsFile, fail: options.fail, logger, timing: { visibilityTimeoutSeconds: visibilityTimeoutSeconds(options) } });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       console.error(`port ${options.port} is in use: stop what holds it or pass --port <n>`);
@@ -129,6 +153,12 @@ async function main(): Promise<number> {
   console.log(`status:   http://127.0.0.1:${pipeline.port}/_local/status`);
   console.log(`servers:  dynamodb ${pipeline.endpoints.dynamodb} · kinesis ${pipeline.endpoints.kinesis} · sqs ${pipeline.endpoints.sqs} (region us-east-1, any credentials)`);
   console.log(`logs:     ${path.relative(process.cwd(), logFile) || logFile}`);
+  // Written whole then renamed, so ops never reads half a file.
+  const endpointsFile = endpointsFilePath(config.stack);
+  writeFileSync(`${endpointsFile}.tmp`, `${JSON.stringify(pipeline.endpointsFile(), null, 2)}\n`);
+  renameSync(`${endpointsFile}.tmp`, endpointsFile);
+  console.log(`ops:      npm run ops -- <command> --local${options.stack === "dev" ? "" : ` --stack ${options.stack}`} (reads ${path.relative(process.cwd(), endpointsFile) || endpointsFile})`);
+  if (visibilityTimeoutSeconds(options) !== QUEUE.visibilityTimeoutSeconds) console.log(`queues:   visibility timeout ${visibilityTimeoutSeconds(options)} s (cloud: ${QUEUE.visibilityTimeoutSeconds} s)`);
   console.log(`try:      npm run send -- --tenant ${config.tenants[0]!.id} --count 100${options.stack === "dev" ? "" : ` --stack ${options.stack}`}${options.port === 8787 ? "" : ` --url ${pipeline.url(config.tenants[0]!.id)}`}`);
   console.log(`ready: ${config.tenants.length} tenant(s); Ctrl-C to stop`);
 
@@ -172,10 +202,20 @@ async function main(): Promise<number> {
   clearInterval(ticker);
   if (live) process.stdout.write("\n");
   console.log(`draining in-flight work… (last: ${last || "no status yet"})`);
+  removeOwnEndpointsFile(endpointsFile);
   await pipeline.stop();
   await new Promise<void>((resolve) => logDestination.flush(() => resolve()));
   console.log("stopped: every server and child process is down");
   return 0;
+}
+
+/** Removes the endpoints file unless another `npm start` of the same stack has replaced it since. */
+function removeOwnEndpointsFile(file: string): void {
+  try {
+    if ((JSON.parse(readFileSync(file, "utf8")) as { pid?: number }).pid === process.pid) rmSync(file, { force: true });
+  } catch {
+    // Already gone or unreadable: nothing of ours to remove.
+  }
 }
 
 if (require.main === module) {
