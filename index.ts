@@ -14,3 +14,5 @@ export const runbook = stack.runbook;
 export const logGroups = stack.logGroups;
 export const queues = stack.queues;
 export const functions = stack.functions;
+export const region = stack.region;
+export const account = stack.account;

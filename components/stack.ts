@@ -26,6 +26,9 @@ export interface WebhooksStackOutputs {
   readonly queues: pulumi.Output<{ tenants: Record<string, { queue: string; dlq: string; asyncFailures: string }>; analyticsFailures: string }>;
   /** Function names by tenant (ingest, worker) and of the stream consumer. */
   readonly functions: pulumi.Output<{ tenants: Record<string, { ingest: string; worker: string }>; streamConsumer: string }>;
+  /** Region and account the stack lives in: `npm run ops` acts there and says so before it acts. */
+  readonly region: pulumi.Output<string>;
+  readonly account: pulumi.Output<string>;
 }
 
 export function metricsNamespaceOf(stack: string): string {
@@ -106,5 +109,7 @@ export function createWebhooksStack(config: StackConfig): WebhooksStackOutputs {
       tenants: Object.fromEntries(tenants.map((pipeline, i) => [config.tenants[i]!.id, { ingest: pipeline.ingest.functionName, worker: pipeline.worker.functionName }])),
       streamConsumer: analytics.consumer.functionName,
     }) as unknown as WebhooksStackOutputs["functions"],
+    region,
+    account: aws.getCallerIdentityOutput().accountId,
   };
 }
