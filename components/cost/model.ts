@@ -1,0 +1,495 @@
+// The cost model behind `npm run cost`: one pure function, `costOf`, from a stack's validated config, what the
+// stack's plan holds (alarms, secrets, dashboards, keys, shards, polled queues: counted from the resources the
+// program really creates, see `inventoryOf`), a workload and its assumptions, and a price table, to figures: the
+// variable cost per million webhooks by component and the fixed monthly cost per tenant and shared.
+//
+// Every assumption is a field of `Workload` with a default and a one-line meaning (WORKLOAD_ASSUMPTIONS); the CLI
+// prints them all and takes each as a flag. Nothing here reads the clock, the disk or the network.
+import { emfLine } from "../../handlers/observability";
+import { PUBLISHED_METRICS } from "../../handlers/metrics";
+import type { StackConfig } from "../config";
+import { INGEST, STREAM_CONSUMER, WORKER } from "../settings";
+import type { PriceTable } from "./prices";
+
+/** Hours in a month as AWS prices them (shard-hours, stream-hours). */
+export const HOURS_PER_MONTH = 730;
+export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+const KIB = 1024;
+const GIB = 1024 ** 3;
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the stack holds, counted from its plan.
+
+export interface ResourceLike {
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly inputs: Record<string, unknown>;
+}
+
+export interface InventoryCounts {
+  alarms: number;
+  /** Alarm metrics as CloudWatch bills them: 1 per plain alarm, 1 per metric a metric-math alarm reads. */
+  alarmMetrics: number;
+  secrets: number;
+  dashboards: number;
+  kmsKeys: number;
+  /** SQS queues an event source mapping polls (Lambda's pollers receive even when the queue is idle). */
+  polledQueues: number;
+  kinesisShards: number;
+  kinesisOnDemandStreams: number;
+  resources: number;
+}
+
+export interface StackInventory {
+  readonly tenants: Readonly<Record<string, InventoryCounts>>;
+  readonly shared: InventoryCounts;
+}
+
+const emptyCounts = (): InventoryCounts => ({ alarms: 0, alarmMetrics: 0, secrets: 0, dashboards: 0, kmsKeys: 0, polledQueues: 0, kinesisShards: 0, kinesisOnDemandStreams: 0, resources: 0 });
+
+const TENANT_COMPONENT = "webhooks:tenant:TenantPipeline";
+
+/**
+ * Counts what costs money by itself from a plan (`runOffline` or `planOf` resources): each resource is charged to
+ * the tenant whose TenantPipeline it sits under, else to the shared part.
+ */
+export function inventoryOf(resources: readonly ResourceLike[]): StackInventory {
+  const parentOf = new Map<string, string | null>();
+  const tenantOfComponent = new Map<string, string>();
+  for (const r of resources) {
+    parentOf.set(r.name, r.parent);
+    if (r.type === TENANT_COMPONENT && r.name.startsWith("tenant-")) tenantOfComponent.set(r.name, r.name.slice("tenant-".length));
+  }
+  const tenantOf = (name: string): string | undefined => {
+    let current: string | null | undefined = name;
+    for (let depth = 0; current && depth < 20; depth++) {
+      const tenant = tenantOfComponent.get(current);
+      if (tenant !== undefined) return tenant;
+      current = parentOf.get(current);
+    }
+    return undefined;
+  };
+  const tenants: Record<string, InventoryCounts> = {};
+  for (const tenant of tenantOfComponent.values()) tenants[tenant] = emptyCounts();
+  const shared = emptyCounts();
+  for (const r of resources) {
+    if (r.type.startsWith("webhooks:") || r.type === "pulumi:pulumi:Stack") continue;
+    const tenant = tenantOf(r.name);
+    const counts = tenant !== undefined ? tenants[tenant]! : shared;
+    counts.resources += 1;
+    const i = r.inputs;
+    switch (r.type) {
+      case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        counts.alarms += 1;
+        const queries = Array.isArray(i.metricQueries) ? (i.metricQueries as { metric?: unknown }[]) : [];
+        counts.alarmMetrics += queries.length > 0 ? queries.filter((q) => q && q.metric !== undefined).length : 1;
+        break;
+      }
+      case "aws:secretsmanager/secret:Secret":
+        counts.secrets += 1;
+        break;
+      case "aws:cloudwatch/dashboard:Dashboard":
+        counts.dashboards += 1;
+        break;
+      case "aws:kms/key:Key":
+        counts.kmsKeys += 1;
+        break;
+      case "aws:lambda/eventSourceMapping:EventSourceMapping":
+        if (typeof i.eventSourceArn === "string" && i.eventSourceArn.startsWith("arn:aws:sqs:")) counts.polledQueues += 1;
+        break;
+      case "aws:kinesis/stream:Stream": {
+        const mode = (i.streamModeDetails as { streamMode?: string } | undefined)?.streamMode;
+        if (mode === "ON_DEMAND") counts.kinesisOnDemandStreams += 1;
+        else counts.kinesisShards += Number(i.shardCount ?? 0);
+        break;
+      }
+    }
+  }
+  return { tenants, shared };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The workload and every assumption, each with its default and meaning.
+
+export interface Workload {
+  /** Webhooks per second, all tenants together. */
+  ratePerSecond: number;
+  /** Bytes of each webhook's body as the sender posts it. */
+  bodyBytes: number;
+  /** Stored and forwarded body size as a fraction of the body (1 = as received; 0.3 = gzip of typical JSON). */
+  compressionRatio: number;
+  ingestMemoryMb: number;
+  /** Billed ms of one ingest invocation (verify + SendMessage round trip). */
+  ingestMs: number;
+  /** Billed ms of a worker invocation: base + per record (PutItems run in parallel, so per record is small). */
+  workerBaseMs: number;
+  workerPerRecordMs: number;
+  /** Messages per worker batch; 0 derives it from the rate (see workerBatchOf). */
+  workerBatch: number;
+  /** SQS pollers per event source mapping while messages flow or the queue is idle. */
+  sqsPollers: number;
+  /** Long-poll wait of an idle poller's ReceiveMessage, seconds. */
+  idleReceiveWaitSeconds: number;
+  consumerBaseMs: number;
+  consumerPerRecordMs: number;
+  /** Shards of the table's stream, each polled by its own consumer invocation. */
+  tableStreamShards: number;
+  /** JSON of the SQS envelope around the body (tenant, ids, headers, ...), bytes. */
+  envelopeOverheadBytes: number;
+  /** DynamoDB item bytes besides the body (attribute names and values). */
+  itemOverheadBytes: number;
+  /** Bytes of the item's copy in the tenant-time index (keys and projected attributes). */
+  indexItemBytes: number;
+  /** Analytics record bytes besides the payload (JSON metadata + partition key). */
+  analyticsOverheadBytes: number;
+  /** What the analytics record carries: the body ("payload") or only a pointer to the item ("pointer"). */
+  analyticsPayload: "payload" | "pointer";
+  kinesisMode: "provisioned" | "on-demand";
+  /** Application log lines ingest writes per accepted webhook (today: "event accepted"). */
+  ingestLogLines: number;
+  /** Custom metric series billed: "catalogue" (every catalogued series, every hour) or "active" (only those a healthy tenant emits). */
+  metricSeries: "catalogue" | "active";
+  /** Warm ingest containers per tenant, each re-reading its secret every refresh interval. */
+  warmIngestContainers: number;
+  secretsRefreshSeconds: number;
+}
+
+export interface Assumption {
+  readonly key: keyof Workload;
+  readonly flag: string;
+  readonly meaning: string;
+}
+
+export const DEFAULT_WORKLOAD: Workload = {
+  ratePerSecond: 50,
+  bodyBytes: 2 * KIB,
+  compressionRatio: 1,
+  ingestMemoryMb: INGEST.memoryMb,
+  ingestMs: 40,
+  workerBaseMs: 20,
+  workerPerRecordMs: 2,
+  workerBatch: 0,
+  sqsPollers: 5,
+  idleReceiveWaitSeconds: 20,
+  consumerBaseMs: 30,
+  consumerPerRecordMs: 1,
+  tableStreamShards: 4,
+  envelopeOverheadBytes: 450,
+  itemOverheadBytes: 500,
+  indexItemBytes: 250,
+  analyticsOverheadBytes: 500,
+  analyticsPayload: "payload",
+  kinesisMode: "provisioned",
+  ingestLogLines: 1,
+  metricSeries: "catalogue",
+  warmIngestContainers: 1,
+  secretsRefreshSeconds: 300,
+};
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+const MEANINGS: Record<keyof Workload, string> = {
+  ratePerSecond: "webhooks per second, all tenants, spread evenly over the tenants (accepts 50/s, 3000/min)",
+  bodyBytes: "body size as posted (accepts 2KiB, 512, 1MiB)",
+  compressionRatio: "stored/forwarded body size / body size; 1 = bodies kept as received (today), ~0.3 = gzip of JSON (then base64 in SQS and Kinesis)",
+  ingestMemoryMb: `ingest function memory, MB (configured: ${INGEST.memoryMb}, components/settings.ts)`,
+  ingestMs: "billed duration of one ingest invocation, ms (HMAC of the body + one SQS SendMessage round trip, warm)",
+  workerBaseMs: `worker invocation base duration, ms (memory ${WORKER.memoryMb} MB)`,
+  workerPerRecordMs: "worker duration added per record, ms (the batch's PutItems run in parallel)",
+  workerBatch: `messages per worker invocation; 0 = derived: min(${WORKER.batchSize}, max(1, tenant rate x ${WORKER.maximumBatchingWindowSeconds} s window / pollers))`,
+  sqsPollers: "Lambda SQS pollers per mapping: AWS starts at 5 and only scales below that without maximumConcurrency, which every mapping here sets (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html)",
+  idleReceiveWaitSeconds: "long-poll wait of an idle poller's ReceiveMessage, s (20 s = SQS's maximum; the Lambda guide says pollers long-poll an idle queue but not for how long)",
+  consumerBaseMs: `stream consumer invocation base duration, ms (memory ${STREAM_CONSUMER.memoryMb} MB)`,
+  consumerPerRecordMs: "stream consumer duration added per record, ms",
+  tableStreamShards: `shards of the table's stream: consumer batch = min(${STREAM_CONSUMER.batchSize}, max(1, rate x ${STREAM_CONSUMER.maximumBatchingWindowSeconds} s / shards))`,
+  envelopeOverheadBytes: "SQS envelope JSON besides the body, bytes (v2 envelope with a few kept headers)",
+  itemOverheadBytes: "DynamoDB item bytes besides the body: attribute names + pk, ids, headers, index keys, TTL",
+  indexItemBytes: "bytes of the item's copy in the byTenantTime index (keys + eventId, scheme, size, receivedAt)",
+  analyticsOverheadBytes: "analytics record bytes besides the payload (metadata JSON + partition key)",
+  analyticsPayload: "payload = the record carries the body (today); pointer = only tenant/eventId/metadata",
+  kinesisMode: "provisioned = the stack's shards (today); on-demand = per stream-hour and per GB",
+  ingestLogLines: "application log lines ingest writes per accepted webhook (today 1: 'event accepted')",
+  metricSeries: "catalogue = every (metric, dimensions) of handlers/metrics.ts billed all month (upper bound); active = only the series a healthy tenant emits every hour",
+  warmIngestContainers: "warm ingest containers per tenant, each reading its secret once per refresh",
+  secretsRefreshSeconds: "seconds between an ingest container's secret reads (handlers' secretsTtlSeconds)",
+};
+
+export const WORKLOAD_ASSUMPTIONS: readonly Assumption[] = (Object.keys(DEFAULT_WORKLOAD) as (keyof Workload)[]).map((key) => ({ key, flag: `--${kebab(key)}`, meaning: MEANINGS[key] }));
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sizes of what the handlers write, computed with their own code where it is pure.
+
+const SAMPLE_UUID = "00000000-0000-4000-8000-000000000000";
+const SAMPLE_TIME = "2026-01-01T00:00:00.000Z";
+/** Bytes CloudWatch Logs counts per event besides its message (PutLogEvents' batch size rule). */
+export const LOG_EVENT_OVERHEAD_BYTES = 26;
+
+/** Lambda's platform lines in the Text log format: START, END, REPORT (warm, no Init Duration). */
+export function platformLogLines(memoryMb: number): string[] {
+  return [
+    `START RequestId: ${SAMPLE_UUID} Version: $LATEST`,
+    `END RequestId: ${SAMPLE_UUID}`,
+    `REPORT RequestId: ${SAMPLE_UUID}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: ${memoryMb} MB\tMax Memory Used: 98 MB\t`,
+  ];
+}
+
+const logBytes = (lines: readonly string[]) => lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1 + LOG_EVENT_OVERHEAD_BYTES, 0);
+
+/** A pino line as the handlers write it (level, ISO time, bindings, fields, msg). */
+function pinoLine(fields: Record<string, unknown>, msg: string): string {
+  return JSON.stringify({ level: "info", time: SAMPLE_TIME, ...fields, msg });
+}
+
+export function ingestLines(tenant: string, namespace: string, appLines: number): { app: string[]; emf: string[] } {
+  const accepted = pinoLine({ tenant, requestId: SAMPLE_UUID, eventId: `msg_${SAMPLE_UUID}`, messageId: SAMPLE_UUID, size: 2048 }, "event accepted");
+  return {
+    app: Array.from({ length: appLines }, () => accepted),
+    emf: [emfLine({ namespace, dimensions: { Tenant: tenant }, values: { Received: 1, Accepted: 1 }, timestampMs: 1_767_225_600_000 })],
+  };
+}
+
+export function workerLines(tenant: string, namespace: string, records: number): { app: string[]; emf: string[] } {
+  const counts = { Stored: records, Duplicates: 0, Malformed: 0, StoreFailures: 0 };
+  return {
+    app: [pinoLine({ tenant, requestId: SAMPLE_UUID, records, ...counts }, "batch processed")],
+    emf: [emfLine({ namespace, dimensions: { Tenant: tenant }, values: counts, timestampMs: 1_767_225_600_000 })],
+  };
+}
+
+export function consumerLines(tenants: readonly string[], namespace: string, records: number): { app: string[]; emf: string[] } {
+  return {
+    app: [pinoLine({ requestId: SAMPLE_UUID, records, published: records, attempts: 1 }, "stream batch processed")],
+    emf: tenants.map((tenant) => emfLine({ namespace, dimensions: { Tenant: tenant }, values: { Published: 1, PublishFailures: 0 }, timestampMs: 1_767_225_600_000 })),
+  };
+}
+
+/** Series a healthy, busy tenant emits every hour: accepted, stored, published, and rejections (with their signature count). */
+export const ACTIVE_TENANT_SERIES = ["Accepted", "Rejected", "SignatureFailures", "Stored", "Published"] as const;
+
+export function metricSeriesCounts(mode: Workload["metricSeries"]): { perTenant: number; shared: number } {
+  let perTenant = 0;
+  let shared = 0;
+  for (const [name, sets] of Object.entries(PUBLISHED_METRICS)) {
+    for (const set of sets as readonly (readonly string[])[]) {
+      if (set.length === 0) shared += 1;
+      else if (mode === "catalogue" || (ACTIVE_TENANT_SERIES as readonly string[]).includes(name)) perTenant += 1;
+    }
+  }
+  return { perTenant, shared };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model.
+
+export interface Line {
+  readonly component: string;
+  readonly usd: number;
+  /** How the figure was reached, e.g. "3 WRU x $0.7068/M". */
+  readonly detail: string;
+}
+
+export interface FixedLine extends Line {
+  readonly scope: "tenant" | "shared";
+}
+
+export interface CostReport {
+  readonly stack: string;
+  readonly region: string;
+  readonly pricesReadOn: string;
+  readonly tenants: number;
+  readonly workload: Workload;
+  /** All-in variable cost of one million webhooks. */
+  readonly perMillionUsd: number;
+  readonly perMillion: readonly Line[];
+  readonly fixedMonthlyUsd: number;
+  /** Fixed monthly cost of one (average) tenant: what adding a tenant adds. */
+  readonly fixedMonthlyPerTenantUsd: number;
+  readonly fixedMonthlySharedUsd: number;
+  readonly fixedMonthlyByTenant: Readonly<Record<string, number>>;
+  /** Fixed lines: per-tenant lines are the average tenant's; shared lines the stack's. */
+  readonly fixed: readonly FixedLine[];
+  readonly monthly: { readonly webhooks: number; readonly variableUsd: number; readonly totalUsd: number };
+  /** Sizes the figures rest on, bytes or counts per webhook. */
+  readonly derived: Readonly<Record<string, number>>;
+}
+
+const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toPrecision(3) : n.toFixed(n < 1 ? 4 : 2)}`;
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+/** Messages per worker invocation (see MEANINGS.workerBatch). */
+export function workerBatchOf(workload: Workload, tenants: number): number {
+  if (workload.workerBatch > 0) return Math.min(WORKER.batchSize, workload.workerBatch);
+  const perTenant = workload.ratePerSecond / tenants;
+  return Math.min(WORKER.batchSize, Math.max(1, (perTenant * WORKER.maximumBatchingWindowSeconds) / workload.sqsPollers));
+}
+
+export function consumerBatchOf(workload: Workload): number {
+  return Math.min(STREAM_CONSUMER.batchSize, Math.max(1, (workload.ratePerSecond * STREAM_CONSUMER.maximumBatchingWindowSeconds) / workload.tableStreamShards));
+}
+
+/**
+ * What the stack costs: variable per million webhooks by component, fixed per month per tenant and shared. Pure:
+ * the same inputs give the same figures.
+ */
+export function costOf(config: StackConfig, inventory: StackInventory, workload: Workload, prices: PriceTable): CostReport {
+  const w = workload;
+  const T = config.tenants.length;
+  const namespace = `Webhooks/${config.stack}`;
+  const sampleTenant = config.tenants[0]!.id;
+  const M = 1e6;
+
+  // Sizes.
+  const compressed = w.compressionRatio < 1;
+  const storedBody = Math.ceil(w.bodyBytes * w.compressionRatio);
+  // Compressed bodies are binary: base64 in the SQS envelope and the analytics JSON.
+  const textBody = compressed ? Math.ceil(storedBody / 3) * 4 : w.bodyBytes;
+  const messageBytes = textBody + w.envelopeOverheadBytes;
+  const sqsChunks = Math.ceil(messageBytes / (64 * KIB));
+  const itemBytes = storedBody + w.itemOverheadBytes;
+  const itemWru = Math.ceil(itemBytes / KIB);
+  const indexWru = Math.ceil(w.indexItemBytes / KIB);
+  const recordBytes = (w.analyticsPayload === "payload" ? textBody : 0) + w.analyticsOverheadBytes;
+  const putUnits = Math.ceil(recordBytes / (25 * KIB));
+
+  const lines: Line[] = [];
+  const add = (component: string, value: number, detail: string) => lines.push({ component, usd: round(value), detail });
+
+  // Lambda.
+  const gbs = (memoryMb: number, ms: number) => (memoryMb / 1024) * (ms / 1000);
+  const L = prices.lambda;
+  const ingestGbs = gbs(w.ingestMemoryMb, w.ingestMs);
+  add("lambda: ingest", M * (L.requestsPerMillion.usd / M + ingestGbs * L.arm64GbSecond.usd), `1 request + ${w.ingestMemoryMb} MB x ${w.ingestMs} ms = ${ingestGbs.toFixed(4)} GB-s per webhook, arm64`);
+  const batch = workerBatchOf(w, T);
+  const workerGbs = gbs(WORKER.memoryMb, w.workerBaseMs + w.workerPerRecordMs * batch) / batch;
+  add("lambda: worker", M * (L.requestsPerMillion.usd / M / batch + workerGbs * L.arm64GbSecond.usd), `1/${batch.toFixed(2)} requests + ${workerGbs.toFixed(5)} GB-s per webhook (${WORKER.memoryMb} MB, batch ${batch.toFixed(2)})`);
+  const streamBatch = consumerBatchOf(w);
+  const consumerGbs = gbs(STREAM_CONSUMER.memoryMb, w.consumerBaseMs + w.consumerPerRecordMs * streamBatch) / streamBatch;
+  add("lambda: stream consumer", M * (L.requestsPerMillion.usd / M / streamBatch + consumerGbs * L.arm64GbSecond.usd), `1/${streamBatch.toFixed(1)} requests + ${consumerGbs.toFixed(6)} GB-s per webhook (${STREAM_CONSUMER.memoryMb} MB, batch ${streamBatch.toFixed(1)})`);
+
+  // SQS: send per message, receive per batch (64 KiB chunks of what it returns), delete per batch (DeleteMessageBatch).
+  const sends = sqsChunks;
+  const receives = Math.ceil((batch * messageBytes) / (64 * KIB)) / batch;
+  const deletes = 1 / batch;
+  const sqsRequests = sends + receives + deletes;
+  add("sqs: send + receive + delete", M * sqsRequests * (prices.sqs.standardRequestsPerMillion.usd / M), `${sends} send + ${receives.toFixed(3)} receive + ${deletes.toFixed(3)} delete = ${sqsRequests.toFixed(3)} requests per webhook (message ${messageBytes} B, ${sqsChunks} chunk(s) of 64 KiB)`);
+
+  // DynamoDB.
+  const D = prices.dynamodb;
+  add("dynamodb: item write", M * itemWru * (D.onDemandWritePerMillion.usd / M), `${itemWru} WRU (item ${itemBytes} B = body ${storedBody} + ${w.itemOverheadBytes}) x ${usd(D.onDemandWritePerMillion.usd)}/M`);
+  add("dynamodb: index write", M * indexWru * (D.onDemandWritePerMillion.usd / M), `${indexWru} WRU (byTenantTime copy ${w.indexItemBytes} B)`);
+  const retentionDays = config.tenants.reduce((sum, t) => sum + t.retentionDays, 0) / T;
+  const storedGbMonths = (M * (itemBytes + w.indexItemBytes + 200)) / GIB * (retentionDays / DAYS_PER_MONTH);
+  add("dynamodb: storage while retained", storedGbMonths * D.storageGbMonth.usd, `${(M * (itemBytes + w.indexItemBytes + 200) / GIB).toFixed(3)} GB (item + index + 100 B each) kept ${retentionDays.toFixed(1)} days (tenants' mean retention)`);
+  if (config.pointInTimeRecovery) {
+    const tableGbMonths = (M * (itemBytes + 100)) / GIB * (retentionDays / DAYS_PER_MONTH);
+    add("dynamodb: point-in-time recovery", tableGbMonths * D.pitrGbMonth.usd, `table size (no index) while retained, ${usd(D.pitrGbMonth.usd)}/GB-month`);
+  }
+  add("dynamodb: stream reads", 0, "GetRecords by the Lambda trigger are free");
+
+  // Kinesis.
+  const K = prices.kinesis;
+  if (w.kinesisMode === "provisioned") {
+    add("kinesis: PUT payload units", M * putUnits * (K.putPayloadUnitsPerMillion.usd / M), `${putUnits} unit(s) of 25 KiB per record (${recordBytes} B, ${w.analyticsPayload})`);
+  } else {
+    const gb = (M * Math.ceil(recordBytes / KIB) * KIB) / GIB;
+    add("kinesis: on-demand data in", gb * K.onDemandIngestGb.usd, `${Math.ceil(recordBytes / KIB)} KiB per record (rounded up), ${gb.toFixed(3)} GB`);
+  }
+
+  // CloudWatch Logs: platform lines, application lines and EMF lines of each function, per webhook.
+  const ingest = ingestLines(sampleTenant, namespace, w.ingestLogLines);
+  const worker = workerLines(sampleTenant, namespace, Math.round(batch));
+  const consumerTenants = config.tenants.slice(0, Math.max(1, Math.min(T, Math.round(streamBatch)))).map((t) => t.id);
+  const consumer = consumerLines(consumerTenants, namespace, Math.round(streamBatch));
+  const platformBytes = logBytes(platformLogLines(w.ingestMemoryMb)) + logBytes(platformLogLines(WORKER.memoryMb)) / batch + logBytes(platformLogLines(STREAM_CONSUMER.memoryMb)) / streamBatch;
+  const appBytes = logBytes(ingest.app) + logBytes(worker.app) / batch + logBytes(consumer.app) / streamBatch;
+  const emfBytes = logBytes(ingest.emf) + logBytes(worker.emf) / batch + logBytes(consumer.emf) / streamBatch;
+  const C = prices.cloudwatch;
+  const logGb = (bytes: number) => (M * bytes) / GIB;
+  add("logs: Lambda platform lines", logGb(platformBytes) * C.logsIngestGb.usd, `${platformBytes.toFixed(0)} B per webhook (START/END/REPORT of each invocation)`);
+  add("logs: application lines", logGb(appBytes) * C.logsIngestGb.usd, `${appBytes.toFixed(0)} B per webhook (${w.ingestLogLines} ingest line(s) of ${ingest.app[0] ? Buffer.byteLength(ingest.app[0]) : 0} B + batch lines)`);
+  add("metrics: EMF lines", logGb(emfBytes) * C.logsIngestGb.usd, `${emfBytes.toFixed(0)} B per webhook (ingest's EMF line ${Buffer.byteLength(ingest.emf[0]!)} B; no PutMetricData calls)`);
+  const logStorage = logGb(platformBytes + appBytes + emfBytes) * (Math.min(config.logRetentionDays, 3653) / DAYS_PER_MONTH) * C.logsStorageGbMonth.usd;
+  add("logs: storage while retained", logStorage, `all log bytes kept ${config.logRetentionDays} days, uncompressed size (an upper bound: CloudWatch bills archived bytes compressed)`);
+
+  const perMillionUsd = round(lines.reduce((sum, l) => sum + l.usd, 0));
+
+  // Fixed monthly.
+  const fixed: FixedLine[] = [];
+  const series = metricSeriesCounts(w.metricSeries);
+  const idleReceivesPerQueue = (w.sqsPollers * SECONDS_PER_MONTH) / w.idleReceiveWaitSeconds;
+  const secretReads = (w.warmIngestContainers * SECONDS_PER_MONTH) / w.secretsRefreshSeconds;
+  const tenantFixed = (counts: InventoryCounts): FixedLine[] => [
+    { scope: "tenant", component: "alarms", usd: counts.alarmMetrics * C.alarmMetricMonth.usd, detail: `${counts.alarms} alarms reading ${counts.alarmMetrics} metrics` },
+    { scope: "tenant", component: "custom metric series", usd: series.perTenant * C.customMetricMonth.usd, detail: `${series.perTenant} series (${w.metricSeries})` },
+    { scope: "tenant", component: "secrets", usd: counts.secrets * prices.secretsManager.secretMonth.usd + (counts.secrets > 0 ? (secretReads / 1e4) * prices.secretsManager.apiCallsPer10k.usd : 0), detail: `${counts.secrets} secret(s) + ${Math.round(secretReads)} GetSecretValue a month` },
+    { scope: "tenant", component: "idle SQS polling", usd: counts.polledQueues * idleReceivesPerQueue * (prices.sqs.standardRequestsPerMillion.usd / M), detail: `${counts.polledQueues} polled queue(s) x ${w.sqsPollers} pollers x one receive per ${w.idleReceiveWaitSeconds} s = ${Math.round(counts.polledQueues * idleReceivesPerQueue)} receives` },
+    { scope: "tenant", component: "dashboards", usd: counts.dashboards * C.dashboardMonth.usd, detail: `${counts.dashboards}` },
+    { scope: "tenant", component: "KMS keys", usd: counts.kmsKeys * prices.kms.customerKeyMonth.usd, detail: `${counts.kmsKeys}` },
+  ];
+  const byTenant: Record<string, number> = {};
+  const perTenantLines = new Map<string, { usd: number; detail: string }>();
+  for (const tenant of config.tenants) {
+    const counts = inventory.tenants[tenant.id] ?? emptyCounts();
+    const tenantLines = tenantFixed(counts);
+    byTenant[tenant.id] = round(tenantLines.reduce((sum, l) => sum + l.usd, 0));
+    for (const l of tenantLines) {
+      const seen = perTenantLines.get(l.component) ?? { usd: 0, detail: l.detail };
+      seen.usd += l.usd / T;
+      perTenantLines.set(l.component, seen);
+    }
+  }
+  for (const [component, l] of perTenantLines) if (l.usd > 0) fixed.push({ scope: "tenant", component, usd: round(l.usd), detail: l.detail });
+
+  const s = inventory.shared;
+  const sharedLines: FixedLine[] = [
+    { scope: "shared", component: "alarms", usd: s.alarmMetrics * C.alarmMetricMonth.usd, detail: `${s.alarms} alarms reading ${s.alarmMetrics} metrics` },
+    { scope: "shared", component: "custom metric series", usd: series.shared * C.customMetricMonth.usd, detail: `${series.shared} stack-wide series` },
+    { scope: "shared", component: "dashboards", usd: s.dashboards * C.dashboardMonth.usd, detail: `${s.dashboards} dashboard(s)` },
+    { scope: "shared", component: "KMS keys", usd: s.kmsKeys * prices.kms.customerKeyMonth.usd, detail: `${s.kmsKeys} customer-managed key(s)` },
+    { scope: "shared", component: "idle SQS polling", usd: s.polledQueues * idleReceivesPerQueue * (prices.sqs.standardRequestsPerMillion.usd / M), detail: `${s.polledQueues} polled queue(s)` },
+    { scope: "shared", component: "secrets", usd: s.secrets * prices.secretsManager.secretMonth.usd, detail: `${s.secrets}` },
+  ];
+  if (w.kinesisMode === "provisioned") {
+    sharedLines.push({ scope: "shared", component: "kinesis shards", usd: s.kinesisShards * HOURS_PER_MONTH * K.shardHour.usd, detail: `${s.kinesisShards} shard(s) x ${HOURS_PER_MONTH} h x ${usd(K.shardHour.usd)}` });
+  } else {
+    const streams = Math.max(1, s.kinesisOnDemandStreams + (s.kinesisShards > 0 ? 1 : 0));
+    sharedLines.push({ scope: "shared", component: "kinesis on-demand stream", usd: streams * HOURS_PER_MONTH * K.onDemandStreamHour.usd, detail: `${streams} stream(s) x ${HOURS_PER_MONTH} h x ${usd(K.onDemandStreamHour.usd)}` });
+  }
+  for (const l of sharedLines) if (l.usd > 0) fixed.push({ ...l, usd: round(l.usd) });
+
+  const fixedMonthlySharedUsd = round(sharedLines.reduce((sum, l) => sum + l.usd, 0));
+  const tenantsTotal = Object.values(byTenant).reduce((sum, v) => sum + v, 0);
+  const fixedMonthlyUsd = round(fixedMonthlySharedUsd + tenantsTotal);
+  const webhooks = w.ratePerSecond * SECONDS_PER_MONTH;
+  const variableUsd = round((webhooks / M) * perMillionUsd);
+  return {
+    stack: config.stack,
+    region: prices.region,
+    pricesReadOn: prices.readOn,
+    tenants: T,
+    workload: { ...w },
+    perMillionUsd,
+    perMillion: lines,
+    fixedMonthlyUsd,
+    fixedMonthlyPerTenantUsd: round(tenantsTotal / T),
+    fixedMonthlySharedUsd,
+    fixedMonthlyByTenant: byTenant,
+    fixed,
+    monthly: { webhooks, variableUsd, totalUsd: round(variableUsd + fixedMonthlyUsd) },
+    derived: {
+      messageBytes,
+      sqsChunks,
+      sqsRequestsPerWebhook: round(sqsRequests),
+      itemBytes,
+      itemWru,
+      indexWru,
+      analyticsRecordBytes: recordBytes,
+      kinesisPutUnits: putUnits,
+      workerBatch: round(batch),
+      consumerBatch: round(streamBatch),
+      logBytesPerWebhook: round(platformBytes + appBytes + emfBytes),
+    },
+  };
+}
