@@ -34,10 +34,8 @@ export function signWithDescription(description: SchemeDescription, key: Signing
   let timestamp: string | undefined;
   if (description.timestamp) {
     const from = description.timestamp.from;
-    if ("json" in from) {
-      const parsed = JSON.parse(request.body.toString("utf8")) as Record<string, unknown>;
-      timestamp = String(parsed[from.json]);
-    } else {
+    if ("json" in from) timestamp = jsonPathValue(request.body, from.json);
+    else {
       timestamp = formatTimestamp(request.nowSeconds, description.timestamp.format);
       if ("header" in from) headers[from.header] = timestamp;
     }
@@ -52,6 +50,7 @@ export function signWithDescription(description: SchemeDescription, key: Signing
     }
     if ("url" in part) return Buffer.from(request.url, "utf8");
     if ("method" in part) return Buffer.from((request.method ?? "POST").toUpperCase(), "utf8");
+    if ("json" in part) return Buffer.from(jsonPathValue(request.body, part.json), "utf8");
     return Buffer.from(part.literal, "utf8");
   });
   let signature: Buffer;
@@ -63,6 +62,7 @@ export function signWithDescription(description: SchemeDescription, key: Signing
     signature = mac.digest();
   }
   const encoded = signature.toString(spec.encoding);
+  if (spec.json !== undefined) throw new Error(`${spec.json}: a signature carried in the body is placed by the caller (see signatureForBody)`);
   const format = spec.format ?? { kind: "single" };
   if (format.kind === "single") headers[spec.header.toLowerCase()] = `${prefix}${encoded}`;
   else if (format.kind === "list") headers[spec.header.toLowerCase()] = `${prefix}${format.entryPrefix ?? ""}${encoded}`;
@@ -74,4 +74,10 @@ export function signWithDescription(description: SchemeDescription, key: Signing
     headers[spec.header.toLowerCase()] = items.join(format.separator);
   }
   return headers;
+}
+
+function jsonPathValue(body: Buffer, path: string): string {
+  let value: unknown = JSON.parse(body.toString("utf8"));
+  for (const key of path.split(".")) value = (value as Record<string, unknown>)[key];
+  return String(value);
 }

@@ -42,8 +42,10 @@ export type SignatureFormat =
   | { readonly kind: "items"; readonly separator: string; readonly assign: string; readonly signatureKey: string; readonly timestampKey?: string };
 
 export interface SignatureSpec {
-  /** Header carrying the signature(s) (any case). */
+  /** Header carrying the signature(s) (any case); for a signature carried in the body, the name used in messages. */
   readonly header: string;
+  /** A (dotted) JSON path of the body holding the signature instead of a header (Mailgun). */
+  readonly json?: string;
   readonly algorithm: Algorithm;
   /** How each signature is written (not used by `token`). */
   readonly encoding: SignatureEncoding;
@@ -62,6 +64,8 @@ export type SignedPart =
   | { readonly url: true }
   /** The HTTP method, upper case. */
   | { readonly method: true }
+  /** A (dotted) JSON path of the body: a value carried in the body but signed on its own (Mailgun's token). */
+  | { readonly json: string }
   | { readonly literal: string };
 
 export type TimestampSource =
@@ -76,6 +80,7 @@ export interface TimestampSpec {
   readonly format: TimestampFormat;
 }
 
+/** A signed header, or a (dotted) JSON path of the body that is signed (the whole body, or that path itself). */
 export type EventIdSource = { readonly header: string } | { readonly json: string };
 
 export interface SecretSpec {
@@ -126,6 +131,13 @@ function text(field: string, value: unknown, { allowEmpty = false, max = 64 } = 
   return value;
 }
 
+const JSON_PATH = /^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,4}$/;
+
+function jsonPath(field: string, value: unknown): string {
+  if (typeof value !== "string" || !JSON_PATH.test(value)) throw new DescriptionError(field, `must be a JSON field or dotted path (at most 5 levels), got ${JSON.stringify(value)}`);
+  return value;
+}
+
 function parseFormat(field: string, value: unknown): SignatureFormat {
   if (value === undefined) return { kind: "single" };
   if (!isObject(value)) throw new DescriptionError(field, "must be an object");
@@ -159,6 +171,7 @@ function parsePart(field: string, value: unknown): SignedPart {
   if (value.url === true) return { url: true };
   if (value.method === true) return { method: true };
   if ("header" in value) return { header: headerName(`${field}.header`, value.header) };
+  if ("json" in value) return { json: jsonPath(`${field}.json`, value.json) };
   if ("literal" in value) return { literal: text(`${field}.literal`, value.literal, { allowEmpty: false, max: 256 }) };
   throw new DescriptionError(field, "must be one of {body: true}, {timestamp: true}, {header: <name>}, {url: true}, {method: true}, {literal: <text>}");
 }
@@ -174,10 +187,11 @@ export function parseDescription(value: unknown, field = "custom"): SchemeDescri
 
   const rawSignature = value.signature;
   if (!isObject(rawSignature)) throw new DescriptionError(`${field}.signature`, "must be an object { header, algorithm, encoding, prefix?, format? }");
-  only(`${field}.signature`, rawSignature, ["header", "algorithm", "encoding", "prefix", "format"]);
+  only(`${field}.signature`, rawSignature, ["header", "json", "algorithm", "encoding", "prefix", "format"]);
   const algorithm = oneOf(`${field}.signature.algorithm`, rawSignature.algorithm, ALGORITHMS);
   const signature: SignatureSpec = {
     header: headerName(`${field}.signature.header`, rawSignature.header),
+    ...(rawSignature.json !== undefined ? { json: jsonPath(`${field}.signature.json`, rawSignature.json) } : {}),
     algorithm,
     encoding: algorithm === "token" && rawSignature.encoding === undefined ? "hex" : oneOf(`${field}.signature.encoding`, rawSignature.encoding, ENCODINGS),
     ...(rawSignature.prefix !== undefined ? { prefix: text(`${field}.signature.prefix`, rawSignature.prefix, { allowEmpty: true, max: 32 }) } : {}),
@@ -202,11 +216,14 @@ export function parseDescription(value: unknown, field = "custom"): SchemeDescri
     else if (isObject(from) && from.item === true && Object.keys(from).length === 1) {
       if (signature.format?.kind !== "items" || signature.format.timestampKey === undefined) throw new DescriptionError(`${field}.timestamp.from`, "item needs signature.format items with a timestampKey");
       source = { item: true };
-    } else if (isObject(from) && "json" in from && Object.keys(from).length === 1) source = { json: text(`${field}.timestamp.from.json`, from.json) };
+    } else if (isObject(from) && "json" in from && Object.keys(from).length === 1) source = { json: jsonPath(`${field}.timestamp.from.json`, from.json) };
     else throw new DescriptionError(`${field}.timestamp.from`, "must be {header: <name>}, {item: true} or {json: <field>}");
     timestamp = { from: source, format: oneOf(`${field}.timestamp.format`, raw.format, TIMESTAMP_FORMATS) };
     // A timestamp the signature does not cover protects nothing: a replay would just carry a fresh one.
-    const covered = "json" in source ? signed.some((p) => "body" in p) : signed.some((p) => "timestamp" in p) || ("header" in source && signed.some((p) => "header" in p && p.header === source.header));
+    const covered =
+      "json" in source
+        ? signed.some((p) => "body" in p || ("json" in p && p.json === source.json)) || signed.some((p) => "timestamp" in p)
+        : signed.some((p) => "timestamp" in p) || ("header" in source && signed.some((p) => "header" in p && p.header === source.header));
     if (!covered) throw new DescriptionError(`${field}.timestamp`, "is not covered by the signature: add {timestamp: true} (or the body, for a JSON field) to signed");
   } else if (signed.some((p) => "timestamp" in p)) {
     throw new DescriptionError(`${field}.signed`, "names the timestamp, but no timestamp says where it is");
@@ -222,8 +239,11 @@ export function parseDescription(value: unknown, field = "custom"): SchemeDescri
       }
       eventId = { header: name };
     } else if (isObject(raw) && "json" in raw && Object.keys(raw).length === 1) {
-      if (!signed.some((p) => "body" in p)) throw new DescriptionError(`${field}.eventId.json`, "the body is not signed, so its fields cannot identify the event");
-      eventId = { json: text(`${field}.eventId.json`, raw.json) };
+      const path = jsonPath(`${field}.eventId.json`, raw.json);
+      if (!signed.some((p) => "body" in p || ("json" in p && p.json === path))) {
+        throw new DescriptionError(`${field}.eventId.json`, "the body is not signed, so its fields cannot identify the event (unless that field itself is signed)");
+      }
+      eventId = { json: path };
     } else throw new DescriptionError(`${field}.eventId`, "must be {header: <name>} or {json: <field>}");
   }
 
@@ -375,13 +395,23 @@ export function timestampSeconds(value: string, format: TimestampFormat): number
   return Number.isFinite(ms) ? ms / 1000 : undefined;
 }
 
-/** A top-level JSON field as text (numbers too, for timestamps), read only after the signature holds. */
-function jsonField(body: Buffer, field: string): string | undefined {
-  const asString = jsonStringField(body, field);
-  if (asString !== undefined) return asString;
+/**
+ * A JSON field of the body as text (strings, and finite numbers for timestamps); a dotted path descends into
+ * objects. Top-level string fields go through the shared bounded reader; nested paths (rare: Mailgun) parse.
+ */
+export function jsonField(body: Buffer, path: string): string | undefined {
+  if (!path.includes(".")) {
+    const asString = jsonStringField(body, path);
+    if (asString !== undefined) return asString;
+  }
   if (body.length === 0 || body[0] !== 0x7b) return undefined;
   try {
-    const value = (JSON.parse(body.toString("utf8")) as Record<string, unknown>)[field];
+    let value: unknown = JSON.parse(body.toString("utf8"));
+    for (const key of path.split(".")) {
+      if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+      value = value[key];
+    }
+    if (typeof value === "string" && value !== "") return value;
     return typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
   } catch {
     return undefined;
@@ -394,8 +424,8 @@ function jsonField(body: Buffer, field: string): string | undefined {
  */
 export function verifyDeclarative(description: SchemeDescription, request: DeclarativeRequest, keys: DeclarativeKeys, toleranceSeconds: number): Verdict {
   const spec = description.signature;
-  const headerValue = firstHeader(request.headers, spec.header.toLowerCase());
-  if (headerValue === undefined) return missingHeader(spec.header.toLowerCase());
+  const headerValue = spec.json !== undefined ? jsonField(request.body, spec.json) : firstHeader(request.headers, spec.header.toLowerCase());
+  if (headerValue === undefined) return spec.json !== undefined ? reject(400, "malformed_body", `no signature at ${spec.json}`) : missingHeader(spec.header.toLowerCase());
 
   if (spec.algorithm === "token") {
     // Nothing is signed: the header carries the shared secret. The request is authentic, its content unbound.
@@ -429,7 +459,11 @@ export function verifyDeclarative(description: SchemeDescription, request: Decla
       parts.push(value);
     } else if ("url" in part) parts.push(request.url);
     else if ("method" in part) parts.push((request.method ?? "POST").toUpperCase());
-    else parts.push(part.literal);
+    else if ("json" in part) {
+      const value = jsonField(request.body, part.json);
+      if (value === undefined) return reject(400, "malformed_body", `no ${part.json} in the body`);
+      parts.push(value);
+    } else parts.push(part.literal);
   }
 
   if (spec.algorithm === "ed25519" || spec.algorithm === "ecdsa-p256-sha256") {
@@ -459,6 +493,7 @@ export function verifyDeclarative(description: SchemeDescription, request: Decla
       // A signed timestamp changes on every retry, and so does the MAC: then the (signed) body identifies the
       // event. Without one, the MAC is a function of exactly the signed bytes, at no extra pass over the body.
       const retriesChangeTheMac = description.timestamp !== undefined && description.signed.some((p) => "body" in p);
+    // (Without a signed body, e.g. Mailgun's timestamp + token, the MAC identifies exactly what is signed.)
       return accepted(description, request, () => (retriesChangeTheMac ? bodyHashEventId(request.body) : macEventId(expected)));
     }
   }
@@ -473,7 +508,7 @@ function accepted(description: SchemeDescription, request: DeclarativeRequest, f
   ];
   let eventId: string | undefined;
   if (description.eventId && "header" in description.eventId) eventId = usableId(firstHeader(request.headers, description.eventId.header));
-  else if (description.eventId && "json" in description.eventId) eventId = usableId(jsonStringField(request.body, description.eventId.json));
+  else if (description.eventId && "json" in description.eventId) eventId = usableId(jsonField(request.body, description.eventId.json));
   return {
     ok: true,
     eventId: eventId ?? fallbackId(),

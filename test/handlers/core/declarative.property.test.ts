@@ -67,7 +67,7 @@ function secretString(description: SchemeDescription, bytes: Buffer): string {
 
 function signed(description: SchemeDescription, secret: string, body: Buffer, nowSeconds = NOW) {
   const key = prepareDeclarativeKeys(description, [secret]);
-  const headers = signWithDescription(description, (key as { keys: Buffer[] }).keys[0]!, { body, url: URL, nowSeconds, headers: { "x-webhook-id": "evt_1", "x-delivery": "d-1", "content-type": "application/json" } });
+  const headers = signWithDescription(description, (key as unknown as { keys: Buffer[] }).keys[0]!, { body, url: URL, nowSeconds, headers: { "x-webhook-id": "evt_1", "x-delivery": "d-1", "content-type": "application/json" } });
   return { key, request: { headers, body, url: URL, method: "POST", nowSeconds: NOW } };
 }
 
