@@ -222,6 +222,52 @@ describe("ingest handler: request edge cases", () => {
     assert.equal((await handlerFor("twilio", queue).handler(event)).statusCode, 401);
   });
 
+  it("Twilio: a JSON body signed through ?bodySHA256= verifies; the URL given to the verifier keeps its query string", async () => {
+    accepted.length = 0;
+    const body = Buffer.from(JSON.stringify({ MessageSid: "SM1", Body: "hi" }));
+    const event = signedEvent("twilio", body, { contentType: "application/json" });
+    assert.match(event.rawQueryString, /^bodySHA256=[0-9a-f]{64}$/);
+    const response = await handlerFor("twilio", queue).handler(event);
+    assert.equal(response.statusCode, 202, response.body);
+    assert.equal(decodeEnvelope(accepted[0]!).signedUrl, `${URL_BASE}?${event.rawQueryString}`);
+  });
+
+  it("a body of exactly maxBodyBytes is accepted and one byte more is a 413, as text and as base64", async () => {
+    const limit = 1024;
+    for (const contentType of ["application/json", "application/octet-stream"]) {
+      const { handler } = handlerFor("github", queue, { maxBodyBytes: limit });
+      const exact = signedEvent("github", Buffer.alloc(limit, 0x61), { contentType });
+      assert.equal(exact.isBase64Encoded, contentType === "application/octet-stream");
+      assert.equal((await handler(exact)).statusCode, 202, `${contentType}: exactly the limit`);
+      const over = await handler(signedEvent("github", Buffer.alloc(limit + 1, 0x61), { contentType }));
+      assert.equal(over.statusCode, 413, `${contentType}: one byte over`);
+      assert.equal(JSON.parse(over.body).error, "body_too_large");
+    }
+  });
+
+  it("a base64 body is sized by its decoded bytes: binary bodies between 3/4 of the limit and the limit are accepted", async () => {
+    const limit = 1024;
+    const { handler } = handlerFor("github", queue, { maxBodyBytes: limit });
+    for (const size of [Math.ceil((limit * 3) / 4) + 1, limit - 2, limit - 1, limit]) {
+      const event = signedEvent("github", Buffer.alloc(size, 0xfe), { contentType: "application/octet-stream" });
+      assert.ok(event.isBase64Encoded && event.body!.length > limit, "the base64 text is longer than the limit");
+      assert.equal((await handler(event)).statusCode, 202, `${size} bytes`);
+    }
+  });
+
+  it("a verifier that throws answers 401, never a throw (which the function URL would turn into a 502)", async () => {
+    const verifier = createVerifier({ scheme: "github", toleranceSeconds: 300 });
+    const throwing = { ...verifier, verify: () => { throw new RangeError("verifier bug"); } };
+    const metrics = new MetricsSpy();
+    const handler = makeIngestHandler({
+      settings: { tenant: "acme", scheme: "github", maxBodyBytes: 1024 }, verifier: throwing, keys: { get: async () => [] }, queue,
+      now: () => NOW, logger: silentLogger, metrics: metrics.sink, namespace: "Test",
+    });
+    const response = await handler(signedEvent("github", Buffer.from("{}")));
+    assert.deepEqual([response.statusCode, JSON.parse(response.body).error], [401, "bad_signature"]);
+    assert.equal(metrics.total("Rejected"), 1);
+  });
+
   it("the envelope marks the kept headers the signature does not cover, and keeps the delivery id as metadata", async () => {
     accepted.length = 0;
     const { handler } = handlerFor("github", queue);
