@@ -1,5 +1,5 @@
 // Byte-level helpers shared by every verifier. Pure: no SDK, no I/O.
-import { createHash, createHmac, timingSafeEqual, type KeyObject } from "node:crypto";
+import { createHmac, hash, timingSafeEqual, type KeyObject } from "node:crypto";
 
 /**
  * Constant-time comparison that never throws: `crypto.timingSafeEqual` throws on a length mismatch, and a
@@ -39,8 +39,9 @@ export function hmac(algorithm: "sha256" | "sha1", key: Uint8Array | KeyObject, 
   return mac.digest();
 }
 
+/** One-shot SHA-256 (crypto.hash: no Hash object, about a third of createHash's fixed cost on short input). */
 export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  return hash("sha256", bytes, "hex");
 }
 
 /**

@@ -4,7 +4,10 @@
 // https://api.slack.com/authentication/verifying-requests-from-slack
 import { bodyHashEventId, constantTimeEqual, decodeHex, hmac } from "../crypto";
 import { firstHeader } from "../headers";
-import { badSignature, checkTimestamp, jsonStringField, malformedHeader, missingHeader, usableId, utf8KeysFor, type Verifier, type VerifierOptions } from "./types";
+import { topLevelStrings } from "./jsonScan";
+import { badSignature, checkTimestamp, malformedHeader, missingHeader, usableId, utf8KeysFor, type Verifier, type VerifierOptions } from "./types";
+
+const SLACK_FIELDS = ["event_id", "type", "challenge"] as const;
 
 export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
   return {
@@ -25,16 +28,14 @@ export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
       // The timestamp is signed; the retry headers (x-slack-retry-num, -reason) are not.
       const signedHeaders = ["x-slack-request-timestamp"];
 
-      // Parsed only now, after the signature held.
-      if (jsonStringField(request.body, "type") === "url_verification") {
-        const challenge = jsonStringField(request.body, "challenge");
-        if (challenge !== undefined) {
-          return { ok: true, eventId: bodyHashEventId(request.body), signedHeaders, handshake: { contentType: "text/plain", body: challenge } };
-        }
+      // Read only now, after the signature held: one scan of the body for the three members (see jsonScan.ts).
+      const [eventId, type, challenge] = topLevelStrings(request.body, SLACK_FIELDS);
+      if (type === "url_verification" && challenge !== undefined && challenge !== "") {
+        return { ok: true, eventId: bodyHashEventId(request.body), signedHeaders, handshake: { contentType: "text/plain", body: challenge } };
       }
       // event_id is inside the signed body. Without a usable one (absent, or too long for a key) the body hash:
       // Slack re-signs each retry with a new timestamp, so the MAC would differ per attempt (see bodyHashEventId).
-      return { ok: true, eventId: usableId(jsonStringField(request.body, "event_id")) ?? bodyHashEventId(request.body), signedHeaders };
+      return { ok: true, eventId: usableId(eventId) ?? bodyHashEventId(request.body), signedHeaders };
     },
   };
 }

@@ -4,8 +4,9 @@
 // https://docs.stripe.com/webhooks#verify-manually
 import { bodyHashEventId, constantTimeEqual, decodeHex, hmac } from "../crypto";
 import { firstHeader } from "../headers";
+import { topLevelString } from "./jsonScan";
 import {
-  badSignature, checkTimestamp, jsonStringField, malformedHeader, missingHeader, SIGNATURE_LIMITS, usableId, utf8KeysFor, type Verifier, type VerifierOptions,
+  badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, usableId, utf8KeysFor, type Verifier, type VerifierOptions,
 } from "./types";
 
 export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
@@ -44,7 +45,7 @@ export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
         if (v1.some((candidate) => constantTimeEqual(candidate, expected))) {
           // The evt_ id is inside the signed body. Without a usable one (absent, or too long for a key) the body
           // hash: Stripe re-signs each retry with a new t, so the MAC would differ per attempt.
-          return { ok: true, eventId: usableId(jsonStringField(request.body, "id")) ?? bodyHashEventId(request.body), signedHeaders: [] };
+          return { ok: true, eventId: usableId(topLevelString(request.body, "id")) ?? bodyHashEventId(request.body), signedHeaders: [] };
         }
       }
       return badSignature();

@@ -1,5 +1,6 @@
 import type { Headers } from "../headers";
 import type { RejectReason } from "../errors";
+import { topLevelString } from "./jsonScan";
 import { assertSecrets } from "./secretFormat";
 
 export const SCHEMES = ["standard-webhooks", "stripe", "github", "shopify", "slack", "twilio", "hmac-sha256"] as const;
@@ -136,13 +137,11 @@ export function utf8KeysFor(scheme: SchemeName): (secrets: readonly string[]) =>
   };
 }
 
-/** Reads a top-level string field of a JSON body after verification; undefined when absent or not JSON. */
+/**
+ * Reads a top-level string field of a JSON body after verification; undefined when absent, empty, not a string,
+ * duplicated, or when the body is not a JSON object. A bounded scan, not a parse (see jsonScan.ts).
+ */
 export function jsonStringField(body: Buffer, field: string): string | undefined {
-  if (body.length === 0 || body[0] !== 0x7b /* { */) return undefined;
-  try {
-    const value = (JSON.parse(body.toString("utf8")) as Record<string, unknown>)[field];
-    return typeof value === "string" && value !== "" ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = topLevelString(body, field);
+  return value !== "" ? value : undefined;
 }

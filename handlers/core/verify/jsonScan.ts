@@ -1,0 +1,200 @@
+// Finds top-level string members of a JSON object without parsing it: the event id of a Stripe or Slack body
+// (and Slack's handshake fields) on the hot path, where JSON.parse of the whole body costs several times the HMAC.
+//
+// One forward pass over the bytes, iterative (no recursion, so no depth limit to attack), no allocation except
+// the values it returns. Nested objects and arrays are skipped by bracket depth; strings are skipped up to their
+// closing quote, a quote preceded by an odd run of backslashes being escaped. So a member name or value inside a
+// nested container or inside a string is never taken for a top-level one.
+//
+// It answers only what JSON.parse would answer, or undefined:
+// - the value is returned only when the member occurs exactly once at the top level and its value is a string;
+//   a duplicated name (parsers disagree: most keep the last, some the first) gives undefined, as does a value
+//   that is not a string;
+// - escapes are decoded exactly (JSON.parse of that one string token), in names too, so `"\u0069d"` is `id`;
+// - the top level is checked as JSON grammar (object, names, colons, commas, nothing after the closing brace);
+//   nested values are only delimited, not validated, so a body that is not JSON inside a nested value may still
+//   yield its top-level member. That value still comes from the signed bytes, and the caller's fallback for
+//   undefined is the body hash, so the worst a malformed body gets is the id it spells out at the top level.
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** JSON whitespace: space, tab, LF, CR. */
+const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** Strings longer than this are searched natively (Buffer.indexOf) rather than byte by byte. */
+const SHORT_STRING = 24;
+
+/** Index of the closing quote of the string whose opening quote is at `open`, or -1 when it never closes. */
+function stringEnd(bytes: Buffer, open: number): number {
+  const end = bytes.length;
+  let i = open + 1;
+  // Short strings (names, most values): byte by byte is cheaper than a native call.
+  const stop = Math.min(end, i + SHORT_STRING);
+  while (i < stop) {
+    const c = bytes[i]!;
+    if (c === QUOTE) return i;
+    i += c === BACKSLASH ? 2 : 1;
+  }
+  if (i >= end) return -1;
+  for (;;) {
+    const q = bytes.indexOf(QUOTE, i);
+    if (q < 0) return -1;
+    // Escaped when preceded by an odd run of backslashes (the run may start before `i`, inside this string).
+    let run = 0;
+    for (let k = q - 1; k > open && bytes[k] === BACKSLASH; k--) run++;
+    if ((run & 1) === 0) return q;
+    i = q + 1;
+  }
+}
+
+/** Whether the string token's content needs decoding (a backslash) or is not JSON as it is (a control byte). */
+function needsDecoding(bytes: Buffer, open: number, close: number): boolean {
+  for (let i = open + 1; i < close; i++) {
+    const c = bytes[i]!;
+    if (c < 0x20 || c === BACKSLASH) return true;
+  }
+  return false;
+}
+
+/** Index just after the object or array opening at `open`, or -1 when it is not closed. */
+function containerEnd(bytes: Buffer, open: number): number {
+  const end = bytes.length;
+  let depth = 1;
+  let i = open + 1;
+  while (i < end) {
+    const c = bytes[i]!;
+    if (c === QUOTE) {
+      const close = stringEnd(bytes, i);
+      if (close < 0) return -1;
+      i = close + 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      i++;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (--depth === 0) return i + 1;
+      i++;
+    } else {
+      i++;
+    }
+  }
+  return -1;
+}
+
+function decodeString(bytes: Buffer, open: number, close: number): string | undefined {
+  try {
+    const value: unknown = JSON.parse(bytes.toString("utf8", open, close + 1));
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the name token (quotes excluded) spells `field` byte for byte (ASCII field names). */
+function nameIs(bytes: Buffer, start: number, end: number, field: string): boolean {
+  if (end - start !== field.length) return false;
+  for (let j = 0; j < field.length; j++) if (bytes[start + j] !== field.charCodeAt(j)) return false;
+  return true;
+}
+
+/** A bare scalar (number, true, false, null) ends at whitespace, a comma or a closing brace. */
+function scalarEnd(bytes: Buffer, start: number): number {
+  const end = bytes.length;
+  let i = start;
+  while (i < end) {
+    const c = bytes[i]!;
+    if (c === 0x2c || c === 0x7d || isWs(c)) break;
+    // Only number and literal characters may appear in a bare scalar.
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x45)) return -1;
+    i++;
+  }
+  return i === start ? -1 : i;
+}
+
+const NONE = 0;
+const STRING = 1;
+const OTHER = 2;
+const DUPLICATE = 3;
+
+/**
+ * The values of the top-level string members named in `fields` (plain ASCII names), in the same order; each
+ * undefined when absent, not a string, duplicated, or when the body is not a JSON object.
+ */
+export function topLevelStrings(bytes: Buffer, fields: readonly string[]): (string | undefined)[] {
+  const n = fields.length;
+  const state: number[] = new Array<number>(n).fill(NONE);
+  const values: (string | undefined)[] = new Array<string | undefined>(n).fill(undefined);
+  const none = () => values.fill(undefined);
+  const end = bytes.length;
+  let i = 0;
+  while (i < end && isWs(bytes[i]!)) i++;
+  // A UTF-8 byte order mark is not JSON (JSON.parse refuses it), so it is not skipped.
+  if (bytes[i] !== 0x7b) return none();
+  i++;
+  while (i < end && isWs(bytes[i]!)) i++;
+  if (bytes[i] === 0x7d) {
+    i++;
+  } else {
+    for (;;) {
+      // Member name.
+      if (bytes[i] !== QUOTE) return none();
+      const nameOpen = i;
+      const nameClose = stringEnd(bytes, i);
+      if (nameClose < 0) return none();
+      let matched = -1;
+      if (needsDecoding(bytes, nameOpen, nameClose)) {
+        const name = decodeString(bytes, nameOpen, nameClose);
+        if (name === undefined) return none();
+        matched = fields.indexOf(name);
+      } else {
+        for (let f = 0; f < n; f++) {
+          if (nameIs(bytes, nameOpen + 1, nameClose, fields[f]!)) {
+            matched = f;
+            break;
+          }
+        }
+      }
+      i = nameClose + 1;
+      while (i < end && isWs(bytes[i]!)) i++;
+      if (bytes[i] !== 0x3a) return none();
+      i++;
+      while (i < end && isWs(bytes[i]!)) i++;
+      // Member value.
+      const c = bytes[i];
+      if (c === QUOTE) {
+        const close = stringEnd(bytes, i);
+        if (close < 0) return none();
+        if (matched >= 0) {
+          if (state[matched] !== NONE) {
+            state[matched] = DUPLICATE;
+          } else {
+            state[matched] = STRING;
+            values[matched] = needsDecoding(bytes, i, close) ? decodeString(bytes, i, close) : bytes.toString("utf8", i + 1, close);
+          }
+        }
+        i = close + 1;
+      } else {
+        if (c === 0x7b || c === 0x5b) i = containerEnd(bytes, i);
+        else if (c === undefined) return none();
+        else i = scalarEnd(bytes, i);
+        if (i < 0) return none();
+        if (matched >= 0) state[matched] = state[matched] !== NONE ? DUPLICATE : OTHER;
+      }
+      while (i < end && isWs(bytes[i]!)) i++;
+      const sep = bytes[i];
+      i++;
+      if (sep === 0x7d) break;
+      if (sep !== 0x2c) return none();
+      while (i < end && isWs(bytes[i]!)) i++;
+    }
+  }
+  while (i < end && isWs(bytes[i]!)) i++;
+  if (i !== end) return none();
+  for (let f = 0; f < n; f++) if (state[f] !== STRING) values[f] = undefined;
+  return values;
+}
+
+/** One top-level string member (see topLevelStrings). */
+export function topLevelString(bytes: Buffer, field: string): string | undefined {
+  return topLevelStrings(bytes, [field])[0];
+}

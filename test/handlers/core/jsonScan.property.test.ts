@@ -1,0 +1,169 @@
+// The top-level member scanner that replaces JSON.parse on the verify hot path (Stripe id, Slack event_id, type,
+// challenge), checked against JSON.parse on generated documents, written with every legal spelling (whitespace,
+// escapes in names and values, duplicates) and with adversarial content (the field nested, the field's text
+// inside strings, backslash runs before quotes, deep nesting).
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { topLevelString, topLevelStrings } from "../../../handlers/core/verify/jsonScan";
+import { jsonStringField } from "../../../handlers/core/verify/types";
+
+const FIELDS = ["id", "event_id", "type", "challenge"] as const;
+
+const arbWs = fc.constantFrom("", " ", "\n", "\t", "\r\n  ", "   ");
+
+/** A JSON string token for `s`: plain, every character as \uXXXX, or every other one. */
+function spell(s: string, mode: number): string {
+  if (mode === 0) return JSON.stringify(s);
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const plain = JSON.stringify(s[i]!).slice(1, -1);
+    out += mode === 1 || i % 2 === 1 ? `\\u${s.charCodeAt(i).toString(16).padStart(4, "0")}` : plain;
+  }
+  return `${out}"`;
+}
+
+/** Strings that try to look like members: the field's text, quotes, backslash runs. */
+const arbTrickyString = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: "binary", maxLength: 12 }),
+  fc.constantFrom(...FIELDS),
+  fc.constantFrom('","id":"evil', '\\", "id": "evil', '\\\\', '\\\\\\"', '{"id":"x"}', "}", "]", "\"", "evt_\u00e9\u2028\ud83d\ude00", "a".repeat(40)),
+);
+
+const arbValue: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: arbTrickyString },
+  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+  // The field nested, at several depths, with string values: must never be taken for the top-level one.
+  { weight: 1, arbitrary: fc.record({ id: arbTrickyString, type: fc.constant("url_verification"), event_id: arbTrickyString, challenge: arbTrickyString, nested: fc.jsonValue({ maxDepth: 2 }) }) },
+  { weight: 1, arbitrary: fc.array(fc.record({ id: arbTrickyString }), { maxLength: 3 }) },
+);
+
+const arbName = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...FIELDS) }, { weight: 1, arbitrary: fc.constantFrom("idd", "i", "", "ID", "event", "data") }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) });
+
+/** A document written member by member, so names may repeat and any token may be spelled with escapes. */
+const arbDocument = fc
+  .record({
+    members: fc.array(fc.record({ name: arbName, value: arbValue, nameMode: fc.nat(2), valueMode: fc.nat(2), indent: fc.constantFrom(undefined, 2, "\t"), ws: fc.array(arbWs, { minLength: 4, maxLength: 4 }) }), { maxLength: 8 }),
+    lead: arbWs,
+    trail: arbWs,
+  })
+  .map(({ members, lead, trail }) => {
+    const parts = members.map(({ name, value, nameMode, valueMode, indent, ws }) => {
+      const valueText = typeof value === "string" ? spell(value, valueMode) : JSON.stringify(value, null, indent);
+      return `${ws[0]}${spell(name, nameMode)}${ws[1]}:${ws[2]}${valueText}${ws[3]}`;
+    });
+    return { text: `${lead}{${parts.join(",")}}${trail}`, members };
+  });
+
+/** What a member-level reading gives: the value when the name occurs exactly once with a string value. */
+function expected(members: readonly { name: string; value: unknown }[], field: string): string | undefined {
+  const hits = members.filter((m) => m.name === field);
+  return hits.length === 1 && typeof hits[0]!.value === "string" ? hits[0]!.value : undefined;
+}
+
+describe("jsonScan: top-level string members without parsing (properties)", () => {
+  it("agrees with JSON.parse on every document: the member's value when it occurs once as a string, else undefined", () => {
+    fc.assert(
+      fc.property(arbDocument, ({ text, members }) => {
+        const parsed = JSON.parse(text) as Record<string, unknown>;
+        const found = topLevelStrings(Buffer.from(text), FIELDS);
+        FIELDS.forEach((field, index) => {
+          const want = expected(members, field);
+          assert.equal(found[index], want, `${field} in ${text}`);
+          // Whatever the scan returns is what JSON.parse returns.
+          if (found[index] !== undefined) assert.equal(found[index], parsed[field]);
+        });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("any JSON value: never returns something JSON.parse does not (nested members and string contents are never taken)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.constantFrom(undefined, 1, 2, "\t"), fc.constantFrom(...FIELDS), (value, indent, field) => {
+        const text = JSON.stringify(value, null, indent);
+        const parsed: unknown = JSON.parse(text);
+        const isObject = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed);
+        const want = isObject && typeof (parsed as Record<string, unknown>)[field] === "string" ? (parsed as Record<string, string>)[field] : undefined;
+        assert.equal(topLevelString(Buffer.from(text), field), want);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("a mutated document (any byte changed, dropped or inserted) never throws; when it is still JSON the answer is JSON.parse's or undefined", () => {
+    fc.assert(
+      fc.property(arbDocument, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "drop", "insert"), ({ text }, at, byte, how) => {
+        const bytes = Buffer.from(text);
+        if (bytes.length === 0) return;
+        const i = at % bytes.length;
+        const mutated =
+          how === "set" ? Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i + 1)])
+          : how === "drop" ? Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + 1)])
+          : Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i)]);
+        const found = topLevelStrings(mutated, FIELDS);
+        let parsed: Record<string, unknown> | undefined;
+        try {
+          parsed = JSON.parse(mutated.toString("utf8")) as Record<string, unknown>;
+        } catch {
+          return;
+        }
+        FIELDS.forEach((field, index) => {
+          if (found[index] !== undefined) assert.equal(found[index], parsed![field], `${field} in ${mutated.toString()}`);
+        });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("adversarial documents", () => {
+    const cases: [string, string | undefined][] = [
+      ['{"id":"evt_1"}', "evt_1"],
+      [' \n{ "id" : "evt_1" } \r\n', "evt_1"],
+      ['{"data":{"id":"nested"}}', undefined],
+      ['{"data":[{"id":"nested"}],"id":"top"}', "top"],
+      ['{"note":"\\"id\\":\\"inside\\"","id":"top"}', "top"],
+      ['{"note":"\\\\","id":"top"}', "top"],
+      ['{"note":"\\\\\\"id\\":\\"x","id":"top"}', "top"],
+      ['{"note":"x\\\\\\\\","id":"top"}', "top"],
+      ['{"id":"first","id":"second"}', undefined],
+      ['{"id":"first","\\u0069d":"second"}', undefined],
+      ['{"\\u0069\\u0064":"escaped name"}', "escaped name"],
+      ['{"id":"evt_\\u0031"}', "evt_1"],
+      ['{"id":"a\\"b"}', 'a"b'],
+      ['{"id":7}', undefined],
+      ['{"id":null}', undefined],
+      ['{"id":{"id":"x"}}', undefined],
+      ['["id","x"]', undefined],
+      ['"id"', undefined],
+      ["", undefined],
+      ['{"id":"x"', undefined],
+      ['{"id":"x"}}', undefined],
+      ['{"id":"x"} {"id":"y"}', undefined],
+      ['{"id":"x",}', undefined],
+      ['{"id" "x"}', undefined],
+      ['{"id":"x\u0001"}', undefined],
+      ["\ufeff{\"id\":\"x\"}", undefined],
+      [`{"deep":${"[".repeat(100_000)}${"]".repeat(100_000)},"id":"after deep nesting"}`, "after deep nesting"],
+      [`{"deep":${"[".repeat(100_000)},"id":"unclosed"}`, undefined],
+      [`{"long":"${"x".repeat(100_000)}\\"","id":"after a long string"}`, "after a long string"],
+      [`{"long":"${"\\\\".repeat(50_000)}","id":"after backslashes"}`, "after backslashes"],
+    ];
+    for (const [text, want] of cases) {
+      assert.equal(topLevelString(Buffer.from(text), "id"), want, text.slice(0, 80));
+      let parsed: unknown;
+      try {
+        parsed = (JSON.parse(text) as Record<string, unknown>)?.id;
+      } catch {
+        parsed = undefined;
+      }
+      if (want !== undefined) assert.equal(want, parsed, text.slice(0, 80));
+    }
+  });
+
+  it("jsonStringField keeps its contract: non-empty top-level string, else undefined", () => {
+    assert.equal(jsonStringField(Buffer.from('{"id":""}'), "id"), undefined);
+    assert.equal(jsonStringField(Buffer.from('{"id":"e"}'), "id"), "e");
+    assert.equal(jsonStringField(Buffer.from("not json"), "id"), undefined);
+  });
+});
