@@ -1,0 +1,66 @@
+// `ops event --tenant acme <eventId> [--out file]`: one stored event, headers and body byte for byte.
+// The body is inline in the item today (handlers/core/eventItem.ts); issue 13 moves large bodies to S3 behind a
+// pointer, and bodyOf() is where that fetch belongs.
+import { writeFileSync } from "node:fs";
+import { isUtf8 } from "node:buffer";
+import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import { OpsError, requireTenant, UsageError } from "./args";
+import type { Command } from "./command";
+
+/** The body of an item; one place to learn other storage (a claim-check pointer, issue 13). */
+export function bodyOf(item: Record<string, AttributeValue>): Buffer {
+  if (item.body?.B !== undefined) return Buffer.from(item.body.B);
+  const pointer = Object.keys(item).find((name) => /^body[A-Z]/.test(name));
+  if (pointer) throw new OpsError(`the event's body is stored elsewhere (${pointer}); this version of ops reads inline bodies only`);
+  return Buffer.alloc(0);
+}
+
+export const eventCommand: Command = {
+  name: "event",
+  summary: "one stored event: headers and body (body to a file or stdout, byte for byte)",
+  help: `usage: npm run ops -- event --tenant <id> <eventId> [--out <file>] [--json] (--stack <s> | --local)
+
+Reads the event's item (consistent read). Without --json: the metadata and headers on stderr and the raw body
+on stdout (redirect it: > body.bin), or with --out the body written to that file. --json prints
+{eventId, receivedAt, scheme, size, headers, unsignedHeaders, deliveryId?, signedUrl?, body} with
+bodyEncoding: "base64" when the body is not UTF-8 text (the body is then base64).`,
+  options: { tenant: { type: "string" }, out: { type: "string" } },
+  positionals: 1,
+  movesData: false,
+  check(args) {
+    if (typeof args.values.tenant !== "string") throw new UsageError("--tenant <id> is required");
+    if (args.positionals.length !== 1) throw new UsageError("event: the event id is required: event --tenant <id> <eventId>");
+  },
+  async run({ target, args, report, json }) {
+    const tenant = requireTenant(args.values, target.tenants);
+    const eventId = args.positionals[0]!;
+    const result = await target.clients.dynamodb.send(new GetItemCommand({ TableName: target.eventsTable, Key: { pk: { S: `${tenant}#${eventId}` } }, ConsistentRead: true }));
+    const item = result.Item;
+    if (!item) throw new OpsError(`no event '${eventId}' of tenant '${tenant}' in ${target.eventsTable}`);
+    const body = bodyOf(item);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(item.headers?.M ?? {})) if (value.S !== undefined) headers[name] = value.S;
+    const meta = {
+      eventId,
+      receivedAt: new Date(Number(item.receivedAt?.N)).toISOString(),
+      scheme: item.scheme?.S ?? "",
+      size: body.length,
+      headers,
+      unsignedHeaders: (item.unsignedHeaders?.L ?? []).flatMap((value) => (value.S !== undefined ? [value.S] : [])),
+      ...(item.deliveryId?.S !== undefined ? { deliveryId: item.deliveryId.S } : {}),
+      ...(item.signedUrl?.S !== undefined ? { signedUrl: item.signedUrl.S } : {}),
+    };
+    const out = args.values.out as string | undefined;
+    if (out !== undefined) writeFileSync(out, body);
+    if (json) {
+      const text = isUtf8(body);
+      report.json({ ...meta, ...(text ? {} : { bodyEncoding: "base64" }), body: body.toString(text ? "utf8" : "base64") });
+    } else {
+      report.note(`event ${eventId} (tenant ${tenant}, ${meta.scheme}) received ${meta.receivedAt}, ${meta.size} bytes${meta.deliveryId ? `, delivery ${meta.deliveryId}` : ""}`);
+      for (const [name, value] of Object.entries(headers)) report.note(`  ${name}: ${value}${meta.unsignedHeaders.includes(name) ? "   (unsigned)" : ""}`);
+      if (out === undefined) report.out(body);
+    }
+    report.summary(`event ${eventId}: ${body.length} bytes${out !== undefined ? ` written to ${out}` : json ? "" : " on stdout"}`);
+    return 0;
+  },
+};

@@ -1,0 +1,117 @@
+// Reading the events table as the commands need it: a tenant's events by time through the byTenantTime index
+// (its 16 write shards queried and merged, handlers/core/eventItem.ts), whole items by key, and an item as the
+// analytics record the stream consumer would have published for it (the same code: handlers/core/analytics.ts).
+import { BatchGetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { analyticsRecordOf, type AnalyticsRecord, type StreamAttribute } from "../handlers/core/analytics";
+import { TENANT_TIME_INDEX, TENANT_WRITE_SHARDS } from "../handlers/core/eventItem";
+
+export interface IndexRow {
+  readonly eventId: string;
+  readonly receivedAt: string;
+  readonly scheme: string;
+  readonly size: number;
+  /** The index's sort key, `<ISO time>#<eventId>`: the merge order. */
+  readonly receivedKey: string;
+}
+
+/**
+ * The sort-key range of [since, until]: keys are `<ISO time>#<eventId>` and ISO times of one format compare as
+ * strings, so `since` itself (a prefix of every key at that millisecond) starts the range, and the bare ISO time
+ * one millisecond after `until` ends it below every key of that millisecond.
+ */
+export function receivedKeyRange(since: Date, until: Date): { from: string; to: string } {
+  return { from: since.toISOString(), to: new Date(until.getTime() + 1).toISOString() };
+}
+
+function rowOf(item: Record<string, AttributeValue>): IndexRow {
+  return {
+    eventId: item.eventId?.S ?? "",
+    receivedAt: new Date(Number(item.receivedAt?.N)).toISOString(),
+    scheme: item.scheme?.S ?? "",
+    size: Number(item.size?.N ?? 0),
+    receivedKey: item.receivedKey?.S ?? "",
+  };
+}
+
+/** Pages of one shard of the index within the window, oldest first. */
+async function* shardPages(client: DynamoDBClient, table: string, tenant: string, shard: number, since: Date, until: Date, pageSize?: number): AsyncGenerator<IndexRow[]> {
+  const { from, to } = receivedKeyRange(since, until);
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: TENANT_TIME_INDEX,
+        KeyConditionExpression: "tenantShard = :shard AND receivedKey BETWEEN :from AND :to",
+        ExpressionAttributeValues: { ":shard": { S: `${tenant}#${shard}` }, ":from": { S: from }, ":to": { S: to } },
+        ScanIndexForward: true,
+        ExclusiveStartKey: start,
+        ...(pageSize ? { Limit: pageSize } : {}),
+      }),
+    );
+    yield (page.Items ?? []).map(rowOf);
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+/**
+ * The first `limit` events of the tenant in the window, all shards merged by time; `more` when the window holds
+ * further events. Each shard contributes at most `limit` rows (the global first `limit` are among them).
+ */
+export async function listEvents(client: DynamoDBClient, table: string, tenant: string, since: Date, until: Date, limit: number): Promise<{ rows: IndexRow[]; more: boolean }> {
+  const perShard = await Promise.all(
+    Array.from({ length: TENANT_WRITE_SHARDS }, async (_, shard) => {
+      const rows: IndexRow[] = [];
+      for await (const page of shardPages(client, table, tenant, shard, since, until, Math.min(limit + 1, 1000))) {
+        rows.push(...page);
+        if (rows.length > limit) break;
+      }
+      return rows;
+    }),
+  );
+  const merged = perShard.flat().sort((a, b) => (a.receivedKey < b.receivedKey ? -1 : a.receivedKey > b.receivedKey ? 1 : 0));
+  return { rows: merged.slice(0, limit), more: merged.length > limit };
+}
+
+/** Every event of the tenant in the window, in pages (no order across pages): what republish walks. */
+export async function* eachEventPage(client: DynamoDBClient, table: string, tenant: string, since: Date, until: Date): AsyncGenerator<IndexRow[]> {
+  for (let shard = 0; shard < TENANT_WRITE_SHARDS; shard++) {
+    for await (const page of shardPages(client, table, tenant, shard, since, until, 100)) if (page.length > 0) yield page;
+  }
+}
+
+/** Whole items by (tenant, eventId), BatchGetItem's 100 keys at a time, unprocessed keys retried. */
+export async function getItems(client: DynamoDBClient, table: string, tenant: string, eventIds: readonly string[]): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  for (let i = 0; i < eventIds.length; i += 100) {
+    let keys: Record<string, AttributeValue>[] | undefined = eventIds.slice(i, i + 100).map((eventId) => ({ pk: { S: `${tenant}#${eventId}` } }));
+    for (let attempt = 0; keys && keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 5_000)));
+      if (attempt > 10) throw new Error(`BatchGetItem left ${keys.length} key(s) unprocessed after 10 retries`);
+      const result = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+      items.push(...(result.Responses?.[table] ?? []));
+      keys = result.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+  return items;
+}
+
+/**
+ * An item as DynamoDB's API returns it (binary as bytes) turned into the stream image form the consumer reads
+ * (binary as base64, as Lambda delivers it), so analyticsRecordOf builds exactly the record the consumer would.
+ */
+export function streamImageOf(item: Record<string, AttributeValue>): Record<string, StreamAttribute> {
+  const convert = (value: AttributeValue): StreamAttribute => {
+    if (value.S !== undefined) return { S: value.S };
+    if (value.N !== undefined) return { N: value.N };
+    if (value.B !== undefined) return { B: Buffer.from(value.B).toString("base64") };
+    if (value.M !== undefined) return { M: streamImageOf(value.M) };
+    if (value.L !== undefined) return { L: value.L.map(convert) };
+    return {};
+  };
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, convert(value)]));
+}
+
+export function analyticsRecordOfItem(item: Record<string, AttributeValue>): AnalyticsRecord | undefined {
+  return analyticsRecordOf(streamImageOf(item));
+}

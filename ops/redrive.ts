@@ -1,0 +1,105 @@
+// `ops redrive --tenant acme [--max N] [--dry-run]`: moves the tenant's DLQ back to its queue, where the worker
+// stores each event once (its conditional write makes a second delivery a no-op), and reports moved / remaining.
+// - In AWS without --max: SQS's own message-move task (StartMessageMoveTask, progress from
+//   ListMessageMoveTasks), which moves every message in the DLQ at the time it starts.
+//   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
+//   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ListMessageMoveTasks.html
+// - Locally (the emulator has no such task behind our SQS proxy) and with --max (the task has no count limit):
+//   receive -> send to the queue -> delete from the DLQ, one message at a time in that order, so a failure
+//   between the steps leaves a copy in the DLQ (a duplicate the worker ignores), never a loss.
+import { DeleteMessageCommand, ListMessageMoveTasksCommand, SendMessageCommand, StartMessageMoveTaskCommand, type Message } from "@aws-sdk/client-sqs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { OpsError, positiveInteger, requireTenant, UsageError } from "./args";
+import type { Command, CommandContext } from "./command";
+import { queueArn, queueDepth, receiveBatch } from "./queues";
+
+/** Held while one message is copied; long enough for a slow SendMessage, short enough to retry soon after a crash. */
+const HOLD_SECONDS = 60;
+
+async function moveByCopy(context: CommandContext, tenant: string, max: number | undefined): Promise<number> {
+  const { target, report } = context;
+  const { sqs } = target.clients;
+  const { queue, dlq } = target.queues.tenants[tenant]!;
+  // Bounded by the depth at the start: a message that fails again and comes back is not moved twice in one run.
+  const initial = (await queueDepth(sqs, dlq)).total;
+  const limit = Math.min(initial, max ?? Number.POSITIVE_INFINITY);
+  let moved = 0;
+  while (moved < limit) {
+    const batch = await receiveBatch(sqs, dlq, limit - moved, HOLD_SECONDS);
+    if (batch.length === 0) break;
+    for (const message of batch) {
+      await sendCopy(context, queue, message);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: dlq, ReceiptHandle: message.ReceiptHandle! }));
+      moved += 1;
+      report.progress(`redrive ${tenant}: moved ${moved} of ${limit}`);
+    }
+  }
+  return moved;
+}
+
+async function sendCopy({ target }: CommandContext, queueUrl: string, message: Message): Promise<void> {
+  await target.clients.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl,
+      MessageBody: message.Body ?? "",
+      ...(message.MessageAttributes && Object.keys(message.MessageAttributes).length > 0 ? { MessageAttributes: message.MessageAttributes } : {}),
+    }),
+  );
+}
+
+async function moveByTask(context: CommandContext, tenant: string): Promise<number> {
+  const { target, report } = context;
+  const { sqs } = target.clients;
+  const { queue, dlq } = target.queues.tenants[tenant]!;
+  const [sourceArn, destinationArn] = await Promise.all([queueArn(sqs, dlq), queueArn(sqs, queue)]);
+  // The destination is named, not left to "the source queue it came from", so it is exactly this tenant's queue.
+  const started = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }));
+  report.note(`redrive ${tenant}: message-move task ${started.TaskHandle ?? ""} started`);
+  for (;;) {
+    await sleep(2_000);
+    const { Results } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 1 }));
+    const task = Results?.[0];
+    if (!task) throw new OpsError(`redrive ${tenant}: the message-move task is not listed`);
+    report.progress(`redrive ${tenant}: ${task.Status} · moved ${task.ApproximateNumberOfMessagesMoved ?? 0} of ${task.ApproximateNumberOfMessagesToMove ?? "?"}`);
+    if (task.Status === "COMPLETED") return task.ApproximateNumberOfMessagesMoved ?? 0;
+    if (task.Status === "FAILED" || task.Status === "CANCELLED") throw new OpsError(`redrive ${tenant}: message-move task ${task.Status}${task.FailureReason ? `: ${task.FailureReason}` : ""} after ${task.ApproximateNumberOfMessagesMoved ?? 0} moved`);
+  }
+}
+
+export const redriveCommand: Command = {
+  name: "redrive",
+  summary: "move a tenant's DLQ back to its queue; moved / remaining",
+  help: `usage: npm run ops -- redrive --tenant <id> [--max N] [--dry-run] [--json] (--stack <s> | --local)
+
+Moves the tenant's dead-letter queue back to the tenant's queue; the worker stores each event once (a message
+moved twice is a duplicate it ignores). Fix the cause first (ops dlq shows why they failed), or they return
+after 5 receives. In AWS without --max it starts SQS's message-move task and follows its progress; locally, and
+with --max N (at most N messages), it copies each message to the queue and only then deletes it from the DLQ.
+--dry-run reports what would move and moves nothing. --json prints {moved, remaining}.`,
+  options: { tenant: { type: "string" }, max: { type: "string" } },
+  positionals: 0,
+  movesData: true,
+  check(args) {
+    if (typeof args.values.tenant !== "string") throw new UsageError("--tenant <id> is required");
+    positiveInteger("--max", args.values.max, undefined);
+  },
+  async run(context) {
+    const { target, args, report, json, dryRun } = context;
+    const tenant = requireTenant(args.values, target.tenants);
+    const max = positiveInteger("--max", args.values.max, undefined);
+    const { dlq } = target.queues.tenants[tenant]!;
+    const before = await queueDepth(target.clients.sqs, dlq);
+    if (dryRun) {
+      const would = Math.min(before.total, max ?? Number.POSITIVE_INFINITY);
+      if (json) report.json({ moved: 0, remaining: before.total, wouldMove: would, dryRun: true });
+      report.summary(`redrive ${tenant} (dry run): would move ${would} of ${before.total} (nothing moved)`);
+      return 0;
+    }
+    const useTask = target.kind === "aws" && max === undefined;
+    const moved = before.total === 0 ? 0 : useTask ? await moveByTask(context, tenant) : await moveByCopy(context, tenant, max);
+    const remaining = (await queueDepth(target.clients.sqs, dlq)).total;
+    if (json) report.json({ moved, remaining });
+    report.summary(`redrive ${tenant}: moved ${moved} · remaining ${remaining}${useTask ? " (SQS message-move task)" : " (copy, then delete)"}`);
+    return 0;
+  },
+};
