@@ -1,5 +1,5 @@
 // The ingest decision, pure: raw request in, outcome out. No SDK, no clock of its own.
-import { encodeEnvelope, keptHeaders, SQS_MAX_MESSAGE_BYTES, type Envelope } from "./envelope";
+import { encodeEnvelopeSized, keptHeaders, SQS_MAX_MESSAGE_BYTES, type Envelope } from "./envelope";
 import type { RejectReason } from "./errors";
 import type { Headers } from "./headers";
 import { verifySafely } from "./verify/registry";
@@ -76,10 +76,12 @@ export function evaluateIngest(
     ...(verdict.signedUrl !== undefined ? { signedUrl: verdict.signedUrl } : {}),
     body,
   };
-  const message = encodeEnvelope(envelope);
+  // The event's own text is reused as the body's text when it is what the bytes decode to (no second large
+  // string, no decoding pass; see bodyEncodingOf).
+  const { message, bytes } = encodeEnvelopeSized(envelope, request.isBase64Encoded || typeof request.body !== "string" ? undefined : request.body);
   // What SQS would refuse is refused here, as a 4xx: a 503 would make the sender retry it for days. The
-  // character set holds by construction (encodeEnvelope, property-tested); the size is measured.
-  const bytes = Buffer.byteLength(message, "utf8");
+  // character set holds by construction (encodeEnvelope, property-tested); the size is computed from its parts
+  // (property-tested against Buffer.byteLength).
   if (bytes > SQS_MAX_MESSAGE_BYTES) {
     return { kind: "rejected", status: 413, reason: "body_too_large", message: `the event cannot be enqueued: its message would be ${bytes} bytes, over SQS's ${SQS_MAX_MESSAGE_BYTES}` };
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeEnvelope, encodeEnvelope, SQS_MAX_MESSAGE_BYTES, type Envelope } from "../../../handlers/core/envelope";
+import { decodeEnvelope, encodeEnvelope, encodeEnvelopeSized, SQS_MAX_MESSAGE_BYTES, type Envelope } from "../../../handlers/core/envelope";
 import { MalformedEnvelopeError } from "../../../handlers/core/errors";
 import { MAX_ID_LENGTH } from "../../../handlers/core/verify/types";
 import { arbBody, arbDeliveryId, arbLargeBody, arbScheme } from "../../helpers/arbitraries";
@@ -77,6 +77,32 @@ describe("envelope (properties)", () => {
         assert.deepEqual(decoded.unsignedHeaders, Object.keys(envelope.headers));
         assert.ok(decoded.body.equals(text ? Buffer.from("héllo") : envelope.body));
         assert.equal(decoded.deliveryId, undefined);
+      }),
+    );
+  });
+
+  it("the hand-built message is the JSON the reference form gives, and its size is computed exactly", () => {
+    fc.assert(
+      fc.property(arbEnvelope, fc.oneof(arbBody, arbLargeBody, fc.string({ unit: "binary", maxLength: 300 }).map((s) => Buffer.from(s))), (envelope, body) => {
+        const withBody = { ...envelope, body };
+        const { message, bytes } = encodeEnvelopeSized(withBody);
+        assert.equal(bytes, Buffer.byteLength(message, "utf8"));
+        // The reference: the same fields through JSON.parse/JSON.stringify, in the wire order.
+        const wire = JSON.parse(message) as Record<string, unknown>;
+        assert.deepEqual(Object.keys(wire), ["v", "tenant", "eventId", "scheme", "receivedAt", "headers", "unsignedHeaders", ...(envelope.deliveryId !== undefined ? ["deliveryId"] : []), ...(envelope.signedUrl !== undefined ? ["signedUrl"] : []), "bodyEncoding", "body"]);
+        assert.ok(decodeEnvelope(message).body.equals(body));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("the event's own text, when given, gives the same message as the bytes alone (lone surrogates included)", () => {
+    fc.assert(
+      fc.property(arbEnvelope, fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), fc.string({ unit: "grapheme", maxLength: 200 }), fc.constantFrom("a\ud800b", "\udfff", "x\u0000\uffff", '{"id":"x"}')), (envelope, text) => {
+        const body = Buffer.from(text, "utf8");
+        const withBody = { ...envelope, body };
+        assert.equal(encodeEnvelope(withBody, text), encodeEnvelope(withBody));
+        assert.ok(decodeEnvelope(encodeEnvelope(withBody, text)).body.equals(body));
       }),
     );
   });
