@@ -28,6 +28,28 @@ function parsePolicy(policy: unknown): { Action?: unknown; Resource?: unknown }[
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
+/**
+ * Why an IAM resource is too wide, or undefined when it names one thing (or the sub-resources of one thing).
+ * `*` alone, a wildcard partition, service, region or account (`arn:aws:kinesis:*:*:stream/*` is every stream
+ * everywhere), and a wildcard in place of a resource's name (`stream/*`, `log-group:*`, `tenant-*`) are too wide.
+ * A trailing `*` segment is allowed only after a resource type and a concrete name: the log streams of one log
+ * group (`log-group:/aws/lambda/x:*`), the streams of one table (`table/events/stream/*`).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ */
+export function wildcardResourceProblem(resource: string): string | undefined {
+  if (!resource.includes("*")) return undefined;
+  if (resource === "*") return "every resource";
+  const parts = resource.split(":");
+  if (parts[0] !== "arn" || parts.length < 6) return "a wildcard outside an ARN";
+  const [, partition, service, region, account] = parts;
+  if ([partition, service, region, account].some((part) => part!.includes("*"))) return "wildcard partition, service, region or account";
+  const segments = parts.slice(5).join(":").split(/[:/]/);
+  const last = segments.length - 1;
+  if (segments.some((segment, i) => segment.includes("*") && (i !== last || segment !== "*"))) return "a wildcard inside a name";
+  const named = segments.slice(0, last).filter((segment) => segment !== "");
+  return named.length >= 2 ? undefined : "a wildcard in place of the resource's name";
+}
+
 export const rules: readonly Rule[] = [
   {
     name: "functions-have-reserved-concurrency",
@@ -69,7 +91,10 @@ export const rules: readonly Rule[] = [
       const problems: string[] = [];
       for (const statement of parsePolicy(r.props.policy)) {
         for (const action of asList(statement.Action)) if (typeof action === "string" && action.includes("*")) problems.push(`${r.name}: wildcard action ${action}`);
-        for (const resource of asList(statement.Resource)) if (resource === "*") problems.push(`${r.name}: wildcard resource`);
+        for (const resource of asList(statement.Resource)) {
+          const problem = typeof resource === "string" ? wildcardResourceProblem(resource) : undefined;
+          if (problem) problems.push(`${r.name}: wildcard resource ${resource} (${problem})`);
+        }
       }
       return problems;
     },

@@ -5,6 +5,7 @@ import { loadStackFile, parseStackConfig, type StackConfig } from "../../compone
 import { QUEUE, WORKER, WORKER_ASYNC } from "../../components/settings";
 import { SCHEMES } from "../../handlers/core/verify/types";
 import { runbookSections } from "../../components/dashboard";
+import { wildcardResourceProblem } from "../../policy/rules";
 import { isSecretValue, runOffline, type CapturedResource, type OfflineRun } from "../../scripts/lib/offline";
 
 process.on("unhandledRejection", (error) => console.error("unhandledRejection:", error));
@@ -82,14 +83,26 @@ function assertCompleteStack(config: StackConfig, run: OfflineRun) {
 
     const redrive = JSON.parse(queue.inputs.redrivePolicy as string);
     assert.equal(redrive.deadLetterTargetArn, dlq.state.arn, "the redrive points at the tenant's DLQ");
+    // What AWS fixes or advises, as literals (not the settings.ts constants the program reads, which a wrong value
+    // would change on both sides). https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html:
+    // maxReceiveCount at least 5 (a message survives throttled or failed batches before it goes to the DLQ), and a
+    // visibility timeout at least six times the function's timeout.
+    assert.ok(redrive.maxReceiveCount >= 5, `maxReceiveCount ${redrive.maxReceiveCount} < 5`);
+    assert.ok((queue.inputs.visibilityTimeoutSeconds as number) >= 6 * (workerFn.inputs.timeout as number), "visibility >= 6x the worker's timeout");
+    assert.ok((workerFn.inputs.timeout as number) > 0);
+    // SQS's largest message, 1 MiB (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html):
+    // the ingest's 413 check assumes the queue takes that much.
+    assert.equal(queue.inputs.maxMessageSize, 1_048_576);
+    // Kept the SQS maximum, 14 days (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html).
+    assert.equal(dlq.inputs.messageRetentionSeconds, 1_209_600);
+    // A mapping's maximumConcurrency is 2 to 1000 (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+    assert.ok(tenant.workerConcurrency >= 2 && tenant.workerConcurrency <= 1000);
     // The same numbers the local pipeline emulates (components/settings.ts is the one source).
     assert.equal(redrive.maxReceiveCount, QUEUE.maxReceiveCount);
     assert.equal(queue.inputs.visibilityTimeoutSeconds, QUEUE.visibilityTimeoutSeconds);
     assert.equal(mapping.inputs.batchSize, WORKER.batchSize);
     assert.equal(mapping.inputs.maximumBatchingWindowInSeconds, WORKER.maximumBatchingWindowSeconds);
     assert.equal(asyncConfig.inputs.maximumRetryAttempts, WORKER_ASYNC.maximumRetryAttempts);
-    assert.ok((queue.inputs.visibilityTimeoutSeconds as number) >= 6 * (workerFn.inputs.timeout as number));
-    assert.equal(dlq.inputs.messageRetentionSeconds, 14 * 24 * 3600);
     assert.equal(queue.inputs.sqsManagedSseEnabled, true);
     assert.equal((asyncConfig.inputs.destinationConfig as { onFailure: { destination: string } }).onFailure.destination, asyncFailures.state.arn);
 
@@ -127,7 +140,7 @@ function assertCompleteStack(config: StackConfig, run: OfflineRun) {
   for (const policy of run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy")) {
     for (const statement of JSON.parse(policy.inputs.policy as string).Statement) {
       assert.ok(statement.Action.every((a: string) => !a.includes("*")), `${policy.name}: wildcard action`);
-      assert.ok(statement.Resource.every((r: string) => r !== "*" && !/^arn:aws:[a-z]+:[^:]*:[^:]*:\*$/.test(r)), `${policy.name}: wildcard resource`);
+      for (const resource of statement.Resource as string[]) assert.equal(wildcardResourceProblem(resource), undefined, `${policy.name}: wildcard resource ${resource}`);
     }
   }
   for (const alarm of run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")) {

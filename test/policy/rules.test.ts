@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadStackFile } from "../../components/config";
-import { isAwsManagedKeyAlias, parentTypeFromUrn, rules, stackRules, type ResourceUnderTest } from "../../policy/rules";
+import { isAwsManagedKeyAlias, parentTypeFromUrn, rules, stackRules, wildcardResourceProblem, type ResourceUnderTest } from "../../policy/rules";
 import { runOffline } from "../../scripts/lib/offline";
 
 const rule = (name: string) => rules.find((r) => r.name === name)!;
@@ -45,6 +45,35 @@ describe("policy pack rules", () => {
     const wild = (statement: object) => ({ ...policy, props: { ...policy.props, policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) } });
     assert.equal(rule("no-wildcard-iam").check(wild({ Effect: "Allow", Action: "sqs:*", Resource: "arn:aws:sqs:eu-west-1:1:q" })).length, 1);
     assert.equal(rule("no-wildcard-iam").check(wild({ Effect: "Allow", Action: ["sqs:SendMessage"], Resource: "*" })).length, 1);
+    assert.equal(rule("no-wildcard-iam").check(wild({ Effect: "Allow", Action: ["kinesis:PutRecords"], Resource: ["arn:aws:kinesis:*:*:stream/*"] })).length, 1, "every stream in every region");
+  });
+
+  it("a resource wider than one named thing is a wildcard: '*' in the partition, service, region, account or name", () => {
+    const tooWide = [
+      "*",
+      "arn:aws:kinesis:*:*:stream/*",
+      "arn:aws:kinesis:*:123456789012:stream/analytics",
+      "arn:aws:kinesis:eu-west-1:*:stream/analytics",
+      "arn:*:kinesis:eu-west-1:123456789012:stream/analytics",
+      "arn:aws:*:eu-west-1:123456789012:stream/analytics",
+      "arn:aws:kinesis:eu-west-1:123456789012:stream/*",
+      "arn:aws:kinesis:eu-west-1:123456789012:*",
+      "arn:aws:sqs:eu-west-1:123456789012:*",
+      "arn:aws:sqs:eu-west-1:123456789012:tenant-*",
+      "arn:aws:dynamodb:eu-west-1:123456789012:table/*",
+      "arn:aws:dynamodb:eu-west-1:123456789012:table/events*/stream/*",
+      "arn:aws:logs:eu-west-1:123456789012:log-group:*",
+      "arn:aws:logs:eu-west-1:123456789012:*:log-stream",
+    ];
+    for (const resource of tooWide) assert.notEqual(wildcardResourceProblem(resource), undefined, resource);
+    // One thing, or the sub-resources of one named thing: what the program itself grants.
+    const oneThing = [
+      "arn:aws:kinesis:eu-west-1:123456789012:stream/analytics-stream-37a0781",
+      "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/webhooks-prod-acme-ingest:*",
+      "arn:aws:dynamodb:eu-west-1:123456789012:table/events-table/stream/*",
+      "arn:aws:sqs:eu-west-1:123456789012:tenant-acme-queue",
+    ];
+    for (const resource of oneThing) assert.equal(wildcardResourceProblem(resource), undefined, resource);
   });
 
   it("a function URL outside a tenant's ingest is a violation", () => {
