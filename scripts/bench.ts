@@ -1,49 +1,285 @@
-// npm run bench: the ingest hot path (decode, verify, envelope) per scheme for a 256 KiB body, and the
-// analytics chunker. Prints figures; nothing here is a pass/fail test.
+// npm run bench [-- --json] [--rounds N] [--body dense|text] [--no-peers] [--no-cold]
+//
+// Per scheme and body size (1 KiB, 16 KiB, 256 KiB): ns per verification (finding the event id included) and per
+// whole ingest decision (evaluateIngest: decode, verify, envelope), each as a ratio to the floor, raw
+// createHmac("sha256") + timingSafeEqual over the same body; the official libraries the same way; then cold start
+// (bundle sizes, init time in a fresh process) against a bundle of just the SDK clients ingest uses, and the
+// Kinesis chunker. Figures only, no pass/fail.
+//
+// Method, for a shared and noisy machine: every operation is run in batches of about 2 ms, all operations of
+// one size interleaved in a rotating order within each round, after warm-up rounds; a ratio is taken per round
+// against the floor measured in the same round (before and after), and the median over rounds is reported.
+//
+// Bodies: `dense` (default) is provider-shaped JSON (nested objects, short strings: the worst case for the
+// top-level scan and for JSON escaping); `text` is one large string member (the best case).
+import { execFileSync } from "node:child_process";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { encodeEnvelope } from "../handlers/core/envelope";
+import { buildSync } from "esbuild";
+import { bundleHandler } from "../components/bundle";
+import { chunkEntries, kinesisEntryOf } from "../handlers/core/analytics";
 import { evaluateIngest } from "../handlers/core/ingest";
 import { createVerifier } from "../handlers/core/verify/registry";
-import { SCHEMES } from "../handlers/core/verify/types";
-import { chunkEntries, kinesisEntryOf } from "../handlers/core/analytics";
+import { SCHEMES, type SchemeName } from "../handlers/core/verify/types";
 import { functionUrlEvent } from "../local/events";
 import { newSecret, signRequest } from "../local/sign";
-import { percentile } from "./lib/stats";
+import { ensurePeers, loadPeers, type Peer } from "./lib/peers";
 
-const BODY_BYTES = 256 * 1024;
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
-const hmac = { header: "x-signature", encoding: "hex" as const, prefix: "sha256=" };
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string, fallback: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 && args[at + 1] !== undefined ? args[at + 1]! : fallback;
+};
+const JSON_OUT = flag("--json");
+const ROUNDS = Number(option("--rounds", "15"));
+const WARMUP = 3;
+const BODY_SHAPE = option("--body", "dense") as "dense" | "text";
+const SIZES = [1024, 16 * 1024, 256 * 1024];
+const BATCH_MS = 2;
+const log = (line: string) => (JSON_OUT ? process.stderr.write(`${line}\n`) : console.log(line));
+const hmacOptions = { header: "x-signature", encoding: "hex" as const, prefix: "sha256=" };
+const ROOT = path.resolve(__dirname, "..");
 
-console.log(`ingest hot path, ${BODY_BYTES / 1024} KiB JSON body, ${ITERATIONS} iterations (ms per request)`);
-console.log("scheme              p50     p95     p99   heap delta MiB");
-const body = Buffer.from(JSON.stringify({ id: "evt_bench", data: "x".repeat(BODY_BYTES - 40) }).slice(0, BODY_BYTES));
-for (const scheme of SCHEMES) {
-  const secret = newSecret(scheme, (n) => Buffer.alloc(n, 9));
-  const nowMs = Date.now();
-  const contentType = "application/json";
-  const signed = signRequest({ scheme, secret, body, nowSeconds: Math.floor(nowMs / 1000), url: "https://x.lambda-url.eu-west-1.on.aws/", hmac, contentType });
-  const event = functionUrlEvent({ method: "POST", url: signed.url, headers: signed.headers, body }, nowMs);
-  const verifier = createVerifier({ scheme, toleranceSeconds: 300, hmac });
-  const keys = verifier.prepare([secret]);
-  const request = { method: "POST", headers: event.headers as Record<string, string>, body: event.body, isBase64Encoded: event.isBase64Encoded, url: signed.url };
-  const settings = { tenant: "bench", scheme, maxBodyBytes: BODY_BYTES };
-  const timings: number[] = [];
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  for (let i = 0; i < ITERATIONS; i++) {
-    const start = performance.now();
-    const outcome = evaluateIngest(request, settings, verifier, keys, nowMs);
-    if (outcome.kind !== "accepted") throw new Error(`${scheme}: ${JSON.stringify(outcome)}`);
-    encodeEnvelope(outcome.envelope);
-    timings.push(performance.now() - start);
+/** A JSON object body of exactly `size` bytes with the ids Stripe and Slack carry at its top level. */
+export function benchBody(size: number, shape: "dense" | "text"): Buffer {
+  const head = '{"id":"evt_1BenchStripeEvent0001","object":"event","type":"event_callback","event_id":"Ev0BENCH0001","data":';
+  const wrap = (data: string, pad: number) => `${head}${data},"pad":"${" ".repeat(pad)}"}`;
+  let data = '{"text":""}';
+  if (shape === "text") {
+    data = `{"text":"${"x".repeat(Math.max(0, size - wrap(data, 0).length))}"}`;
+  } else {
+    const items: string[] = [];
+    for (let i = 0; ; i++) {
+      const item = JSON.stringify({ id: `ch_${i}abcdefgh`, object: "charge", amount: i * 100, currency: "usd", description: `Order #${i} for "customer" \\ ${i}`, metadata: { order: String(i), tags: ["a", "b"] }, paid: true, refunded: false, url: `https://api.example.com/v1/charges/ch_${i}` });
+      const next = `{"object":{"items":[${[...items, item].join(",")}]}}`;
+      if (wrap(next, 0).length > size) break;
+      items.push(item);
+      data = next;
+    }
   }
-  const heapDelta = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
-  console.log(`${scheme.padEnd(18)} ${percentile(timings, 50).toFixed(2).padStart(6)}  ${percentile(timings, 95).toFixed(2).padStart(6)}  ${percentile(timings, 99).toFixed(2).padStart(6)}   ${heapDelta.toFixed(1).padStart(6)}`);
+  const text = wrap(data, Math.max(0, size - wrap(data, 0).length));
+  JSON.parse(text);
+  return Buffer.from(text);
 }
 
-const records = Array.from({ length: 1000 }, (_, i) =>
-  kinesisEntryOf({ tenant: "bench", eventId: `e${i}`, receivedAt: new Date().toISOString(), scheme: "github", size: 4096, payloadEncoding: "utf8", payload: "y".repeat(4096) }, i),
-);
-const start = performance.now();
-const chunks = chunkEntries(records);
-console.log(`\nkinesis chunking: 1000 records of ~4 KiB -> ${chunks.length} calls in ${(performance.now() - start).toFixed(2)} ms`);
+interface Op {
+  readonly key: string;
+  readonly run: () => unknown;
+  readonly async: boolean;
+}
+
+async function timeBatch(op: Op, iterations: number): Promise<number> {
+  const start = performance.now();
+  if (op.async) for (let i = 0; i < iterations; i++) await op.run();
+  else for (let i = 0; i < iterations; i++) op.run();
+  return ((performance.now() - start) * 1e6) / iterations;
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+interface Figure {
+  readonly nsPerOp: number;
+  readonly ratio: number;
+}
+
+/** Interleaved rounds over one size's operations; the floor is measured before and after each round. */
+async function measure(floor: Op, ops: readonly Op[]): Promise<{ floorNs: number; figures: Map<string, Figure> }> {
+  // Iterations per batch from a first timing of each op.
+  const iterations = new Map<string, number>();
+  for (const op of [floor, ...ops]) {
+    const ns = await timeBatch(op, 20);
+    iterations.set(op.key, Math.max(5, Math.round((BATCH_MS * 1e6) / Math.max(ns, 1))));
+  }
+  const samples = new Map<string, { ns: number[]; ratio: number[] }>(ops.map((op) => [op.key, { ns: [], ratio: [] }]));
+  const floorNs: number[] = [];
+  for (let round = 0; round < WARMUP + ROUNDS; round++) {
+    const before = await timeBatch(floor, iterations.get(floor.key)!);
+    const rotated = ops.map((_, i) => ops[(i + round) % ops.length]!);
+    const ns = new Map<string, number>();
+    for (const op of rotated) ns.set(op.key, await timeBatch(op, iterations.get(op.key)!));
+    const after = await timeBatch(floor, iterations.get(floor.key)!);
+    if (round < WARMUP) continue;
+    const base = (before + after) / 2;
+    floorNs.push(base);
+    for (const [key, value] of ns) {
+      samples.get(key)!.ns.push(value);
+      samples.get(key)!.ratio.push(value / base);
+    }
+  }
+  const figures = new Map<string, Figure>();
+  for (const [key, s] of samples) figures.set(key, { nsPerOp: median(s.ns), ratio: median(s.ratio) });
+  return { floorNs: median(floorNs), figures };
+}
+
+interface Row {
+  readonly label: string;
+  readonly kind: "verify" | "ingest" | "peer";
+  readonly scheme: string;
+  readonly sizes: Record<string, Figure | { error: string }>;
+}
+
+async function hotPath(peers: Peer[]): Promise<{ floor: Record<string, number>; rows: Row[] }> {
+  const rows = new Map<string, Row>();
+  const floor: Record<string, number> = {};
+  const row = (label: string, kind: Row["kind"], scheme: string) => {
+    if (!rows.has(label)) rows.set(label, { label, kind, scheme, sizes: {} });
+    return rows.get(label)!;
+  };
+  for (const size of SIZES) {
+    const body = benchBody(size, BODY_SHAPE);
+    const text = body.toString("utf8");
+    const nowMs = Date.now();
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const floorKey = Buffer.alloc(32, 7);
+    const floorExpected = createHmac("sha256", floorKey).update(body).digest();
+    const floorOp: Op = { key: "floor", async: false, run: () => timingSafeEqual(createHmac("sha256", floorKey).update(body).digest(), floorExpected) };
+    const ops: Op[] = [];
+    for (const scheme of SCHEMES) {
+      const secret = newSecret(scheme, (n) => Buffer.alloc(n, 9));
+      const signed = signRequest({ scheme, secret, body, nowSeconds, url: "https://x.lambda-url.eu-west-1.on.aws/", hmac: hmacOptions, contentType: "application/json" });
+      const event = functionUrlEvent({ method: "POST", url: signed.url, headers: signed.headers, body }, nowMs);
+      const verifier = createVerifier({ scheme, toleranceSeconds: 300, hmac: hmacOptions });
+      const keys = verifier.prepare([secret]);
+      const headers = event.headers as Record<string, string>;
+      const verifyRequest = { headers, body, url: signed.url, nowSeconds };
+      const check = verifier.verify(verifyRequest, keys);
+      if (!check.ok) throw new Error(`${scheme}: the bench request does not verify: ${check.message}`);
+      ops.push({ key: `verify ${scheme}`, async: false, run: () => verifier.verify(verifyRequest, keys) });
+      const request = { method: "POST", headers, body: event.body, isBase64Encoded: event.isBase64Encoded, url: signed.url };
+      const settings = { tenant: "bench", scheme: scheme as SchemeName, maxBodyBytes: 300 * 1024 };
+      const outcome = evaluateIngest(request, settings, verifier, keys, nowMs);
+      if (outcome.kind !== "accepted") throw new Error(`${scheme}: ${JSON.stringify(outcome)}`);
+      ops.push({ key: `ingest ${scheme}`, async: false, run: () => evaluateIngest(request, settings, verifier, keys, nowMs) });
+      row(`verify ${scheme}`, "verify", scheme);
+      row(`ingest ${scheme} (evaluateIngest + envelope)`, "ingest", scheme);
+      for (const peer of peers.filter((p) => p.scheme === scheme)) {
+        const label = `peer ${peer.name}`;
+        row(label, "peer", scheme);
+        try {
+          const run = peer.make({ body, text, headers, secret });
+          await run();
+          ops.push({ key: label, async: peer.async, run });
+        } catch (error) {
+          (row(label, "peer", scheme).sizes as Record<string, unknown>)[String(size)] = { error: String((error as Error).message).slice(0, 80) };
+        }
+      }
+    }
+    log(`measuring ${size / 1024} KiB (${ops.length} operations, ${ROUNDS} rounds after ${WARMUP} warm-up)...`);
+    const { floorNs, figures } = await measure(floorOp, ops);
+    floor[String(size)] = floorNs;
+    for (const [key, figure] of figures) {
+      const label = key.startsWith("ingest ") ? `${key} (evaluateIngest + envelope)` : key;
+      (rows.get(label)!.sizes as Record<string, Figure>)[String(size)] = figure;
+    }
+  }
+  return { floor, rows: [...rows.values()] };
+}
+
+interface ColdStart {
+  readonly ingestBundleBytes: number;
+  readonly sdkBundleBytes: number;
+  readonly ingestInitMs: number;
+  readonly sdkInitMs: number;
+  readonly runs: number;
+}
+
+/** Import time of a bundle in a fresh process (node start excluded), as the median of interleaved runs. */
+function coldStart(runs = 9): ColdStart {
+  const dir = mkdtempSync(path.join(tmpdir(), "webhooks-bench-"));
+  try {
+    const ingest = bundleHandler("ingest").code;
+    // The SDK clients ingest constructs at init, bundled with the same options as components/bundle.ts.
+    const sdk = buildSync({
+      stdin: {
+        contents: 'import { SQSClient } from "@aws-sdk/client-sqs"; import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager"; export const clients = [new SQSClient({}), new SecretsManagerClient({})];',
+        resolveDir: ROOT,
+        loader: "ts",
+      },
+      bundle: true,
+      platform: "node",
+      target: "node22",
+      format: "esm",
+      minify: true,
+      legalComments: "none",
+      write: false,
+      absWorkingDir: ROOT,
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: "silent",
+    }).outputFiles[0]!.text;
+    const files = { ingest: path.join(dir, "ingest.mjs"), sdk: path.join(dir, "sdk.mjs") };
+    writeFileSync(files.ingest, ingest);
+    writeFileSync(files.sdk, sdk);
+    const env = {
+      ...process.env,
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "bench",
+      AWS_SECRET_ACCESS_KEY: "bench",
+      TENANT_ID: "bench",
+      SCHEME: "github",
+      QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/bench",
+      SECRET_ID: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bench",
+    };
+    const time = (file: string) => {
+      const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now() - t));`;
+      return Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { env, encoding: "utf8" }));
+    };
+    const samples = { ingest: [] as number[], sdk: [] as number[] };
+    time(files.ingest);
+    time(files.sdk);
+    for (let i = 0; i < runs; i++) {
+      samples.ingest.push(time(files.ingest));
+      samples.sdk.push(time(files.sdk));
+    }
+    return { ingestBundleBytes: Buffer.byteLength(ingest), sdkBundleBytes: Buffer.byteLength(sdk), ingestInitMs: median(samples.ingest), sdkInitMs: median(samples.sdk), runs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function chunker(): { records: number; calls: number; ms: number } {
+  const records = Array.from({ length: 1000 }, (_, i) =>
+    kinesisEntryOf({ tenant: "bench", eventId: `e${i}`, receivedAt: new Date().toISOString(), scheme: "github", size: 4096, payloadEncoding: "utf8", payload: "y".repeat(4096) }, i),
+  );
+  const start = performance.now();
+  const calls = chunkEntries(records).length;
+  return { records: records.length, calls, ms: performance.now() - start };
+}
+
+async function main() {
+  const peers = flag("--no-peers") || !ensurePeers(log) ? [] : await loadPeers();
+  const { floor, rows } = await hotPath(peers);
+  const cold = flag("--no-cold") ? undefined : coldStart();
+  const chunks = chunker();
+  if (JSON_OUT) {
+    console.log(JSON.stringify({ node: process.version, body: BODY_SHAPE, rounds: ROUNDS, floorNs: floor, rows, coldStart: cold, kinesisChunking: chunks }, null, 2));
+    return;
+  }
+  const cell = (f: Figure | { error: string } | undefined) =>
+    f === undefined ? "-".padStart(19) : "error" in f ? "rejects".padStart(19) : `${Math.round(f.nsPerOp).toString().padStart(9)} ${f.ratio.toFixed(2).padStart(6)}x`.padStart(19);
+  console.log(`\nns/op and ratio to the floor (createHmac sha256 + timingSafeEqual over the same body), ${BODY_SHAPE} JSON body, median of ${ROUNDS} interleaved rounds, Node ${process.version}`);
+  console.log(`${"".padEnd(58)}${SIZES.map((s) => `${s / 1024} KiB`.padStart(19)).join("")}`);
+  console.log(`${"floor".padEnd(58)}${SIZES.map((s) => `${Math.round(floor[String(s)]!).toString().padStart(9)}  1.00x`.padStart(19)).join("")}`);
+  for (const r of rows) console.log(`${r.label.slice(0, 57).padEnd(58)}${SIZES.map((s) => cell(r.sizes[String(s)])).join("")}`);
+  console.log("goals: verify <= 1.25x at 1 KiB and <= 1.1x at 16/256 KiB; ingest <= 1.5x at every size");
+  if (cold) {
+    const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+    console.log(`\ncold start (import of the bundle in a fresh node process, median of ${cold.runs} interleaved runs)`);
+    console.log(`  ingest bundle              ${kib(cold.ingestBundleBytes).padStart(9)}  init ${cold.ingestInitMs.toFixed(1).padStart(6)} ms`);
+    console.log(`  SDK clients only (SQS+SM)  ${kib(cold.sdkBundleBytes).padStart(9)}  init ${cold.sdkInitMs.toFixed(1).padStart(6)} ms`);
+    console.log(`  project code + logger add  ${`${((cold.ingestBundleBytes / cold.sdkBundleBytes - 1) * 100).toFixed(1)} %`.padStart(9)}       ${`${((cold.ingestInitMs / cold.sdkInitMs - 1) * 100).toFixed(1)} %`.padStart(9)}   (goal <= 15 % each)`);
+  }
+  console.log(`\nkinesis chunking: ${chunks.records} records of ~4 KiB -> ${chunks.calls} calls in ${chunks.ms.toFixed(2)} ms`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
