@@ -15,10 +15,13 @@ export interface Io {
 }
 
 export class Reporter {
-  private lastProgressAt = 0;
+  private lastProgressAt: number;
   private progressShown = false;
 
-  constructor(private readonly io: Io) {}
+  constructor(private readonly io: Io) {
+    // Work that ends within 2 s prints no progress line off a terminal, only its summary.
+    this.lastProgressAt = io.now();
+  }
 
   /** Informational line on stderr. */
   note(line: string): void {

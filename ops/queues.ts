@@ -46,6 +46,8 @@ export async function receiveBatch(sqs: SQSClient, queueUrl: string, max: number
       VisibilityTimeout: holdSeconds,
       WaitTimeSeconds: 1,
       MessageSystemAttributeNames: ["All"],
+      // The older name of the same parameter, which some SQS emulators still read (AWS accepts both).
+      AttributeNames: ["All"],
       MessageAttributeNames: ["All"],
     }),
   );

@@ -13,6 +13,7 @@ import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { OpsError, UsageError } from "./args";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -71,7 +72,9 @@ function clientsFor(region: string, endpoints?: { dynamodb: string; kinesis: str
   return {
     dynamodb: new DynamoDBClient({ region, ...local, ...(endpoints ? { endpoint: endpoints.dynamodb } : {}) }),
     streams: new DynamoDBStreamsClient({ region, ...local, ...(endpoints ? { endpoint: endpoints.dynamodb } : {}) }),
-    kinesis: new KinesisClient({ region, ...local, ...(endpoints ? { endpoint: endpoints.kinesis } : {}) }),
+    // HTTP/1.1 as the handlers' clients use: the Kinesis client defaults to HTTP/2 (for SubscribeToShard), which
+    // kinesalite does not speak, and PutRecords needs nothing of it.
+    kinesis: new KinesisClient({ region, ...local, ...(endpoints ? { endpoint: endpoints.kinesis } : {}), requestHandler: new NodeHttpHandler() }),
     sqs: new SQSClient({ region, ...local, ...(endpoints ? { endpoint: endpoints.sqs } : {}) }),
     lambda: new LambdaClient({ region, ...local, ...(endpoints ? { endpoint: endpoints.lambda } : {}) }),
   };
