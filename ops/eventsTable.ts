@@ -1,7 +1,7 @@
 // Reading the events table as the commands need it: a tenant's events by time through the byTenantTime index
 // (its 16 write shards queried and merged, handlers/core/eventItem.ts), whole items by key, and an item as the
 // analytics record the stream consumer would have published for it (the same code: handlers/core/analytics.ts).
-import { BatchGetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchGetItemCommand, QueryCommand, type BatchGetItemCommandOutput, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { analyticsRecordOf, type AnalyticsRecord, type StreamAttribute } from "../handlers/core/analytics";
 import { TENANT_TIME_INDEX, TENANT_WRITE_SHARDS } from "../handlers/core/eventItem";
 
@@ -88,7 +88,7 @@ export async function getItems(client: DynamoDBClient, table: string, tenant: st
     for (let attempt = 0; keys && keys.length > 0; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 5_000)));
       if (attempt > 10) throw new Error(`BatchGetItem left ${keys.length} key(s) unprocessed after 10 retries`);
-      const result = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+      const result: BatchGetItemCommandOutput = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
       items.push(...(result.Responses?.[table] ?? []));
       keys = result.UnprocessedKeys?.[table]?.Keys;
     }
