@@ -368,13 +368,16 @@ function candidatesOf(spec: SignatureSpec, value: string): Candidates | Rejectio
     return signatures.length > 0 ? { signatures } : malformedHeader(name, "no signature entry");
   }
   let itemTimestamp: string | undefined;
+  // What each item name holds (item names are public protocol words, not secrets).
+  const roles = new Map<string, "timestamp" | "signature">([[format.signatureKey, "signature"]]);
+  if (format.timestampKey !== undefined) roles.set(format.timestampKey, "timestamp");
   for (const item of value.split(format.separator)) {
     const at = item.indexOf(format.assign);
     if (at < 0) continue;
-    const key = item.slice(0, at).trim();
+    const role = roles.get(item.slice(0, at).trim());
     const itemValue = item.slice(at + format.assign.length).trim();
-    if (format.timestampKey !== undefined && key === format.timestampKey) itemTimestamp = itemValue;
-    else if (key === format.signatureKey) {
+    if (role === "timestamp") itemTimestamp = itemValue;
+    else if (role === "signature") {
       if (!itemValue.startsWith(prefix)) continue;
       const problem = add(itemValue.slice(prefix.length));
       if (problem) return problem;
