@@ -2,6 +2,8 @@
 // `pulumi up` alone builds the code) and by `npm run build` (which writes the same bytes to dist/).
 // The AWS SDK is bundled rather than taken from the runtime: the version we test is the version we ship.
 import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 
@@ -38,4 +40,48 @@ export function bundleHandler(name: HandlerName): Bundle {
   const bundle = { name, code, sha256: createHash("sha256").update(code).digest("hex") };
   cache.set(name, bundle);
   return bundle;
+}
+
+const files = new Map<HandlerName, string>();
+let fileDir: string | undefined;
+
+function sha256Of(file: string): string | undefined {
+  try {
+    return createHash("sha256").update(readFileSync(file)).digest("hex");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The project's own cache directory (not world-writable like the OS temp dir), else a private temp dir. */
+function bundleDir(): string {
+  if (fileDir) return fileDir;
+  const cache = path.join(ROOT, "node_modules", ".cache", "webhooks-bundles");
+  try {
+    mkdirSync(cache, { recursive: true });
+    fileDir = cache;
+  } catch {
+    fileDir = mkdtempSync(path.join(tmpdir(), "webhooks-bundles-"));
+  }
+  return fileDir;
+}
+
+/**
+ * The bundle written once to a content-addressed file (`<handler>-<sha256>.mjs`), for a FileAsset: the Pulumi
+ * program then hands the engine a path instead of a megabyte of text per function (and the offline plan's mocks do
+ * not copy it for every function). A file already there is used only when its bytes hash to the bundle's sha256.
+ */
+export function bundleFile(name: HandlerName): string {
+  const cached = files.get(name);
+  if (cached) return cached;
+  const bundle = bundleHandler(name);
+  const file = path.join(bundleDir(), `${name}-${bundle.sha256}.mjs`);
+  if (sha256Of(file) !== bundle.sha256) {
+    const partial = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(partial, bundle.code, { mode: 0o644 });
+    renameSync(partial, file);
+    if (sha256Of(file) !== bundle.sha256) throw new Error(`bundle file ${file} does not hold the ${name} bundle after writing it`);
+  }
+  files.set(name, file);
+  return file;
 }

@@ -1,6 +1,7 @@
 // npm run plan -- --stack <name> [--json]: what `pulumi up` would create for a stack, computed offline under
 // Pulumi mocks from Pulumi.<stack>.yaml. Table by default; with --json exactly one JSON array on stdout.
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError, loadStackFile, type StackConfig } from "../components/config";
 import { isSecretValue, runOffline, type CapturedResource } from "./lib/offline";
@@ -10,6 +11,18 @@ export interface PlannedResource {
   readonly name: string;
   readonly parent: string | null;
   readonly inputs: Record<string, unknown>;
+}
+
+/** File assets' digests by path: every function of a handler shares one file, hashed once. */
+const fileDigests = new Map<string, Promise<{ sha256: string; size: number }>>();
+
+function fileDigest(file: string): Promise<{ sha256: string; size: number }> {
+  let digest = fileDigests.get(file);
+  if (!digest) {
+    digest = readFile(file).then((bytes) => ({ sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length }));
+    fileDigests.set(file, digest);
+  }
+  return digest;
 }
 
 async function assetSummary(value: unknown): Promise<unknown> {
@@ -22,6 +35,9 @@ async function assetSummary(value: unknown): Promise<unknown> {
   if (pulumi.asset.Asset.isInstance(value)) {
     const text = await (value as unknown as { text?: Promise<string> | string }).text;
     if (typeof text === "string") return { asset: { sha256: createHash("sha256").update(text).digest("hex"), size: Buffer.byteLength(text) } };
+    // A FileAsset: summarized by its bytes, so the plan shows the same sha256 and size as for the same text inline.
+    const file = await (value as unknown as { path?: Promise<string> | string }).path;
+    if (typeof file === "string") return { asset: await fileDigest(file) };
     return { asset: "file" };
   }
   return undefined;

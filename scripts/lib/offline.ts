@@ -79,8 +79,35 @@ async function resolve(value: unknown): Promise<unknown> {
   return value;
 }
 
-/** Runs the stack for `config` under mocks; preview=false so every apply runs as on `pulumi up`. */
+/**
+ * Runs the stack for `config` under mocks; preview=false so every apply runs as on `pulumi up`.
+ *
+ * What a run costs is mostly stack traces, not the stack: the Pulumi runtime formats `new Error().stack` for every
+ * output property of every resource (runtime/debuggable.js, kept only to print leaked promises when
+ * PULUMI_DEBUG_PROMISE_LEAKS is set) and an unbounded one per resource for its source position (resource.js
+ * `callsites`, which only the engine's diagnostics read and the mocks drop), each one mapped through tsx's source
+ * maps. A 200-tenant stack made ~1.7 GB of such garbage (peak RSS 2.3 GB, 43 s). So during the run, source maps
+ * are off, stack traces capture no frames and resources report no source position, unless
+ * WEBHOOKS_OFFLINE_STACKS=1 or PULUMI_DEBUG_PROMISE_LEAKS is set (for debugging a failing program; slow). An error
+ * the program throws still carries its message and type; everything is restored when the run ends.
+ */
 export async function runOffline(config: StackConfig): Promise<OfflineRun> {
+  if (process.env.WEBHOOKS_OFFLINE_STACKS === "1" || process.env.PULUMI_DEBUG_PROMISE_LEAKS) return runMocked(config);
+  const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
+  const saved = { sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true, stackTraceLimit: Error.stackTraceLimit, callsites: resource.callsites };
+  process.setSourceMapsEnabled(false);
+  Error.stackTraceLimit = 0;
+  resource.callsites = () => [];
+  try {
+    return await runMocked(config);
+  } finally {
+    process.setSourceMapsEnabled(saved.sourceMaps);
+    Error.stackTraceLimit = saved.stackTraceLimit;
+    resource.callsites = saved.callsites;
+  }
+}
+
+async function runMocked(config: StackConfig): Promise<OfflineRun> {
   const resources: CapturedResource[] = [];
   const parents = new Map<string, string | null>();
   await pulumi.runtime.setMocks(
