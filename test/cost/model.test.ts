@@ -1,0 +1,180 @@
+// The cost model against a case computed by hand (every figure below is worked out in the comments, from the
+// us-east-1 price table), and its properties: linear in rate, monotone in body size, fixed cost linear in tenants.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { parseStackConfig, type StackConfig } from "../../components/config";
+import { costOf, DEFAULT_WORKLOAD, inventoryOf, metricSeriesCounts, type StackInventory, type Workload } from "../../components/cost/model";
+import { PRICES } from "../../components/cost/prices";
+import { parseBytes, parseCostArgs, parseRate } from "../../scripts/cost";
+import { runOffline } from "../../scripts/lib/offline";
+
+const close = (actual: number, expected: number, what: string, tolerance = 1e-5) =>
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not ${expected}`);
+
+/** One tenant, one shard, a runbook URL (so one dashboard), no PITR, logs kept 1 day, 30-day event retention. */
+function smallStack(tenants = 1): StackConfig {
+  const entries = Object.fromEntries(Array.from({ length: tenants }, (_, i) => [i === 0 ? "acme" : `t${i}`, { scheme: "standard-webhooks", ingestConcurrency: 1, workerConcurrency: 2, retentionDays: 30 }]));
+  return parseStackConfig("cost", { runbookUrl: "https://example.com/RUNBOOK.md", analyticsShards: 1, logRetentionDays: 1, pointInTimeRecovery: false, tenants: entries });
+}
+
+/** Sizes chosen so every unit is exactly one: a 1,024-byte SQS message, item, and analytics record. */
+const HAND: Workload = {
+  ...DEFAULT_WORKLOAD,
+  ratePerSecond: 10,
+  bodyBytes: 1000,
+  ingestMemoryMb: 512,
+  ingestMs: 100,
+  workerBaseMs: 50,
+  workerPerRecordMs: 5,
+  workerBatch: 10,
+  consumerBaseMs: 100,
+  consumerPerRecordMs: 0,
+  tableStreamShards: 1,
+  envelopeOverheadBytes: 24,
+  itemOverheadBytes: 24,
+  indexItemBytes: 100,
+  analyticsOverheadBytes: 24,
+};
+
+describe("cost model", function () {
+  this.timeout(120_000);
+  let config: StackConfig;
+  let inventory: StackInventory;
+
+  before(async () => {
+    process.env.WEBHOOKS_OFFLINE_PLAN = "1";
+    config = smallStack();
+    inventory = inventoryOf((await runOffline(config)).resources);
+  });
+
+  it("counts what costs money from the stack's own plan", () => {
+    // Per tenant: 12 alarms; ingest-down is metric math over Url5xxCount, EnqueueFailures and SecretsUnavailable
+    // (3 alarm metrics), the other 11 read one metric each: 14 alarm metrics. One secret, one polled queue.
+    assert.deepEqual(
+      { alarms: inventory.tenants.acme!.alarms, alarmMetrics: inventory.tenants.acme!.alarmMetrics, secrets: inventory.tenants.acme!.secrets, polledQueues: inventory.tenants.acme!.polledQueues },
+      { alarms: 12, alarmMetrics: 14, secrets: 1, polledQueues: 1 },
+    );
+    // Shared: the on-call alarms (8), the operations dashboard only (runbookUrl set), the alarm topic's key, one shard;
+    // the table's stream mapping polls no SQS queue.
+    const s = inventory.shared;
+    assert.deepEqual({ alarms: s.alarms, alarmMetrics: s.alarmMetrics, dashboards: s.dashboards, kmsKeys: s.kmsKeys, kinesisShards: s.kinesisShards, polledQueues: s.polledQueues, secrets: s.secrets }, { alarms: 8, alarmMetrics: 8, dashboards: 1, kmsKeys: 1, kinesisShards: 1, polledQueues: 0, secrets: 0 });
+    // handlers/metrics.ts: 10 metrics with [Tenant], MalformedStreamRecords also with [] (the stack total).
+    assert.deepEqual(metricSeriesCounts("catalogue"), { perTenant: 10, shared: 1 });
+  });
+
+  it("matches the hand-computed case (us-east-1)", () => {
+    const report = costOf(config, inventory, HAND, PRICES["us-east-1"]);
+    const line = (component: string) => report.perMillion.find((l) => l.component === component)!.usd;
+    // Per million webhooks; GB-s price 0.0000133334, requests $0.20/M.
+    // ingest: 1M requests = $0.20; 0.5 GB x 0.1 s x 1M = 50,000 GB-s = $0.66667 -> $0.86667
+    close(line("lambda: ingest"), 0.86667, "ingest");
+    // worker: batches of 10 -> 100,000 invocations = $0.02; each 0.25 GB x (50 + 5 x 10) ms = 0.025 GB-s -> 2,500 GB-s = $0.0333335
+    close(line("lambda: worker"), 0.0533335, "worker");
+    // consumer: batch min(100, 10/s x 1 s / 1 shard) = 10 -> 100,000 invocations $0.02 + 0.25 GB x 0.1 s x 100,000 = $0.0333335
+    close(line("lambda: stream consumer"), 0.0533335, "consumer");
+    // SQS: message 1000 + 24 = 1,024 B = 1 chunk: 1 send + ceil(10 x 1,024 / 65,536) / 10 = 0.1 receive + 0.1 delete = 1.2 x $0.40
+    close(line("sqs: send + receive + delete"), 0.48, "sqs");
+    // DynamoDB: item 1000 + 24 = 1,024 B = 1 WRU; index copy 100 B = 1 WRU; $0.625/M each
+    close(line("dynamodb: item write"), 0.625, "item");
+    close(line("dynamodb: index write"), 0.625, "index");
+    // storage: 1M x (1,024 + 100 + 200) B = 1.233065 GiB, kept 30 of 30.4167 days, x $0.25 = $0.304045
+    close(line("dynamodb: storage while retained"), 0.304045, "storage");
+    assert.equal(report.perMillion.some((l) => l.component === "dynamodb: point-in-time recovery"), false);
+    close(line("dynamodb: stream reads"), 0, "stream reads");
+    // Kinesis: record 1000 + 24 = 1,024 B = 1 PUT payload unit x $0.014/M
+    close(line("kinesis: PUT payload units"), 0.014, "kinesis");
+    // Logs, each line + newline + 26 B: platform START 70, END 51, REPORT 140 -> 97 + 78 + 167 = 342 B per invocation;
+    // ingest 342 + worker 342/10 + consumer 342/10 = 410.4 B per webhook -> 0.382210 GiB x $0.50
+    close(line("logs: Lambda platform lines"), 0.191107, "platform logs");
+    // app: ingest "event accepted" 256 + 27 = 283; worker 213 + 27 = 240 / 10; consumer 173 + 27 = 200 / 10 -> 327 B
+    close(line("logs: application lines"), 0.152271, "app logs");
+    // EMF: ingest 203 + 27 = 230; worker 234 + 27 = 261 / 10; consumer 212 + 27 = 239 / 10 -> 280 B
+    close(line("metrics: EMF lines"), 0.130385, "emf");
+    // storage: 1,017.4 B x 1M = 0.947523 GiB kept 1 day of 30.4167 x $0.03
+    close(line("logs: storage while retained"), 0.000935, "log storage");
+    close(report.perMillionUsd, 3.49608, "per million", 2e-5);
+    // Monthly variable: 10/s x 2,628,000 s = 26.28 M webhooks x $3.49608
+    close(report.monthly.variableUsd, 91.877, "monthly variable", 1e-3);
+
+    // Fixed per tenant: 14 alarm metrics x $0.10 = 1.40; 10 series x $0.30 = 3.00; 1 secret $0.40 + 2,628,000 s / 300 s
+    // = 8,760 reads x $0.05/10k = 0.0438; idle polling 5 pollers x 2,628,000 / 20 s = 657,000 receives x $0.40/M = 0.2628.
+    close(report.fixedMonthlyPerTenantUsd, 5.1066, "per tenant");
+    // Shared: 8 alarm metrics 0.80 + 1 series 0.30 + 1 dashboard 3.00 + 1 KMS key 1.00 + 1 shard x 730 h x $0.015 = 10.95.
+    close(report.fixedMonthlySharedUsd, 16.05, "shared");
+    close(report.fixedMonthlyUsd, 21.1566, "fixed");
+  });
+
+  it("is linear in rate once batches are full (monthly variable cost scales with the rate)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 100, max: 5000 }), fc.integer({ min: 2, max: 10 }), (rate, k) => {
+        // Worker batches fixed; the consumer's are full (100) from 100/s on one table-stream shard.
+        const w = { ...HAND, workerBatch: 10, ratePerSecond: rate };
+        const one = costOf(config, inventory, w, PRICES["eu-west-1"]);
+        const many = costOf(config, inventory, { ...w, ratePerSecond: rate * k }, PRICES["eu-west-1"]);
+        close(many.perMillionUsd, one.perMillionUsd, "per million does not depend on rate");
+        close(many.monthly.variableUsd, k * one.monthly.variableUsd, "monthly variable", 1e-6 * k * one.monthly.variableUsd + 1e-4);
+        assert.equal(many.fixedMonthlyUsd, one.fixedMonthlyUsd);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("with batches derived from the rate, more traffic never costs less a month nor more per webhook", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.01, max: 2000, noNaN: true }), fc.double({ min: 1.01, max: 20, noNaN: true }), (rate, factor) => {
+        const w = { ...DEFAULT_WORKLOAD, ratePerSecond: rate };
+        const low = costOf(config, inventory, w, PRICES["eu-west-1"]);
+        const high = costOf(config, inventory, { ...w, ratePerSecond: rate * factor }, PRICES["eu-west-1"]);
+        assert.ok(high.monthly.variableUsd >= low.monthly.variableUsd - 1e-6);
+        assert.ok(high.perMillionUsd <= low.perMillionUsd + 1e-6);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("is monotone in body size", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 350 * 1024 }), fc.integer({ min: 0, max: 64 * 1024 }), (body, extra) => {
+        const w = { ...DEFAULT_WORKLOAD, bodyBytes: body };
+        const small = costOf(config, inventory, w, PRICES["eu-west-1"]);
+        const large = costOf(config, inventory, { ...w, bodyBytes: body + extra }, PRICES["eu-west-1"]);
+        assert.ok(large.perMillionUsd >= small.perMillionUsd - 1e-9, `${body} -> ${body + extra}`);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("fixed cost grows by the same amount for each tenant added", async () => {
+    const three = smallStack(3);
+    const report = costOf(three, inventoryOf((await runOffline(three)).resources), HAND, PRICES["us-east-1"]);
+    close(report.fixedMonthlyUsd, 16.05 + 3 * 5.1066, "3 tenants");
+    close(report.fixedMonthlyPerTenantUsd, 5.1066, "per tenant");
+  });
+});
+
+describe("npm run cost arguments", () => {
+  it("reads rates and sizes as people write them", () => {
+    assert.equal(parseRate("50/s"), 50);
+    assert.equal(parseRate("3000/min"), 50);
+    assert.equal(parseRate("86400/day"), 1);
+    assert.equal(parseBytes("2KiB"), 2048);
+    assert.equal(parseBytes("2 KB"), 2048);
+    assert.equal(parseBytes("512"), 512);
+    assert.equal(parseBytes("1MiB"), 1024 * 1024);
+    assert.throws(() => parseRate("fast"), /--rate/);
+    assert.throws(() => parseBytes("-1"), /--body/);
+  });
+
+  it("every assumption is a flag", () => {
+    const args = parseCostArgs(["--stack", "prod", "--rate", "100/s", "--body", "4KiB", "--ingest-memory-mb", "256", "--kinesis-mode", "on-demand", "--analytics-payload=pointer", "--json"]);
+    assert.equal(args.stack, "prod");
+    assert.equal(args.json, true);
+    assert.equal(args.workload.ratePerSecond, 100);
+    assert.equal(args.workload.bodyBytes, 4096);
+    assert.equal(args.workload.ingestMemoryMb, 256);
+    assert.equal(args.workload.kinesisMode, "on-demand");
+    assert.equal(args.workload.analyticsPayload, "pointer");
+    assert.throws(() => parseCostArgs(["--kinesis-mode", "cheap"]), /provisioned\|on-demand/);
+    assert.throws(() => parseCostArgs(["--nope"]), /unknown argument/);
+  });
+});
