@@ -3,7 +3,7 @@
 // strings verify as the same signature, or a signature version the scheme does not define counts.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeBase64 } from "../../../handlers/core/crypto";
+import { constantTimeEqual, decodeBase64, decodeHex } from "../../../handlers/core/crypto";
 import { createVerifier, verifySafely } from "../../../handlers/core/verify/registry";
 import type { SchemeName, Verifier, VerifyRequest } from "../../../handlers/core/verify/types";
 import { signRequest } from "../../../local/sign";
@@ -103,5 +103,21 @@ describe("a verifier that throws is a rejection, never an exception", () => {
       const verdict = verifySafely(verifier, { headers: {}, body: Buffer.alloc(0), url: ENDPOINT, nowSeconds: NOW_SECONDS }, []);
       assert.deepEqual(verdict.ok ? "accepted" : [verdict.status, verdict.reason], [401, "bad_signature"]);
     }
+  });
+});
+
+describe("byte comparison and decoding never throw on hostile input", () => {
+  it("constantTimeEqual: different lengths are unequal, never an exception (timingSafeEqual alone throws)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (a, b) => {
+        assert.equal(constantTimeEqual(a, b), Buffer.from(a).equals(Buffer.from(b)));
+      }),
+    );
+    assert.equal(constantTimeEqual(Buffer.alloc(32), Buffer.alloc(31)), false);
+  });
+
+  it("decodeHex answers only for whole hex pairs (Buffer.from(s, 'hex') stops silently at junk)", () => {
+    assert.deepEqual(decodeHex("00ff"), Buffer.from([0, 255]));
+    for (const junk of ["0", "00f", "zz", "00 ff", "00ffzz", "0x00"]) assert.equal(decodeHex(junk), undefined, junk);
   });
 });

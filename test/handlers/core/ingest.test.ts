@@ -1,0 +1,77 @@
+// The ingest decision (handlers/core/ingest.ts) on its own: limits at their exact boundary, what the envelope
+// records about the verdict, and that every refusal says why.
+import assert from "node:assert/strict";
+import { decodeEnvelope, SQS_MAX_MESSAGE_BYTES } from "../../../handlers/core/envelope";
+import { evaluateIngest, type IngestRequest, type IngestSettings } from "../../../handlers/core/ingest";
+import { createVerifier } from "../../../handlers/core/verify/registry";
+import type { Verdict, Verifier } from "../../../handlers/core/verify/types";
+import { signRequest } from "../../../local/sign";
+
+const NOW = 1_760_000_000_000;
+const URL = "https://abc.lambda-url.eu-west-1.on.aws/acme";
+
+/** A verifier that accepts everything with the given verdict: the decision after verification, isolated. */
+function accepting(verdict: Partial<Verdict & { ok: true }> = {}): Verifier {
+  return { scheme: "github", prepare: (s) => s, verify: () => ({ ok: true, eventId: "evt-1", signedHeaders: [], ...verdict }) as Verdict };
+}
+
+function post(body: string, extra: Partial<IngestRequest> = {}): IngestRequest {
+  return { method: "POST", headers: { "content-type": "application/json" }, body, isBase64Encoded: false, url: URL, ...extra };
+}
+
+const settings = (maxBodyBytes: number): IngestSettings => ({ tenant: "acme", scheme: "github", maxBodyBytes });
+
+describe("ingest decision", () => {
+  it("a message of exactly SQS's 1 MiB is accepted; one byte more is a 413 that names SQS's limit", () => {
+    assert.equal(SQS_MAX_MESSAGE_BYTES, 1_048_576, "SQS's largest message (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html)");
+    const probe = evaluateIngest(post("a"), settings(2 * 1_048_576), accepting(), [], NOW);
+    assert.equal(probe.kind, "accepted");
+    const overhead = Buffer.byteLength(probe.kind === "accepted" ? probe.message : "", "utf8") - 1;
+    const exact = evaluateIngest(post("a".repeat(1_048_576 - overhead)), settings(2 * 1_048_576), accepting(), [], NOW);
+    assert.equal(exact.kind, "accepted");
+    assert.equal(Buffer.byteLength(exact.kind === "accepted" ? exact.message : "", "utf8"), 1_048_576);
+    const over = evaluateIngest(post("a".repeat(1_048_576 - overhead + 1)), settings(2 * 1_048_576), accepting(), [], NOW);
+    assert.equal(over.kind, "rejected");
+    if (over.kind === "rejected") {
+      assert.deepEqual([over.status, over.reason], [413, "body_too_large"]);
+      assert.match(over.message, /1048577 bytes, over SQS's 1048576/);
+    }
+  });
+
+  it("the envelope lists as unsigned exactly the kept headers the verdict does not cover", () => {
+    const headers = { "content-type": "application/json", "webhook-timestamp": "1760000000", "user-agent": "Svix" };
+    const outcome = evaluateIngest(post("{}", { headers }), settings(1024), accepting({ signedHeaders: ["webhook-timestamp"] }), [], NOW);
+    assert.equal(outcome.kind, "accepted");
+    if (outcome.kind !== "accepted") return;
+    assert.deepEqual([...outcome.envelope.unsignedHeaders!].sort(), ["content-type", "user-agent"]);
+    assert.deepEqual(decodeEnvelope(outcome.message).unsignedHeaders!.slice().sort(), ["content-type", "user-agent"]);
+  });
+
+  it("standard-webhooks: the signed webhook-timestamp is not marked unsigned (a real verifier's verdict)", () => {
+    const secret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
+    const body = Buffer.from('{"type":"x"}');
+    const signed = signRequest({ scheme: "standard-webhooks", secret, body, nowSeconds: NOW / 1000, url: URL });
+    const verifier = createVerifier({ scheme: "standard-webhooks", toleranceSeconds: 300 });
+    const outcome = evaluateIngest(post(body.toString(), { headers: { ...signed.headers, "user-agent": "Svix" } }), { ...settings(1024), scheme: "standard-webhooks" }, verifier, verifier.prepare([secret]), NOW);
+    assert.equal(outcome.kind, "accepted", outcome.kind === "rejected" ? outcome.message : "");
+    if (outcome.kind !== "accepted") return;
+    assert.ok("webhook-timestamp" in outcome.envelope.headers);
+    assert.ok(!outcome.envelope.unsignedHeaders!.includes("webhook-timestamp"));
+    assert.ok(outcome.envelope.unsignedHeaders!.includes("user-agent"));
+  });
+
+  it("every refusal tells the sender why in words (a non-empty message beside the reason code)", () => {
+    const refusals = [
+      evaluateIngest(post("{}", { method: "PUT" }), settings(1024), accepting(), [], NOW),
+      evaluateIngest(post("{}", { method: "GET" }), settings(1024), accepting(), [], NOW),
+      evaluateIngest(post("x".repeat(1025)), settings(1024), accepting(), [], NOW),
+      evaluateIngest(post(Buffer.alloc(1025).toString("base64"), { isBase64Encoded: true }), settings(1024), accepting(), [], NOW),
+    ];
+    for (const outcome of refusals) {
+      assert.equal(outcome.kind, "rejected");
+      if (outcome.kind === "rejected") assert.ok(outcome.message.length > 10, `${outcome.reason}: '${outcome.message}'`);
+    }
+    assert.match((refusals[0] as { message: string }).message, /POST/);
+    assert.match((refusals[2] as { message: string }).message, /1024 bytes/);
+  });
+});
