@@ -1,0 +1,72 @@
+// StrykerJS over one folder at a time: `npm run mutate [-- handlers|components|local]` (tools/mutate/run.sh sets
+// MUTATE_FOLDER). Each folder runs only the tests that exercise it, and per-test coverage narrows that further to
+// the tests that reach each mutant. Reports and the incremental file go to reports/mutation/<folder>/.
+const FOLDERS = {
+  handlers: {
+    mutate: ["handlers/**/*.ts"],
+    // Left out: workerHandler.test.ts (needs Java for DynamoDB Local; the worker's decisions are covered by
+    // test/handlers/core/worker.property.test.ts), layering.test.ts (reads the source text, which Stryker
+    // instruments).
+    spec: [
+      "test/handlers/core/*.test.ts",
+      "test/handlers/adapters/*.test.ts",
+      "test/handlers/env.test.ts",
+      "test/handlers/ingestHandler.test.ts",
+      "test/handlers/metrics.test.ts",
+      "test/handlers/observability.test.ts",
+      "test/handlers/streamHandler.test.ts",
+      "test/mutate/handlers/*.test.ts",
+    ],
+  },
+  components: {
+    mutate: ["components/**/*.ts"],
+    spec: ["test/components/*.test.ts", "test/policy/*.test.ts", "test/contract/*.test.ts", "test/mutate/components/*.test.ts"],
+  },
+  local: {
+    // The event-source emulators: what AWS does between the handlers, emulated.
+    mutate: ["local/sqsMapping.ts", "local/streamMapping.ts", "local/asyncInvoke.ts", "local/invocation.ts", "local/functionUrlServer.ts"],
+    // Left out: streamMapping.test.ts, faults.test.ts, start.test.ts, pipeline.test.ts (DynamoDB Local on Java,
+    // and runs of tens of seconds each); streamMapping.property.test.ts covers the stream mapping without them.
+    spec: [
+      "test/local/sqsMapping.test.ts",
+      "test/local/sqsMapping.property.test.ts",
+      "test/local/streamMapping.property.test.ts",
+      "test/local/asyncInvoke.test.ts",
+      "test/local/functionUrlServer.test.ts",
+      "test/mutate/local/*.test.ts",
+    ],
+  },
+};
+
+const folder = process.env.MUTATE_FOLDER ?? "handlers";
+const selected = FOLDERS[folder.replace(/^trial-/, "")];
+if (!selected) throw new Error(`unknown folder '${folder}': one of ${Object.keys(FOLDERS).join(", ")}`);
+const out = `reports/mutation/${folder}`;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: selected.mutate,
+  testRunner: "mocha",
+  // The tests are TypeScript run by tsx, as `npm test` runs them (.mocharc.json: node-option import=tsx).
+  testRunnerNodeArgs: ["--import", "tsx"],
+  mochaOptions: { spec: selected.spec, "no-config": true, "no-package": true },
+  checkers: ["typescript"],
+  tsconfigFile: `tools/mutate/tsconfig.${folder.replace(/^trial-/, "")}.json`,
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: "perTest",
+  // Mutants in code that runs at module load would need a fresh process per mutant; left out (reported as ignored).
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: `${out}/stryker-incremental.json`,
+  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
+  timeoutMS: 20000,
+  plugins: ["@stryker-mutator/*", new URL("./ignorers.mjs", import.meta.url).pathname],
+  ignorers: ["log-calls"],
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: `${out}/index.html` },
+  jsonReporter: { fileName: `${out}/mutation.json` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  tempDirName: "reports/.stryker-tmp",
+  ignorePatterns: ["/tools/mutate/node_modules", "/tools/mutate/package-lock.json", "/reports", "/.local", "/dist", "/bin", "*.log"],
+  thresholds: { high: 85, low: 75, break: null },
+};
