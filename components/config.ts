@@ -5,8 +5,11 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { load as loadYaml } from "js-yaml";
 import { DEFAULTS } from "../handlers/env";
-import { secretProblem } from "../handlers/core/verify/secretFormat";
-import { SCHEMES, isSchemeName, type HmacOptions, type SchemeName } from "../handlers/core/verify/types";
+import { DescriptionError, parseDescription, type SchemeDescription } from "../handlers/core/verify/declarative";
+import { presetNamed } from "../handlers/core/verify/presets";
+import { descriptionOf } from "../handlers/core/verify/presets/preset";
+import { createVerifier } from "../handlers/core/verify/registry";
+import { TENANT_SCHEMES, isTenantScheme, type HmacOptions, type TenantScheme } from "../handlers/core/verify/types";
 import { MAX_BODY_BYTES_LIMIT } from "./settings";
 
 export const NAMESPACE = "webhooks";
@@ -18,7 +21,7 @@ export const SQS_MAX_CONCURRENCY = { min: 2, max: 1000 } as const;
 
 export interface TenantConfig {
   readonly id: string;
-  readonly scheme: SchemeName;
+  readonly scheme: TenantScheme;
   /** Reserved concurrency of the tenant's ingest function. */
   readonly ingestConcurrency: number;
   /** Reserved concurrency of the tenant's worker, and its SQS mapping's maximumConcurrency. */
@@ -32,6 +35,10 @@ export interface TenantConfig {
    * Twilio signs the URL, so ingest must rebuild exactly the one the sender used. Scheme, host, optional path.
    */
   readonly publicBaseUrl?: string;
+  /** Scheme `custom`: the tenant's validated description of how its sender signs. */
+  readonly custom?: SchemeDescription;
+  /** A provider preset's non-secret settings (e.g. Square's notificationUrl). */
+  readonly presetSettings?: Readonly<Record<string, string>>;
 }
 
 export interface StackConfig {
@@ -66,7 +73,7 @@ export class ConfigValidationError extends Error {
 /** CloudWatch Logs accepts only these retention values. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const TENANT_ID = /^[a-z0-9-]{1,32}$/;
-const TENANT_KEYS = new Set(["scheme", "ingestConcurrency", "workerConcurrency", "toleranceSeconds", "maxBodyBytes", "retentionDays", "hmac", "publicBaseUrl"]);
+const TENANT_KEYS = new Set(["scheme", "ingestConcurrency", "workerConcurrency", "toleranceSeconds", "maxBodyBytes", "retentionDays", "hmac", "publicBaseUrl", "custom", "settings"]);
 const STACK_KEYS = new Set(["alarmEmail", "runbookUrl", "secretsMaxStaleSeconds", "analyticsShards", "accountConcurrency", "streamConcurrency", "logRetentionDays", "pointInTimeRecovery", "deletionProtection", "tenants", "secrets"]);
 
 const fail = (field: string, message: string): never => {
@@ -104,7 +111,7 @@ function boolean(field: string, value: unknown, fallback: boolean): boolean {
   return fail(field, `must be true or false, got ${JSON.stringify(value)}`);
 }
 
-function parseHmac(field: string, value: unknown, scheme: SchemeName): HmacOptions | undefined {
+function parseHmac(field: string, value: unknown, scheme: TenantScheme): HmacOptions | undefined {
   if (scheme !== "hmac-sha256") {
     if (value !== undefined) fail(field, "is only for scheme hmac-sha256");
     return undefined;
@@ -144,19 +151,61 @@ function parseTenant(id: string, value: unknown): TenantConfig {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return fail(field, "must be an object");
   const raw = value as Record<string, unknown>;
   for (const key of Object.keys(raw)) if (!TENANT_KEYS.has(key)) fail(`${field}.${key}`, "is not a known setting");
-  if (!isSchemeName(raw.scheme)) return fail(`${field}.scheme`, `must be one of ${SCHEMES.join("|")}, got ${JSON.stringify(raw.scheme)}`);
+  if (!isTenantScheme(raw.scheme)) return fail(`${field}.scheme`, `must be one of ${TENANT_SCHEMES.join("|")}, got ${JSON.stringify(raw.scheme)}`);
   const scheme = raw.scheme;
+  const preset = presetNamed(scheme);
+  let custom: SchemeDescription | undefined;
+  if (scheme === "custom") {
+    if (raw.custom === undefined) fail(`${field}.custom`, "is required for scheme custom (a description: { signature, signed, timestamp?, eventId?, secret })");
+    try {
+      custom = parseDescription(structured(raw.custom), `${NAMESPACE}:${field}.custom`);
+    } catch (error) {
+      if (error instanceof DescriptionError) throw new ConfigValidationError(error.message);
+      throw error;
+    }
+  } else if (raw.custom !== undefined) fail(`${field}.custom`, "is only for scheme custom");
+  let presetSettings: Record<string, string> | undefined;
+  const declared = (preset?.settings ?? []).filter((s) => !s.secret);
+  if (raw.settings !== undefined) {
+    if (declared.length === 0) fail(`${field}.settings`, `scheme ${scheme} takes no settings`);
+    const settings = structured(raw.settings);
+    if (settings === null || typeof settings !== "object" || Array.isArray(settings)) return fail(`${field}.settings`, "must be an object");
+    for (const [name, value] of Object.entries(settings)) {
+      if (!declared.some((d) => d.name === name)) fail(`${field}.settings.${name}`, `is not a setting of ${scheme} (${declared.map((d) => d.name).join(", ")})`);
+      if (typeof value !== "string" || value === "" || value.length > 512) fail(`${field}.settings.${name}`, "must be a non-empty string of at most 512 characters");
+    }
+    presetSettings = settings as Record<string, string>;
+  }
+  for (const setting of declared) {
+    if (presetSettings?.[setting.name] === undefined) fail(`${field}.settings.${setting.name}`, `is required for scheme ${scheme}: ${setting.doc}`);
+  }
   return {
     id,
     scheme,
     ingestConcurrency: integer(`${field}.ingestConcurrency`, raw.ingestConcurrency, undefined, 1, 10_000),
     workerConcurrency: integer(`${field}.workerConcurrency`, raw.workerConcurrency, undefined, SQS_MAX_CONCURRENCY.min, SQS_MAX_CONCURRENCY.max, " (an SQS mapping's maximumConcurrency)"),
-    toleranceSeconds: integer(`${field}.toleranceSeconds`, raw.toleranceSeconds, DEFAULTS.toleranceSeconds, 1, 3600),
+    // Providers document different windows (Twitch 10 min, Linear 1 min): a preset brings its own default.
+    toleranceSeconds: integer(`${field}.toleranceSeconds`, raw.toleranceSeconds, preset?.toleranceSeconds ?? DEFAULTS.toleranceSeconds, 1, 3600),
     maxBodyBytes: integer(`${field}.maxBodyBytes`, raw.maxBodyBytes, DEFAULTS.maxBodyBytes, 1, MAX_BODY_BYTES_LIMIT, " (the item must fit DynamoDB's 400 KB)"),
     retentionDays: integer(`${field}.retentionDays`, raw.retentionDays, DEFAULTS.retentionDays, 1, 3650),
     hmac: parseHmac(`${field}.hmac`, raw.hmac, scheme),
     publicBaseUrl: httpsUrl(`${field}.publicBaseUrl`, raw.publicBaseUrl, "the https URL the provider posts to (custom domain)")?.replace(/\/+$/, ""),
+    ...(custom ? { custom } : {}),
+    ...(presetSettings ? { presetSettings } : {}),
   };
+}
+
+/**
+ * Why a tenant's secret list does not fit its scheme, checked by the very verifier ingest will run (its
+ * prepare), so `pulumi up` refuses exactly what the handler would. The message names the entry, never its value.
+ */
+function secretListProblem(tenant: TenantConfig, list: readonly string[]): string | undefined {
+  try {
+    createVerifier({ scheme: tenant.scheme, toleranceSeconds: tenant.toleranceSeconds, hmac: tenant.hmac, description: tenant.custom, presetSettings: tenant.presetSettings }).prepare(list);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }
 
 function parseSecrets(value: unknown, tenants: readonly TenantConfig[]): Record<string, string[]> {
@@ -168,12 +217,13 @@ function parseSecrets(value: unknown, tenants: readonly TenantConfig[]): Record<
     // Never echo a secret value in an error.
     if (!tenants.some((t) => t.id === tenant)) fail(`secrets.${tenant}`, "names no configured tenant");
     if (!Array.isArray(list) || !list.every((item) => typeof item === "string" && item !== "")) fail(`secrets.${tenant}`, "must be a list of non-empty strings");
-    const scheme = tenants.find((t) => t.id === tenant)!.scheme;
-    (list as string[]).forEach((secret, index) => {
-      const problem = secretProblem(scheme, secret);
-      // The problem names the shape expected, never the value.
-      if (problem) fail(`secrets.${tenant}[${index}]`, `${problem} (scheme ${scheme})`);
-    });
+    const config = tenants.find((t) => t.id === tenant)!;
+    const problem = (list as string[]).length > 0 ? secretListProblem(config, list as string[]) : undefined;
+    if (problem) {
+      // "secret #<i>: <why>" from the verifier becomes the entry's path; the value is never shown.
+      const entry = /^secret #(\d+): (.*)$/.exec(problem);
+      fail(entry ? `secrets.${tenant}[${entry[1]}]` : `secrets.${tenant}`, `${entry ? entry[2] : problem} (scheme ${config.scheme})`);
+    }
     if ((list as string[]).length > 0) out[tenant] = list as string[];
   }
   return out;
@@ -183,12 +233,19 @@ function parseSecrets(value: unknown, tenants: readonly TenantConfig[]): Record<
  * Schemes whose signed bytes hold nothing tenant-specific (Twilio alone signs the URL, which names the tenant): two
  * tenants sharing a secret there would each accept the other's requests, replayed to their own URL.
  */
-const SCHEMES_NOT_SIGNING_THE_URL: ReadonlySet<SchemeName> = new Set(["github", "shopify", "hmac-sha256", "stripe", "slack", "standard-webhooks"]);
+function signsTenantSpecificMaterial(tenant: TenantConfig): boolean {
+  if (tenant.scheme === "twilio") return true;
+  // Square signs its notification URL (a setting per tenant); a description signing the URL names the tenant too.
+  if (tenant.presetSettings?.notificationUrl !== undefined) return true;
+  const preset = presetNamed(tenant.scheme);
+  const description = tenant.custom ?? (preset ? descriptionOf(preset, tenant.presetSettings ?? {}) : undefined);
+  return description?.signed.some((part) => "url" in part) ?? false;
+}
 
 function rejectSharedSecrets(tenants: readonly TenantConfig[], secrets: Readonly<Record<string, readonly string[]>>): void {
   const owner = new Map<string, string>();
   for (const tenant of tenants) {
-    if (!SCHEMES_NOT_SIGNING_THE_URL.has(tenant.scheme)) continue;
+    if (signsTenantSpecificMaterial(tenant)) continue;
     for (const secret of secrets[tenant.id] ?? []) {
       const other = owner.get(secret);
       // Never echo the secret itself.

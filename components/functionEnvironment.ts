@@ -29,6 +29,8 @@ export function ingestEnvironment<V>(
     ...(where.publicBaseUrl !== undefined ? { [ENV.publicBaseUrl]: where.publicBaseUrl } : {}),
     ...(where.secretsMaxStaleSeconds !== undefined ? { [ENV.secretsMaxStaleSeconds]: String(where.secretsMaxStaleSeconds) } : {}),
     ...hmacEnv,
+    ...(tenant.custom !== undefined ? { [ENV.schemeDescription]: JSON.stringify(tenant.custom) } : {}),
+    ...(tenant.presetSettings !== undefined ? { [ENV.presetSettings]: JSON.stringify(tenant.presetSettings) } : {}),
   };
 }
 

@@ -2,7 +2,8 @@
 import { ConfigError } from "./core/errors";
 import type { IngestSettings } from "./core/ingest";
 import type { WorkerSettings } from "./core/worker";
-import { isSchemeName, type HmacOptions, type VerifierOptions } from "./core/verify/types";
+import { DescriptionError, parseDescription, type SchemeDescription } from "./core/verify/declarative";
+import { isTenantScheme, type HmacOptions, type VerifierOptions } from "./core/verify/types";
 
 export const ENV = {
   tenant: "TENANT_ID",
@@ -23,6 +24,10 @@ export const ENV = {
   namespace: "METRICS_NAMESPACE",
   /** Optional: scheme, host and any path prefix senders address, when not https://<function URL domain>. */
   publicBaseUrl: "PUBLIC_BASE_URL",
+  /** Scheme `custom`: the tenant's description (JSON), validated again here. */
+  schemeDescription: "SCHEME_DESCRIPTION",
+  /** Provider presets: their non-secret settings (JSON object of strings), e.g. Square's notificationUrl. */
+  presetSettings: "PRESET_SETTINGS",
 } as const;
 
 export const DEFAULTS = {
@@ -83,7 +88,28 @@ export interface IngestEnv {
 export function readIngestEnv(env: Env): IngestEnv {
   const tenant = required(env, ENV.tenant);
   const scheme = required(env, ENV.scheme);
-  if (!isSchemeName(scheme)) throw new ConfigError(`environment variable ${ENV.scheme}: unknown scheme '${scheme}'`);
+  if (!isTenantScheme(scheme)) throw new ConfigError(`environment variable ${ENV.scheme}: unknown scheme '${scheme}'`);
+  let description: SchemeDescription | undefined;
+  if (scheme === "custom") {
+    try {
+      description = parseDescription(JSON.parse(required(env, ENV.schemeDescription)), ENV.schemeDescription);
+    } catch (error) {
+      throw new ConfigError(error instanceof DescriptionError || error instanceof ConfigError ? error.message : `environment variable ${ENV.schemeDescription} is not JSON`);
+    }
+  }
+  let presetSettings: Record<string, string> | undefined;
+  if (env[ENV.presetSettings]) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env[ENV.presetSettings]!);
+    } catch {
+      throw new ConfigError(`environment variable ${ENV.presetSettings} is not JSON`);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === "string")) {
+      throw new ConfigError(`environment variable ${ENV.presetSettings} must be an object of strings`);
+    }
+    presetSettings = parsed as Record<string, string>;
+  }
   let hmac: HmacOptions | undefined;
   if (scheme === "hmac-sha256") {
     const encoding = required(env, ENV.hmacEncoding);
@@ -95,7 +121,13 @@ export function readIngestEnv(env: Env): IngestEnv {
   if (!secretId && !secretsFile) throw new ConfigError(`one of ${ENV.secretId} or ${ENV.secretsFile} is required`);
   return {
     settings: { tenant, scheme, maxBodyBytes: positiveNumber(env, ENV.maxBodyBytes, DEFAULTS.maxBodyBytes), publicBaseUrl: readPublicBaseUrl(env) },
-    verifier: { scheme, toleranceSeconds: positiveNumber(env, ENV.toleranceSeconds, DEFAULTS.toleranceSeconds), hmac },
+    verifier: {
+      scheme,
+      toleranceSeconds: positiveNumber(env, ENV.toleranceSeconds, DEFAULTS.toleranceSeconds),
+      hmac,
+      ...(description ? { description } : {}),
+      ...(presetSettings ? { presetSettings } : {}),
+    },
     queueUrl: required(env, ENV.queueUrl),
     secretId,
     secretsFile,

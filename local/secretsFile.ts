@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { TenantConfig } from "../components/config";
 import { parseSecretList } from "../handlers/adapters/secrets";
 import { createVerifier } from "../handlers/core/verify/registry";
-import { newSecret } from "./sign";
+import { newSecret, newSigningPair } from "./sign";
 
 export class SecretsFileError extends Error {
   constructor(message: string) {
@@ -33,12 +33,25 @@ function readJsonObject(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Beside a secrets file, the private keys of asymmetric schemes' senders (local only; the provider's in reality). */
+export function signingKeysFile(secretsFile: string): string {
+  return path.join(path.dirname(secretsFile), "signing-keys.json");
+}
+
+/** The sender's private key (PKCS#8, base64) kept for a tenant, if any. */
+export function localSigningKey(secretsFile: string, tenant: string): string | undefined {
+  const file = signingKeysFile(secretsFile);
+  if (!existsSync(file)) return undefined;
+  const value = readJsonObject(file)[tenant];
+  return typeof value === "string" ? value : undefined;
+}
+
 /** Why a tenant's entry cannot serve its scheme, or undefined when it can. */
 function problemWith(all: Record<string, unknown>, tenant: TenantConfig): string | undefined {
   if (!(tenant.id in all)) return `no entry for tenant '${tenant.id}'`;
   try {
     const list = parseSecretList(JSON.stringify(all[tenant.id]), `tenant '${tenant.id}'`);
-    createVerifier({ scheme: tenant.scheme, toleranceSeconds: tenant.toleranceSeconds, hmac: tenant.hmac }).prepare(list);
+    createVerifier({ scheme: tenant.scheme, toleranceSeconds: tenant.toleranceSeconds, hmac: tenant.hmac, description: tenant.custom, presetSettings: tenant.presetSettings }).prepare(list);
     return undefined;
   } catch (error) {
     return `tenant '${tenant.id}' (${tenant.scheme}): ${(error as Error).message}`;
@@ -65,6 +78,7 @@ export function loadSecretsFile(file: string, tenants: readonly TenantConfig[]):
  */
 export function ensureLocalSecrets(file: string, tenants: readonly TenantConfig[], random: (size: number) => Buffer = randomBytes): { generated: Record<string, string>; replaced: string[]; secrets: Record<string, string[]> } {
   const all = existsSync(file) ? readJsonObject(file) : {};
+  const signingKeys: Record<string, unknown> = existsSync(signingKeysFile(file)) ? readJsonObject(signingKeysFile(file)) : {};
   const generated: Record<string, string> = {};
   const replaced: string[] = [];
   for (const tenant of tenants) {
@@ -73,13 +87,18 @@ export function ensureLocalSecrets(file: string, tenants: readonly TenantConfig[
     // A tenant id another stack uses with another scheme: these secrets are local and throwaway, so a fresh one
     // in the right format is better than refusing to start.
     if (tenant.id in all) replaced.push(tenant.id);
-    const secret = newSecret(tenant.scheme, random);
+    // Asymmetric schemes (Discord, SendGrid): the tenant's secret is a public key; the matching private key, which
+    // only the provider holds in real life, is kept beside it so `npm run send` can sign as the provider.
+    const pair = newSigningPair(tenant.scheme, tenant.custom);
+    const secret = pair ? pair.secret : newSecret(tenant.scheme, random, tenant.custom);
+    if (pair) signingKeys[tenant.id] = pair.signingKey;
     all[tenant.id] = [secret];
     generated[tenant.id] = secret;
   }
   if (Object.keys(generated).length > 0) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+    if (Object.keys(signingKeys).length > 0) writeFileSync(signingKeysFile(file), `${JSON.stringify(signingKeys, null, 2)}\n`, { mode: 0o600 });
   }
   return { generated, replaced, secrets: all as Record<string, string[]> };
 }

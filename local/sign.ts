@@ -1,10 +1,14 @@
 // Signs a webhook exactly as each provider does. Used by `npm run send` and by the tests; it is checked
 // against the providers' published test vectors, so it is not a mirror of the verifier.
-import { createHash, createHmac, randomUUID, sign as signBytes, type KeyObject } from "node:crypto";
-import type { HmacOptions, SchemeName } from "../handlers/core/verify/types";
+import { createHash, createHmac, createPrivateKey, generateKeyPairSync, randomUUID, sign as signBytes, type KeyObject } from "node:crypto";
+import { prepareDeclarativeKeys, type SchemeDescription } from "../handlers/core/verify/declarative";
+import { presetNamed } from "../handlers/core/verify/presets";
+import { descriptionOf } from "../handlers/core/verify/presets/preset";
+import { isSchemeName, type HmacOptions, type TenantScheme } from "../handlers/core/verify/types";
+import { signWithDescription } from "./signDeclarative";
 
 export interface SignInput {
-  readonly scheme: SchemeName;
+  readonly scheme: TenantScheme;
   /** The tenant's (first) secret, in the scheme's format. */
   readonly secret: string;
   readonly body: Buffer;
@@ -16,11 +20,61 @@ export interface SignInput {
   readonly hmac?: HmacOptions;
   /** Twilio: form-encoded bodies sign their params, anything else gets bodySHA256. */
   readonly contentType?: string;
+  /** Scheme custom: the tenant's description. */
+  readonly custom?: SchemeDescription;
+  /** A preset's settings (Square's notificationUrl). */
+  readonly presetSettings?: Readonly<Record<string, string>>;
+  /** Asymmetric schemes (Discord, SendGrid, custom Ed25519/ECDSA): the sender's private key; `secret` is then the public key. */
+  readonly signingKey?: KeyObject;
+  /** HTTP method (HubSpot signs it). */
+  readonly method?: string;
 }
 
 export interface SignedRequest {
   readonly url: string;
   readonly headers: Record<string, string>;
+  /** The body to send when signing changed it (Mailgun carries its signature in the body). */
+  readonly body?: Buffer;
+}
+
+/** The description a declarative scheme signs by: the tenant's own, or its preset's. */
+export function descriptionFor(scheme: TenantScheme, custom?: SchemeDescription, settings: Readonly<Record<string, string>> = {}): SchemeDescription {
+  if (scheme === "custom") {
+    if (!custom) throw new Error("scheme custom needs its description");
+    return custom;
+  }
+  const preset = presetNamed(scheme);
+  if (!preset) throw new Error(`no preset ${scheme}`);
+  return descriptionOf(preset, settings);
+}
+
+/** Presets and custom descriptions: signed from the description, as the provider it describes would. */
+function signDeclarativeRequest(input: SignInput): SignedRequest {
+  const description = descriptionFor(input.scheme, input.custom, input.presetSettings);
+  const headers: Record<string, string> = {
+    "content-type": input.contentType ?? "application/json",
+    // Ids some presets sign or keep as metadata (Twitch's message id, GitLab's event UUID, ...).
+    "twitch-eventsub-message-id": input.deliveryId ?? randomUUID(),
+    ...(description.deliveryIdHeader ? { [description.deliveryIdHeader]: input.deliveryId ?? randomUUID() } : {}),
+    ...(input.scheme === "twitch" ? { "twitch-eventsub-message-type": "notification" } : {}),
+  };
+  const algorithm = description.signature.algorithm;
+  const asymmetric = algorithm === "ed25519" || algorithm === "ecdsa-p256-sha256";
+  if (asymmetric && !input.signingKey) throw new Error(`${input.scheme} is signed with the provider's private key; none is known for this tenant (npm start keeps the ones it generates in .local/signing-keys.json)`);
+  const key = asymmetric ? input.signingKey! : (prepareDeclarativeKeys(description, [input.secret]) as { keys: readonly Buffer[] }).keys[0]!;
+  if (description.signature.json !== undefined) {
+    // Mailgun: sign timestamp + token and put the signature object in the body.
+    // The object goes in front of the body's own members, byte for byte otherwise (padding included).
+    const token = randomUUID().replace(/-/g, "") + randomUUID().replace(/-/g, "").slice(0, 18);
+    const timestamp = String(input.nowSeconds);
+    const signature = createHmac("sha256", key as Buffer).update(timestamp + token).digest("hex");
+    const member = `"signature":${JSON.stringify({ timestamp, token, signature })}`;
+    const rest = input.body.toString("utf8").replace(/^\s*\{/, "");
+    if (rest === input.body.toString("utf8")) throw new Error("a Mailgun body is a JSON object");
+    const body = Buffer.from(`{${member}${/^\s*\}/.test(rest) ? "" : ","}${rest}`);
+    return { url: input.url, headers, body };
+  }
+  return { url: input.url, headers: signWithDescription(description, key, { body: input.body, url: input.url, method: input.method, nowSeconds: input.nowSeconds, headers }) };
 }
 
 const hmacOf = (algorithm: "sha256" | "sha1", key: string | Buffer, ...parts: (string | Buffer)[]) => {
@@ -45,6 +99,7 @@ export function twilioSignature(authToken: string, url: string, params: string):
 export function signRequest(input: SignInput): SignedRequest {
   const { body, secret, nowSeconds: ts } = input;
   const contentType = input.contentType ?? "application/json";
+  if (!isSchemeName(input.scheme)) return signDeclarativeRequest(input);
   switch (input.scheme) {
     case "standard-webhooks": {
       const id = input.deliveryId ?? `msg_${randomUUID().replace(/-/g, "")}`;
@@ -105,8 +160,35 @@ export function signRequest(input: SignInput): SignedRequest {
   }
 }
 
-/** A fresh secret in the format each scheme's provider issues. */
-export function newSecret(scheme: SchemeName, random: (size: number) => Buffer): string {
+/** A sender's key pair for an asymmetric scheme: the tenant's secret (public key) and the private key (PKCS#8, base64). */
+export function newSigningPair(scheme: TenantScheme, custom?: SchemeDescription): { secret: string; signingKey: string } | undefined {
+  if (isSchemeName(scheme)) return undefined;
+  const description = descriptionFor(scheme, custom, { notificationUrl: "https://placeholder.invalid/" });
+  const encoding = description.secret.encoding === "hex" ? "hex" : "base64";
+  if (description.signature.algorithm === "ed25519") {
+    const pair = generateKeyPairSync("ed25519");
+    return { secret: pair.publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString(encoding), signingKey: pair.privateKey.export({ format: "der", type: "pkcs8" }).toString("base64") };
+  }
+  if (description.signature.algorithm === "ecdsa-p256-sha256") {
+    const pair = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    return { secret: pair.publicKey.export({ format: "der", type: "spki" }).toString(encoding), signingKey: pair.privateKey.export({ format: "der", type: "pkcs8" }).toString("base64") };
+  }
+  return undefined;
+}
+
+export function signingKeyFrom(pkcs8Base64: string): KeyObject {
+  return createPrivateKey({ key: Buffer.from(pkcs8Base64, "base64"), format: "der", type: "pkcs8" });
+}
+
+/** A fresh secret in the format each scheme's provider issues (asymmetric schemes: see newSigningPair). */
+export function newSecret(scheme: TenantScheme, random: (size: number) => Buffer, custom?: SchemeDescription): string {
+  if (!isSchemeName(scheme)) {
+    const description = descriptionFor(scheme, custom, { notificationUrl: "https://placeholder.invalid/" });
+    const prefix = description.secret.stripPrefix ?? "";
+    if (description.secret.encoding === "base64") return `${prefix}${random(32).toString("base64")}`;
+    if (description.secret.encoding === "hex") return `${prefix}${random(32).toString("hex")}`;
+    return `${prefix}${random(24).toString("hex")}`;
+  }
   switch (scheme) {
     case "standard-webhooks":
       return `whsec_${random(32).toString("base64")}`;

@@ -2,12 +2,14 @@
 //                 [--secret S] [--bad signature|stale|oversized|method|missing-header]
 // Signs each webhook with the tenant's scheme exactly as its provider would and posts it; prints status codes
 // and latency percentiles at the end. Only ever posts to the URL given (default: the local pipeline).
-import { randomUUID } from "node:crypto";
+import { randomUUID, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadStackFile, type TenantConfig } from "../components/config";
-import { signRequest } from "../local/sign";
+import { isSchemeName } from "../handlers/core/verify/types";
+import { localSigningKey } from "../local/secretsFile";
+import { descriptionFor, signRequest, signingKeyFrom } from "../local/sign";
 import { percentile } from "./lib/stats";
 
 export const BAD_KINDS = ["signature", "stale", "oversized", "method", "missing-header"] as const;
@@ -17,6 +19,8 @@ export interface SendOptions {
   readonly tenant: TenantConfig;
   readonly url: string;
   readonly secret: string;
+  /** Asymmetric schemes: the sender's private key. */
+  readonly signingKey?: KeyObject;
   readonly count: number;
   /** Requests per second at most; 0 = as fast as concurrency allows. */
   readonly rate: number;
@@ -30,12 +34,24 @@ export interface SendReport {
   readonly latenciesMs: number[];
 }
 
+/** The value with its last character changed (a signature that no longer matches, in the same shape). */
+function flipLast(value: string): string {
+  const last = value.at(-1)!;
+  return value.slice(0, -1) + (last === "A" ? "B" : last === "0" ? "1" : last === "a" ? "b" : "A");
+}
+
 export function sampleBody(tenant: TenantConfig, n: number): { body: Buffer; contentType: string } {
   const id = `evt_${randomUUID().replace(/-/g, "")}`;
   if (tenant.scheme === "twilio") {
     return { body: Buffer.from(new URLSearchParams({ MessageSid: `SM${id.slice(4, 36)}`, Body: `hello ${n}`, From: "+15551230000" }).toString()), contentType: "application/x-www-form-urlencoded" };
   }
-  const payload = tenant.scheme === "slack" ? { type: "event_callback", event_id: `Ev${id.slice(4)}`, event: { type: "message", text: `hello ${n}` } } : { id, type: "test.event", created: Math.floor(Date.now() / 1000), data: { n } };
+  const payload =
+    tenant.scheme === "slack"
+      ? { type: "event_callback", event_id: `Ev${id.slice(4)}`, event: { type: "message", text: `hello ${n}` } }
+      : isSchemeName(tenant.scheme)
+        ? { id, type: "test.event", created: Math.floor(Date.now() / 1000), data: { n } }
+        : // Presets and custom descriptions: the ids and timestamp fields their providers put in the body.
+          { id, event_id: id, event: { id }, type: 2, webhookTimestamp: Date.now(), created: Math.floor(Date.now() / 1000), data: { n } };
   return { body: Buffer.from(JSON.stringify(payload)), contentType: "application/json" };
 }
 
@@ -47,11 +63,26 @@ async function sendOne(options: SendOptions, n: number): Promise<{ status: strin
   const signed = signRequest({
     scheme: options.tenant.scheme, secret: options.secret, body, nowSeconds: Math.floor(Date.now() / 1000) + skew, url: options.url,
     hmac: options.tenant.hmac, contentType: sample.contentType, deliveryId: randomUUID(),
+    custom: options.tenant.custom, presetSettings: options.tenant.presetSettings, signingKey: options.signingKey,
   });
+  if (signed.body) body = signed.body;
   const headers = { ...signed.headers };
-  if (options.bad === "signature") body = Buffer.concat([body, Buffer.from(" ")]);
-  if (options.bad === "missing-header") {
-    for (const name of Object.keys(headers)) if (/signature|hmac/.test(name)) delete headers[name];
+  if (isSchemeName(options.tenant.scheme)) {
+    if (options.bad === "signature") body = Buffer.concat([body, Buffer.from(" ")]);
+    if (options.bad === "missing-header") {
+      for (const name of Object.keys(headers)) if (/signature|hmac/.test(name)) delete headers[name];
+    }
+  } else if (options.bad === "signature" || options.bad === "missing-header") {
+    // Declarative schemes may not sign the body (GitLab's token, Mailgun's timestamp + token): break or drop the
+    // signature itself, wherever the description says it travels.
+    const spec = descriptionFor(options.tenant.scheme, options.tenant.custom, options.tenant.presetSettings).signature;
+    if (spec.json !== undefined) {
+      const event = JSON.parse(body.toString("utf8")) as { signature: Record<string, string> };
+      if (options.bad === "missing-header") delete (event as { signature?: unknown }).signature;
+      else event.signature.signature = flipLast(event.signature.signature!);
+      body = Buffer.from(JSON.stringify(event));
+    } else if (options.bad === "missing-header") delete headers[spec.header.toLowerCase()];
+    else headers[spec.header.toLowerCase()] = flipLast(headers[spec.header.toLowerCase()]!);
   }
   const start = performance.now();
   try {
@@ -115,6 +146,9 @@ async function main(argv: string[]) {
     }
     if (!secret) usage(`no --secret given and no secret for '${tenant.id}' in .local/secrets.json`);
   }
+  // Asymmetric schemes sign with the provider's private key, which npm start keeps beside the secrets it made.
+  const pkcs8 = localSigningKey(path.resolve(__dirname, "..", ".local", "secrets.json"), tenant.id);
+  const signingKey = pkcs8 ? signingKeyFrom(pkcs8) : undefined;
   const number = (key: string, fallback: number) => {
     const value = args[key] === undefined ? fallback : Number(args[key]);
     if (!Number.isFinite(value) || value < 0) usage(`--${key} must be a non-negative number`);
@@ -128,7 +162,7 @@ async function main(argv: string[]) {
     process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${count}`);
   };
   const report = await sendWebhooks({
-    tenant, url: args.url ?? `http://127.0.0.1:8787/${tenant.id}`, secret: secret!, count, rate: number("rate", 0), concurrency: number("concurrency", 4),
+    tenant, url: args.url ?? `http://127.0.0.1:8787/${tenant.id}`, secret: secret!, signingKey, count, rate: number("rate", 0), concurrency: number("concurrency", 4),
     bad: args.bad as BadKind | undefined, onProgress: bar,
   });
   if (process.stderr.isTTY) process.stderr.write("\n");

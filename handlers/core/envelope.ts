@@ -10,7 +10,7 @@
 // still measures the encoded message (envelopeProblem) and answers 413 for anything that would not fit.
 import { isUtf8 } from "node:buffer";
 import { MalformedEnvelopeError } from "./errors";
-import { isSchemeName, type SchemeName } from "./verify/types";
+import { isTenantScheme, type TenantScheme } from "./verify/types";
 
 /** SQS's largest message body, in bytes of UTF-8 (the queues are created with this MaximumMessageSize). */
 export const SQS_MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -19,7 +19,7 @@ export interface Envelope {
   readonly tenant: string;
   /** The dedup id, derived from signed material (see verify/). */
   readonly eventId: string;
-  readonly scheme: SchemeName;
+  readonly scheme: TenantScheme;
   /** When ingest accepted the request, unix milliseconds. */
   readonly receivedAt: number;
   /** A few non-secret headers worth keeping (content type, event type); never signature headers. */
@@ -175,7 +175,7 @@ export function decodeEnvelope(message: string): Envelope {
   if (wire.v !== 1 && wire.v !== 2) fail(`unsupported envelope version ${String(wire.v)}`);
   if (typeof wire.tenant !== "string" || wire.tenant === "") fail("tenant missing");
   if (typeof wire.eventId !== "string" || wire.eventId === "") fail("eventId missing");
-  if (!isSchemeName(wire.scheme)) fail("scheme unknown");
+  if (!isTenantScheme(wire.scheme)) fail("scheme unknown");
   if (typeof wire.receivedAt !== "number" || !Number.isSafeInteger(wire.receivedAt) || wire.receivedAt < 0) fail("receivedAt is not a timestamp");
   if (wire.headers === null || typeof wire.headers !== "object" || Array.isArray(wire.headers)) fail("headers is not an object");
   for (const value of Object.values(wire.headers)) {

@@ -9,7 +9,7 @@
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-sharding.html
 import { createHash } from "node:crypto";
 import { unsignedHeadersOf, type Envelope } from "./envelope";
-import type { SchemeName } from "./verify/types";
+import type { TenantScheme } from "./verify/types";
 
 import { EVENTS_TABLE } from "./eventTable";
 
@@ -20,7 +20,7 @@ export interface EventItem {
   readonly pk: string;
   readonly tenant: string;
   readonly eventId: string;
-  readonly scheme: SchemeName;
+  readonly scheme: TenantScheme;
   readonly receivedAt: number;
   readonly headers: Readonly<Record<string, string>>;
   /** Names among `headers` the signature does not cover. */

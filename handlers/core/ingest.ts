@@ -2,8 +2,8 @@
 import { encodeEnvelopeSized, keptHeaders, SQS_MAX_MESSAGE_BYTES, type Envelope } from "./envelope";
 import type { RejectReason } from "./errors";
 import type { Headers } from "./headers";
-import { verifySafely } from "./verify/registry";
-import type { SchemeName, Verifier } from "./verify/types";
+import { verifyGetSafely, verifySafely } from "./verify/registry";
+import type { TenantScheme, Verifier } from "./verify/types";
 
 export interface IngestRequest {
   readonly method: string;
@@ -18,7 +18,7 @@ export interface IngestRequest {
 
 export interface IngestSettings {
   readonly tenant: string;
-  readonly scheme: SchemeName;
+  readonly scheme: TenantScheme;
   readonly maxBodyBytes: number;
   /**
    * The scheme and host (and any path prefix) senders address, replacing `https://<function URL domain>` when
@@ -53,7 +53,17 @@ export function evaluateIngest(
   keys: unknown,
   nowMs: number,
 ): IngestOutcome {
-  if (request.method.toUpperCase() !== "POST") {
+  const method = request.method.toUpperCase();
+  const nowSeconds = Math.floor(nowMs / 1000);
+  if (method === "GET" && verifier.verifyGet) {
+    // A provider proving the endpoint (Meta's hub.challenge, Okta's verification): answered only once the
+    // scheme's own check holds, never enqueued.
+    const verdict = verifyGetSafely(verifier, { headers: request.headers, body: Buffer.alloc(0), url: request.url, nowSeconds, method }, keys);
+    if (!verdict.ok) return { kind: "rejected", status: verdict.status, reason: verdict.reason, message: verdict.message };
+    if (verdict.handshake) return { kind: "handshake", eventId: verdict.eventId, ...verdict.handshake };
+    return { kind: "rejected", status: 405, reason: "method_not_allowed", message: "only POST is accepted" };
+  }
+  if (method !== "POST") {
     return { kind: "rejected", status: 405, reason: "method_not_allowed", message: "only POST is accepted" };
   }
   const tooLarge = { kind: "rejected", status: 413, reason: "body_too_large", message: `body exceeds ${settings.maxBodyBytes} bytes` } as const;
@@ -61,7 +71,7 @@ export function evaluateIngest(
   const body = rawBodyOf(request.body, request.isBase64Encoded);
   if (body.length > settings.maxBodyBytes) return tooLarge;
 
-  const verdict = verifySafely(verifier, { headers: request.headers, body, url: request.url, nowSeconds: Math.floor(nowMs / 1000) }, keys);
+  const verdict = verifySafely(verifier, { headers: request.headers, body, url: request.url, nowSeconds, method }, keys);
   if (!verdict.ok) return { kind: "rejected", status: verdict.status, reason: verdict.reason, message: verdict.message };
   if (verdict.handshake) return { kind: "handshake", eventId: verdict.eventId, ...verdict.handshake };
   const headers = keptHeaders(request.headers);

@@ -21,7 +21,7 @@ function rejects(raw: Record<string, unknown>, message: RegExp) {
 describe("stack config validation", () => {
   it("both shipped stacks are valid", () => {
     assert.equal(loadStackFile("dev").tenants.length, 2);
-    assert.equal(loadStackFile("prod").tenants.length, 7);
+    assert.equal(loadStackFile("prod").tenants.length, 12);
   });
 
   it("defaults fill the optional tenant fields", () => {

@@ -1,11 +1,11 @@
 // Helpers of the local pipeline's end-to-end tests.
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { TenantConfig } from "../../components/config";
-import { newSecret, signRequest } from "../../local/sign";
+import { newSecret, newSigningPair, signingKeyFrom, signRequest } from "../../local/sign";
 import { sampleBody } from "../../scripts/send";
 
 /** The tests' queue visibility timeout (AWS: 6x the worker timeout), so redelivery takes seconds, not minutes. */
@@ -22,15 +22,29 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
   return value;
 }
 
+/** Senders' private keys of asymmetric schemes (Discord, SendGrid), by tenant, made by writeSecrets. */
+const signingKeys = new Map<string, KeyObject>();
+
+export const signingKeyOf = (tenant: string): KeyObject | undefined => signingKeys.get(tenant);
+
 export async function postSigned(url: string, tenant: TenantConfig, secret: string, deliveryId = randomUUID(), sample = sampleBody(tenant, 0)): Promise<{ status: number; eventId?: string }> {
-  const signed = signRequest({ scheme: tenant.scheme, secret, body: sample.body, nowSeconds: Math.floor(Date.now() / 1000), url, hmac: tenant.hmac, contentType: sample.contentType, deliveryId });
-  const response = await fetch(signed.url, { method: "POST", headers: signed.headers, body: sample.body });
+  const signed = signRequest({
+    scheme: tenant.scheme, secret, body: sample.body, nowSeconds: Math.floor(Date.now() / 1000), url, hmac: tenant.hmac, contentType: sample.contentType, deliveryId,
+    custom: tenant.custom, presetSettings: tenant.presetSettings, signingKey: signingKeys.get(tenant.id),
+  });
+  const response = await fetch(signed.url, { method: "POST", headers: signed.headers, body: signed.body ?? sample.body });
   const body = (await response.json().catch(() => ({}))) as { eventId?: string };
   return { status: response.status, eventId: body.eventId };
 }
 
 export function writeSecrets(tenants: readonly TenantConfig[]): { file: string; secrets: Map<string, string> } {
-  const secrets = new Map(tenants.map((tenant) => [tenant.id, newSecret(tenant.scheme, randomBytes)]));
+  const secrets = new Map(
+    tenants.map((tenant) => {
+      const pair = newSigningPair(tenant.scheme, tenant.custom);
+      if (pair) signingKeys.set(tenant.id, signingKeyFrom(pair.signingKey));
+      return [tenant.id, pair ? pair.secret : newSecret(tenant.scheme, randomBytes, tenant.custom)];
+    }),
+  );
   const file = path.join(mkdtempSync(path.join(tmpdir(), "webhooks-")), "secrets.json");
   writeFileSync(file, JSON.stringify(Object.fromEntries([...secrets].map(([id, secret]) => [id, [secret]]))));
   return { file, secrets };

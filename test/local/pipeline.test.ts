@@ -16,7 +16,7 @@ import type { PipelineStatus, TenantStatus } from "../../local/status";
 import { signRequest } from "../../local/sign";
 import { sampleBody, sendWebhooks, type BadKind } from "../../scripts/send";
 import { silentLogger } from "../helpers/handlers";
-import { eventually, postSigned, VISIBILITY_TIMEOUT_SECONDS, writeSecrets } from "../helpers/localPipeline";
+import { eventually, postSigned, signingKeyOf, VISIBILITY_TIMEOUT_SECONDS, writeSecrets } from "../helpers/localPipeline";
 
 const minus = (after: TenantStatus, before: TenantStatus): TenantStatus =>
   Object.fromEntries(Object.entries(after).map(([key, value]) => [key, value - before[key as keyof TenantStatus]])) as unknown as TenantStatus;
@@ -87,13 +87,13 @@ describe("local pipeline end to end (npm start's engine)", function () {
 
   it("broken requests get the right 4xx each, and nothing is stored", async () => {
     const before = await status();
-    const timestamped = new Set(["standard-webhooks", "stripe", "slack"]);
+    const timestamped = new Set(["standard-webhooks", "stripe", "slack", "twitch", "discord", "mailgun", "custom"]);
     let sent = 0;
     for (const tenant of config.tenants) {
       const expected: Partial<Record<BadKind, string>> = { signature: "401", oversized: "413", method: "405", "missing-header": "400" };
       if (timestamped.has(tenant.scheme)) expected.stale = "401";
       for (const [bad, code] of Object.entries(expected)) {
-        const report = await sendWebhooks({ tenant, url: pipeline.url(tenant.id), secret: secrets.get(tenant.id)!, count: 1, rate: 0, concurrency: 1, bad: bad as BadKind });
+        const report = await sendWebhooks({ tenant, url: pipeline.url(tenant.id), secret: secrets.get(tenant.id)!, signingKey: signingKeyOf(tenant.id), count: 1, rate: 0, concurrency: 1, bad: bad as BadKind });
         assert.deepEqual(report.statuses, { [code]: 1 }, `${tenant.id} --bad ${bad}`);
         sent += 1;
       }

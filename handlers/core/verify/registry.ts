@@ -4,11 +4,14 @@ import { slackVerifier } from "./slack";
 import { standardWebhooksVerifier } from "./standardWebhooks";
 import { stripeVerifier } from "./stripe";
 import { twilioVerifier } from "./twilio";
-import { isSchemeName, type Verifier, type VerifierOptions } from "./types";
+import { declarativeVerifier } from "./declarativeVerifier";
+import { isSchemeName, isTenantScheme, type Verifier, type VerifierOptions } from "./types";
 
 /** Builds the verifier for a tenant's scheme; an unknown scheme or missing settings is a ConfigError. */
 export function createVerifier(options: VerifierOptions): Verifier {
-  if (!isSchemeName(options.scheme)) throw new ConfigError(`unknown scheme '${String(options.scheme)}'`);
+  if (!isTenantScheme(options.scheme)) throw new ConfigError(`unknown scheme '${String(options.scheme)}'`);
+  // Presets and custom descriptions run on the declarative engine.
+  if (!isSchemeName(options.scheme)) return declarativeVerifier(options) as Verifier;
   switch (options.scheme) {
     case "standard-webhooks":
       return standardWebhooksVerifier(options) as Verifier;
@@ -37,5 +40,27 @@ export function verifySafely(verifier: Verifier, ...args: Parameters<Verifier["v
     return verifier.verify(...args);
   } catch {
     return { ok: false, status: 401, reason: "bad_signature", message: "signature could not be verified" };
+  }
+}
+
+/** The same guard for a scheme's GET verification (Meta, Okta). */
+export function verifyGetSafely(verifier: Verifier, ...args: Parameters<Verifier["verify"]>): ReturnType<Verifier["verify"]> {
+  try {
+    return verifier.verifyGet!(...args);
+  } catch {
+    return { ok: false, status: 401, reason: "bad_signature", message: "verification request could not be authenticated" };
+  }
+}
+
+/**
+ * Why `secret` cannot serve the tenant's scheme, or undefined: the verifier's own prepare decides, so the
+ * config check (`pulumi up`, `npm start --secrets`) and the handler agree exactly. Never includes the secret.
+ */
+export function secretProblemFor(options: VerifierOptions, secret: string): string | undefined {
+  try {
+    createVerifier(options).prepare([secret]);
+    return undefined;
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).replace(/^secret #\d+: /, "");
   }
 }

@@ -1,6 +1,8 @@
 import type { Headers } from "../headers";
 import type { RejectReason } from "../errors";
 import { topLevelString } from "./jsonScan";
+import type { SchemeDescription } from "./declarative";
+import { PRESET_SCHEMES } from "./presets/names";
 import { assertSecrets } from "./secretFormat";
 
 export const SCHEMES = ["standard-webhooks", "stripe", "github", "shopify", "slack", "twilio", "hmac-sha256"] as const;
@@ -8,6 +10,17 @@ export type SchemeName = (typeof SCHEMES)[number];
 
 export function isSchemeName(value: unknown): value is SchemeName {
   return typeof value === "string" && (SCHEMES as readonly string[]).includes(value);
+}
+
+/**
+ * Every scheme a tenant may use: the schemes written as code above, the provider presets (declarative, in
+ * presets/), and `custom` (a tenant's own declarative description).
+ */
+export const TENANT_SCHEMES = [...SCHEMES, ...PRESET_SCHEMES, "custom"] as const;
+export type TenantScheme = (typeof TENANT_SCHEMES)[number];
+
+export function isTenantScheme(value: unknown): value is TenantScheme {
+  return typeof value === "string" && (TENANT_SCHEMES as readonly string[]).includes(value);
 }
 
 /** What a verifier sees: raw bytes and the request as the sender addressed it. */
@@ -20,6 +33,8 @@ export interface VerifyRequest {
   readonly url: string;
   /** Current time in unix seconds, injected so tests control the clock. */
   readonly nowSeconds: number;
+  /** The HTTP method (some schemes sign it; GET verifications of presets read it). */
+  readonly method?: string;
 }
 
 export interface Rejection {
@@ -59,7 +74,11 @@ export interface HmacOptions {
 }
 
 export interface VerifierOptions {
-  readonly scheme: SchemeName;
+  readonly scheme: TenantScheme;
+  /** `custom`: the tenant's validated description. */
+  readonly description?: SchemeDescription;
+  /** A preset's non-secret settings (e.g. Square's notificationUrl). */
+  readonly presetSettings?: Readonly<Record<string, string>>;
   /** Accepted clock skew in seconds, both directions, for schemes that sign a timestamp. */
   readonly toleranceSeconds: number;
   /** Generic HMAC settings; required for `hmac-sha256`. */
@@ -68,10 +87,15 @@ export interface VerifierOptions {
 
 /** A scheme bound to its options. `prepare` decodes keys once; `verify` is pure and must never throw. */
 export interface Verifier<Keys = unknown> {
-  readonly scheme: SchemeName;
+  readonly scheme: TenantScheme;
   /** Decodes the tenant's secrets into keys; throws on an unusable secret (a configuration error). */
   prepare(secrets: readonly string[]): Keys;
   verify(request: VerifyRequest, keys: Keys): Verdict;
+  /**
+   * A GET that proves the endpoint to the provider (Meta, Okta): an accepted verdict carries the handshake to
+   * answer; schemes without one refuse GET with 405 before any of this runs.
+   */
+  verifyGet?(request: VerifyRequest, keys: Keys): Verdict;
 }
 
 export function reject(status: 400 | 401, reason: RejectReason, message: string): Rejection {

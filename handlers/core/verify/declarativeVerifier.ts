@@ -1,0 +1,60 @@
+// Verifiers for the declarative schemes: a provider preset (presets/) or a tenant's `custom` description, both
+// run by the engine in declarative.ts. A preset adds its handshakes, answered only after the request's own
+// authentication held, and may read secret settings from the tenant's secret list (Meta's verify token, kept
+// there as `verifyToken:<token>` so it is never plain config).
+import { ConfigError } from "../errors";
+import { prepareDeclarativeKeys, verifyDeclarative, type DeclarativeKeys, type SchemeDescription } from "./declarative";
+import { presetNamed } from "./presets";
+import { descriptionOf, type Preset } from "./presets/preset";
+import type { Acceptance, TenantScheme, Verdict, Verifier, VerifierOptions } from "./types";
+
+export interface PreparedDeclarative {
+  readonly keys: DeclarativeKeys;
+  /** Secret settings found in the secret list (`<name>:<value>` entries naming a preset's secret setting). */
+  readonly secretSettings: Readonly<Record<string, string>>;
+}
+
+const handshakeVerdict = (handshake: { contentType: string; body: string }): Acceptance => ({ ok: true, eventId: "handshake", signedHeaders: [], handshake });
+
+export function declarativeVerifier(options: VerifierOptions): Verifier<PreparedDeclarative> {
+  let preset: Preset | undefined;
+  let description: SchemeDescription;
+  if (options.scheme === "custom") {
+    if (!options.description) throw new ConfigError("scheme custom needs its description");
+    description = options.description;
+  } else {
+    preset = presetNamed(options.scheme);
+    if (!preset) throw new ConfigError(`unknown scheme '${options.scheme}'`);
+    description = descriptionOf(preset, options.presetSettings ?? {});
+  }
+  const secretSettingNames = new Set((preset?.settings ?? []).filter((s) => s.secret).map((s) => s.name));
+  const tolerance = options.toleranceSeconds;
+  return {
+    scheme: options.scheme as TenantScheme,
+    prepare(secrets) {
+      const secretSettings: Record<string, string> = {};
+      const signing = secrets.filter((secret) => {
+        const at = secret.indexOf(":");
+        const name = at > 0 ? secret.slice(0, at) : "";
+        if (!secretSettingNames.has(name)) return true;
+        secretSettings[name] = secret.slice(at + 1);
+        return false;
+      });
+      return { keys: prepareDeclarativeKeys(description, signing), secretSettings };
+    },
+    verify(request, prepared): Verdict {
+      const verdict = verifyDeclarative(description, request, prepared.keys, tolerance);
+      if (!verdict.ok || !preset?.handshake) return verdict;
+      const handshake = preset.handshake(request, prepared.keys);
+      return handshake ? { ...verdict, handshake } : verdict;
+    },
+    ...(preset?.getHandshake
+      ? {
+          verifyGet(request, prepared): Verdict {
+            const answer = preset!.getHandshake!(request, prepared.keys, { ...(options.presetSettings ?? {}), ...prepared.secretSettings });
+            return "ok" in answer ? answer : handshakeVerdict(answer);
+          },
+        }
+      : {}),
+  };
+}
