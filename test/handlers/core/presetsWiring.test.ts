@@ -1,0 +1,87 @@
+// Presets and custom descriptions as the stack and the handlers see them: the scheme names, GET verifications
+// through the ingest decision, and a tenant's custom description validated with the tenant and field named.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { ConfigValidationError, parseStackConfig } from "../../../components/config";
+import { evaluateIngest } from "../../../handlers/core/ingest";
+import { PRESETS } from "../../../handlers/core/verify/presets";
+import { PRESET_SCHEMES } from "../../../handlers/core/verify/presets/names";
+import { createVerifier } from "../../../handlers/core/verify/registry";
+import { isTenantScheme } from "../../../handlers/core/verify/types";
+import { readIngestEnv } from "../../../handlers/env";
+
+const NOW_MS = 1_760_000_000_000;
+const base = { ingestConcurrency: 1, workerConcurrency: 2 };
+
+describe("presets and custom schemes, wired", () => {
+  it("the README's provider table has a row for every preset, with its documentation link", () => {
+    const readme = readFileSync(`${__dirname}/../../../README.md`, "utf8");
+    for (const preset of PRESETS) assert.ok(readme.includes(`| \`${preset.name}\` | [${preset.provider}](${preset.docs}) |`), `README row for ${preset.name}`);
+  });
+
+  it("the scheme names the types list are exactly the presets", () => {
+    assert.deepEqual([...PRESET_SCHEMES].sort(), PRESETS.map((p) => p.name).sort());
+    assert.ok(isTenantScheme("custom") && isTenantScheme("twitch") && !isTenantScheme("paypal"));
+  });
+
+  it("Meta's GET subscription is answered through the ingest decision only with the verify token from the secret", () => {
+    const verifier = createVerifier({ scheme: "meta", toleranceSeconds: 300 });
+    const keys = verifier.prepare(["meta-app-secret", "verifyToken:tok-123"]);
+    const get = (token: string) =>
+      evaluateIngest(
+        { method: "GET", headers: {}, body: undefined, isBase64Encoded: false, url: `https://x.lambda-url.eu-west-1.on.aws/?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=42` },
+        { tenant: "t", scheme: "meta", maxBodyBytes: 1024 },
+        verifier,
+        keys,
+        NOW_MS,
+      );
+    assert.deepEqual(get("tok-123"), { kind: "handshake", eventId: "handshake", contentType: "text/plain", body: "42" });
+    assert.equal((get("tok-124") as { status: number }).status, 401);
+  });
+
+  it("GET stays 405 for schemes without a GET verification", () => {
+    const verifier = createVerifier({ scheme: "twitch", toleranceSeconds: 600 });
+    const outcome = evaluateIngest({ method: "GET", headers: {}, body: undefined, isBase64Encoded: false, url: "https://x/" }, { tenant: "t", scheme: "twitch", maxBodyBytes: 1024 }, verifier, verifier.prepare(["twitch-secret-0123"]), NOW_MS);
+    assert.equal((outcome as { status: number }).status, 405);
+  });
+
+  it("a custom description that would store unsigned ids fails config at once, naming the tenant and field", () => {
+    assert.throws(
+      () =>
+        parseStackConfig("t", {
+          tenants: {
+            acme: { ...base, scheme: "custom", custom: { signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" }, signed: [{ body: true }], eventId: { header: "x-delivery" }, secret: { encoding: "utf8" } } },
+          },
+        }),
+      (error: unknown) => error instanceof ConfigValidationError && /^webhooks:tenants\.acme\.custom\.eventId\.header: 'x-delivery' is not signed/.test(error.message) && !error.message.includes("\n"),
+    );
+  });
+
+  it("preset settings are checked: Square needs its notification URL, other schemes take none", () => {
+    assert.throws(() => parseStackConfig("t", { tenants: { acme: { ...base, scheme: "square" } } }), /webhooks:tenants\.acme\.settings\.notificationUrl: is required for scheme square/);
+    assert.throws(() => parseStackConfig("t", { tenants: { acme: { ...base, scheme: "github", settings: { x: "y" } } } }), /webhooks:tenants\.acme\.settings: scheme github takes no settings/);
+    const square = parseStackConfig("t", { tenants: { acme: { ...base, scheme: "square", settings: { notificationUrl: "https://hooks.example.com/sq" } } } }).tenants[0]!;
+    assert.deepEqual(square.presetSettings, { notificationUrl: "https://hooks.example.com/sq" });
+  });
+
+  it("a preset brings its own clock tolerance unless the tenant sets one", () => {
+    const tenants = parseStackConfig("t", { tenants: { a: { ...base, scheme: "twitch" }, b: { ...base, scheme: "linear" }, c: { ...base, scheme: "linear", toleranceSeconds: 120 } } }).tenants;
+    assert.deepEqual(tenants.map((t) => t.toleranceSeconds), [600, 60, 120]);
+  });
+
+  it("a secret that does not fit a preset is refused by pulumi up exactly as the handler would", () => {
+    assert.throws(() => parseStackConfig("t", { tenants: { acme: { ...base, scheme: "discord" } }, secrets: { acme: ["not-a-hex-key"] } }), /webhooks:secrets\.acme\[0\]: is not hex \(scheme discord\)$/);
+  });
+
+  it("the function environment carries a custom description to the handler, which validates it again", () => {
+    const env = readIngestEnv({
+      TENANT_ID: "acme",
+      SCHEME: "custom",
+      QUEUE_URL: "q",
+      SECRET_ID: "s",
+      SCHEME_DESCRIPTION: JSON.stringify({ signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" }, signed: [{ body: true }], secret: { encoding: "utf8" } }),
+    });
+    assert.equal(env.verifier.description?.signature.header, "x-sig");
+    assert.throws(() => readIngestEnv({ TENANT_ID: "acme", SCHEME: "custom", QUEUE_URL: "q", SECRET_ID: "s", SCHEME_DESCRIPTION: "{}" }), /SCHEME_DESCRIPTION/);
+  });
+});
