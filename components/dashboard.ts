@@ -1,6 +1,6 @@
 // The stack's dashboards, made last from every alarm: the operations dashboard charts each alarm's metric (one
 // widget per panel the alarms name, so the chart on-call opens is the one that fired) plus each tenant's flow
-// (accepted, rejected, stored, published); and, when no `webhooks:runbookUrl` is configured, a runbook dashboard
+// (accepted, rejected, stored, published), in pages of at most 450 widgets; and, when no `webhooks:runbookUrl` is configured, a runbook dashboard
 // holding RUNBOOK.md as deployed, which the alarm descriptions then link to.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -65,33 +65,73 @@ interface ResolvedAlarm {
   readonly metrics: { namespace: string; metricName: string; dimensions: Record<string, string> }[];
 }
 
-/** The operations dashboard's body: pure, so tests can read it. */
-export function operationsDashboardBody(p: { region: string; namespace: string; tenants: readonly string[]; alarms: readonly ResolvedAlarm[] }) {
-  const widgets: unknown[] = [];
-  const place = (title: string, metrics: unknown[], extra: Record<string, unknown> = {}) => {
-    const index = widgets.length;
-    widgets.push({ type: "metric", x: (index % 2) * 12, y: Math.floor(index / 2) * 6, width: 12, height: 6, properties: { title, region: p.region, period: 60, stat: "Sum", metrics, ...extra } });
-  };
+/**
+ * CloudWatch allows 500 widgets on a dashboard; the operations dashboard is split into pages of at most this many
+ * (a tenant's widgets stay on one page). https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html
+ */
+export const MAX_WIDGETS_PER_DASHBOARD = 450;
+
+interface Widget {
+  readonly title: string;
+  readonly metrics: unknown[];
+}
+
+/** The operations dashboard's widgets, in reading order: totals, shared panels, then each tenant's widgets together. */
+export function operationsWidgets(p: { namespace: string; tenants: readonly string[]; alarms: readonly ResolvedAlarm[] }): Widget[][] {
   // Totals across tenants as metric math over SEARCH: no extra metric series to pay for.
   // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-search-expressions.html
   const total = (metric: string, id: string) => ({ expression: `SUM(SEARCH('{${p.namespace},Tenant} MetricName="${metric}"', 'Sum', 60))`, label: `${metric} (all tenants)`, id });
-  place("All tenants", [[total("Accepted", "a")], [total("Rejected", "r")], [total("Stored", "s")], [total("Published", "p")]]);
-  for (const tenant of p.tenants) {
-    const flow = ["Accepted", "Rejected", "Stored", "Published", "IngestMisconfigured", "MalformedStreamRecords"];
-    place(`${tenant}: flow`, flow.map((metric) => metricRow({ namespace: p.namespace, metricName: metric, dimensions: { Tenant: tenant } }, { label: metric })));
-  }
   const panels = new Map<string, MetricRow[]>();
   for (const alarm of p.alarms) {
     const rows = panels.get(alarm.panel) ?? [];
     for (const metric of alarm.metrics) rows.push(metricRow(metric, { stat: alarm.statistic, label: `${metric.metricName} (${alarm.name})` }));
     panels.set(alarm.panel, rows);
   }
-  for (const [panel, rows] of panels) place(panel, rows);
-  return { widgets };
+  const tenantPanel = (panel: string) => p.tenants.some((tenant) => panel.startsWith(`${tenant}: `));
+  const groups: Widget[][] = [[{ title: "All tenants", metrics: [[total("Accepted", "a")], [total("Rejected", "r")], [total("Stored", "s")], [total("Published", "p")]] }]];
+  groups.push([...panels].filter(([panel]) => !tenantPanel(panel)).map(([title, metrics]) => ({ title, metrics })));
+  for (const tenant of p.tenants) {
+    const flow = ["Accepted", "Rejected", "Stored", "Published", "IngestMisconfigured", "MalformedStreamRecords"];
+    groups.push([
+      { title: `${tenant}: flow`, metrics: flow.map((metric) => metricRow({ namespace: p.namespace, metricName: metric, dimensions: { Tenant: tenant } }, { label: metric })) },
+      ...[...panels].filter(([panel]) => panel.startsWith(`${tenant}: `)).map(([title, metrics]) => ({ title, metrics })),
+    ]);
+  }
+  return groups;
 }
 
+/** Groups of widgets packed into pages of at most `max` widgets, a group never split. */
+export function pageWidgets(groups: readonly (readonly Widget[])[], max = MAX_WIDGETS_PER_DASHBOARD): Widget[][] {
+  const pages: Widget[][] = [[]];
+  for (const group of groups) {
+    if (group.length === 0) continue;
+    if (pages.at(-1)!.length + group.length > max) pages.push([]);
+    pages.at(-1)!.push(...group);
+  }
+  return pages;
+}
+
+/** A page's dashboard body: two widgets a row. */
+export function dashboardBodyOf(region: string, widgets: readonly Widget[]) {
+  return {
+    widgets: widgets.map((widget, index) => ({
+      type: "metric",
+      x: (index % 2) * 12,
+      y: Math.floor(index / 2) * 6,
+      width: 12,
+      height: 6,
+      properties: { title: widget.title, region, period: 60, stat: "Sum", metrics: widget.metrics },
+    })),
+  };
+}
+
+/** Page names: `webhooks-<stack>`, then `webhooks-<stack>-2`, ... */
+export const operationsPageName = (stack: string, page: number) => (page === 0 ? operationsDashboardName(stack) : `${operationsDashboardName(stack)}-${page + 1}`);
+
 export class Dashboards extends pulumi.ComponentResource {
+  /** The first page of the operations dashboard (what the `dashboard` output links). */
   public readonly operations: aws.cloudwatch.Dashboard;
+  public readonly operationsPages: aws.cloudwatch.Dashboard[];
   public readonly runbook?: aws.cloudwatch.Dashboard;
 
   constructor(name: string, args: DashboardsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -103,18 +143,22 @@ export class Dashboards extends pulumi.ComponentResource {
       statistic: created.spec.statistic,
       metrics: [created.spec.metric, ...(created.spec.math?.extraMetrics ?? [])] as MetricRef[],
     }));
-    this.operations = new aws.cloudwatch.Dashboard(
-      `${name}-operations`,
-      {
-        dashboardName: operationsDashboardName(stack),
-        dashboardBody: pulumi
-          .all([args.region, pulumi.output(alarmMetrics)])
-          .apply(([region, alarms]) =>
-            JSON.stringify(operationsDashboardBody({ region, namespace: args.metricsNamespace, tenants: args.tenantIds, alarms: alarms as unknown as ResolvedAlarm[] })),
-          ),
-      },
-      { parent: this },
+    // The page count is known before any value resolves (it depends on names only), so each page is a resource.
+    const pageCount = pageWidgets(operationsWidgets({ namespace: args.metricsNamespace, tenants: args.tenantIds, alarms: alarmMetrics as unknown as ResolvedAlarm[] })).length;
+    this.operationsPages = Array.from({ length: pageCount }, (_, page) =>
+      new aws.cloudwatch.Dashboard(
+        page === 0 ? `${name}-operations` : `${name}-operations-${page + 1}`,
+        {
+          dashboardName: operationsPageName(stack, page),
+          dashboardBody: pulumi.all([args.region, pulumi.output(alarmMetrics)]).apply(([region, alarms]) => {
+            const pages = pageWidgets(operationsWidgets({ namespace: args.metricsNamespace, tenants: args.tenantIds, alarms: alarms as unknown as ResolvedAlarm[] }));
+            return JSON.stringify(dashboardBodyOf(region, pages[page]!));
+          }),
+        },
+        { parent: this },
+      ),
     );
+    this.operations = this.operationsPages[0]!;
     if (args.runbookDashboard) {
       const sections = runbookSections(readFileSync(path.resolve(__dirname, "..", "RUNBOOK.md"), "utf8"));
       let y = 0;

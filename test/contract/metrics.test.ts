@@ -166,9 +166,10 @@ async function emittedSeries(): Promise<Set<string>> {
 
 /** Every series a metric widget of the operations dashboard charts. */
 function chartedSeries(run: OfflineRun): Set<string> {
-  const body = JSON.parse(run.resources.find((r) => r.name === "dashboards-operations")!.inputs.dashboardBody as string) as { widgets: { properties: { metrics: unknown[][] } }[] };
+  const pages = run.resources.filter((r) => r.type === "aws:cloudwatch/dashboard:Dashboard" && r.name.startsWith("dashboards-operations"));
+  const widgets = pages.flatMap((page) => (JSON.parse(page.inputs.dashboardBody as string) as { widgets: { properties: { metrics: unknown[][] } }[] }).widgets);
   return new Set(
-    body.widgets.flatMap((w) =>
+    widgets.flatMap((w) =>
       w.properties.metrics
         .filter((row) => typeof row[0] === "string")
         .map((row) => {
