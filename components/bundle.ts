@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { buildSync } from "esbuild";
+import { buildSync, type BuildOptions } from "esbuild";
 
 export const HANDLERS = ["ingest", "worker", "stream"] as const;
 export type HandlerName = (typeof HANDLERS)[number];
@@ -17,25 +17,27 @@ export interface Bundle {
 }
 
 const ROOT = path.resolve(__dirname, "..");
+
+/** How every handler is bundled (npm run bench builds its SDK-only comparison bundle with the same options). */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "esm",
+  minify: true,
+  legalComments: "none",
+  write: false,
+  absWorkingDir: ROOT,
+  // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: "silent",
+} as const satisfies BuildOptions;
 const cache = new Map<HandlerName, Bundle>();
 
 export function bundleHandler(name: HandlerName): Bundle {
   const cached = cache.get(name);
   if (cached) return cached;
-  const result = buildSync({
-    entryPoints: [path.join(ROOT, "handlers", `${name}.ts`)],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
-    minify: true,
-    legalComments: "none",
-    write: false,
-    absWorkingDir: ROOT,
-    // Some CommonJS dependencies call require() for Node built-ins; ESM has no require of its own.
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: "silent",
-  });
+  const result = buildSync({ entryPoints: [path.join(ROOT, "handlers", `${name}.ts`)], ...BUNDLE_OPTIONS });
   const code = result.outputFiles[0]!.text;
   const bundle = { name, code, sha256: createHash("sha256").update(code).digest("hex") };
   cache.set(name, bundle);

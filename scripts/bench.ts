@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildSync } from "esbuild";
-import { bundleHandler } from "../components/bundle";
+import { BUNDLE_OPTIONS, bundleHandler } from "../components/bundle";
 import { chunkEntries, kinesisEntryOf } from "../handlers/core/analytics";
 import { evaluateIngest } from "../handlers/core/ingest";
 import { createVerifier } from "../handlers/core/verify/registry";
@@ -196,23 +196,14 @@ function coldStart(runs = 9): ColdStart {
   const dir = mkdtempSync(path.join(tmpdir(), "webhooks-bench-"));
   try {
     const ingest = bundleHandler("ingest").code;
-    // The SDK clients ingest constructs at init, bundled with the same options as components/bundle.ts.
+    // The SDK clients ingest constructs at init, bundled with the same options as the handlers.
     const sdk = buildSync({
       stdin: {
         contents: 'import { SQSClient } from "@aws-sdk/client-sqs"; import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager"; export const clients = [new SQSClient({}), new SecretsManagerClient({})];',
         resolveDir: ROOT,
         loader: "ts",
       },
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "esm",
-      minify: true,
-      legalComments: "none",
-      write: false,
-      absWorkingDir: ROOT,
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: "silent",
+      ...BUNDLE_OPTIONS,
     }).outputFiles[0]!.text;
     const files = { ingest: path.join(dir, "ingest.mjs"), sdk: path.join(dir, "sdk.mjs") };
     writeFileSync(files.ingest, ingest);
