@@ -186,7 +186,7 @@ function parseTenant(id: string, value: unknown): TenantConfig {
     workerConcurrency: integer(`${field}.workerConcurrency`, raw.workerConcurrency, undefined, SQS_MAX_CONCURRENCY.min, SQS_MAX_CONCURRENCY.max, " (an SQS mapping's maximumConcurrency)"),
     // Providers document different windows (Twitch 10 min, Linear 1 min): a preset brings its own default.
     toleranceSeconds: integer(`${field}.toleranceSeconds`, raw.toleranceSeconds, preset?.toleranceSeconds ?? DEFAULTS.toleranceSeconds, 1, 3600),
-    maxBodyBytes: integer(`${field}.maxBodyBytes`, raw.maxBodyBytes, DEFAULTS.maxBodyBytes, 1, MAX_BODY_BYTES_LIMIT, " (the item must fit DynamoDB's 400 KB)"),
+    maxBodyBytes: integer(`${field}.maxBodyBytes`, raw.maxBodyBytes, DEFAULTS.maxBodyBytes, 1, MAX_BODY_BYTES_LIMIT, " (a function URL's 6 MB request payload)"),
     retentionDays: integer(`${field}.retentionDays`, raw.retentionDays, DEFAULTS.retentionDays, 1, 3650),
     hmac: parseHmac(`${field}.hmac`, raw.hmac, scheme),
     publicBaseUrl: httpsUrl(`${field}.publicBaseUrl`, raw.publicBaseUrl, "the https URL the provider posts to (custom domain)")?.replace(/\/+$/, ""),

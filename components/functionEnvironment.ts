@@ -9,7 +9,7 @@ export type SecretLocation<V> = { readonly secretId: V } | { readonly secretsFil
 
 export function ingestEnvironment<V>(
   tenant: TenantConfig,
-  where: { queueUrl: V; secrets: SecretLocation<V>; metricsNamespace: V | string; secretsMaxStaleSeconds?: number; publicBaseUrl?: V | string },
+  where: { queueUrl: V; secrets: SecretLocation<V>; metricsNamespace: V | string; secretsMaxStaleSeconds?: number; publicBaseUrl?: V | string; bodyBucket?: V | string },
 ): Record<string, V | string> {
   const hmacEnv: Record<string, string> = tenant.hmac
     ? { [ENV.hmacHeader]: tenant.hmac.header, [ENV.hmacEncoding]: tenant.hmac.encoding, [ENV.hmacPrefix]: tenant.hmac.prefix ?? "" }
@@ -27,6 +27,8 @@ export function ingestEnvironment<V>(
     // Twilio signs the URL it posts to: what senders address (a custom domain, the local pipeline's address)
     // rather than https://<function URL domain>; ingest never takes it from a request header.
     ...(where.publicBaseUrl !== undefined ? { [ENV.publicBaseUrl]: where.publicBaseUrl } : {}),
+    // Bodies over the inline threshold go to the stack's bodies bucket (handlers/core/claimCheck.ts).
+    ...(where.bodyBucket !== undefined ? { [ENV.bodyBucket]: where.bodyBucket } : {}),
     ...(where.secretsMaxStaleSeconds !== undefined ? { [ENV.secretsMaxStaleSeconds]: String(where.secretsMaxStaleSeconds) } : {}),
     ...hmacEnv,
     ...(tenant.custom !== undefined ? { [ENV.schemeDescription]: JSON.stringify(tenant.custom) } : {}),

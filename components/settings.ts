@@ -52,5 +52,15 @@ export const FAILURE_QUEUE = { messageRetentionSeconds: 14 * 24 * 3600 } as cons
 /** The events table: key attributes and the tenant-by-time index; defined beside the handlers that use it. */
 export { EVENTS_TABLE } from "../handlers/core/eventTable";
 
-/** Upper bound of a tenant's maxBodyBytes: the stored item must stay under DynamoDB's 400 KB item limit. */
-export const MAX_BODY_BYTES_LIMIT = 350 * 1024;
+/**
+ * Upper bound of a tenant's maxBodyBytes: a function URL's request payload, 6 MB = 6,291,456 bytes (bodies over
+ * the inline threshold go to S3, so neither the item nor the message limits it). Measured, like maxBodyBytes,
+ * on the decoded body. A text body (JSON, form, XML: what the function URL passes as text) is as large in the
+ * request as decoded, so up to this whole limit gets through. A body the function URL passes base64-encoded
+ * (any other content type) is counted by the URL after encoding, 4/3 of its size, against the same 6 MB with the
+ * rest of the event: such a body cannot exceed ~4.5 MiB (6,291,456 x 3/4 = 4,718,592 bytes, less headers) whatever
+ * maxBodyBytes says, and the URL itself answers 413 above that.
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (invocation payload, 6 MB)
+ * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html (base64 bodies)
+ */
+export const MAX_BODY_BYTES_LIMIT = 6_291_456;

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AnalyticsFanout } from "./analyticsFanout";
 import type { StackConfig } from "./config";
 import { Dashboards, dashboardConsoleUrl, operationsDashboardName, runbookDashboardName, runbookLinks } from "./dashboard";
+import { BodyStore } from "./bodyStore";
 import { EventStore } from "./eventStore";
 import { consumerLogGroupName } from "./naming";
 import { OnCall } from "./onCall";
@@ -14,6 +15,8 @@ export interface WebhooksStackOutputs {
   readonly ingestUrls: Record<string, pulumi.Output<string>>;
   readonly eventsTable: pulumi.Output<string>;
   readonly analyticsStream: pulumi.Output<string>;
+  /** The bucket of bodies over the inline threshold (ops `event` reads them). */
+  readonly bodiesBucket: pulumi.Output<string>;
   readonly alarmTopic: pulumi.Output<string>;
   /** What the operator must still do for alarm mail to arrive (confirm the email subscription). */
   readonly alarmDelivery: pulumi.Output<string>;
@@ -43,6 +46,8 @@ export function createWebhooksStack(config: StackConfig): WebhooksStackOutputs {
 
   const store = new EventStore("events", { pointInTimeRecovery: config.pointInTimeRecovery, deletionProtection: config.deletionProtection });
 
+  const bodies = new BodyStore("bodies", { longestRetentionDays: Math.max(...config.tenants.map((t) => t.retentionDays)) });
+
   const analytics = new AnalyticsFanout("analytics", {
     tableArn: store.tableArn,
     tableStreamArn: store.streamArn,
@@ -70,6 +75,8 @@ export function createWebhooksStack(config: StackConfig): WebhooksStackOutputs {
         secrets: config.secrets[tenant.id] ? secrets.apply((all) => all[tenant.id]!) : undefined,
         tableName: store.tableName,
         tableArn: store.tableArn,
+        bodyBucketName: bodies.bucketName,
+        bodyBucketArn: bodies.bucketArn,
         alarmTopicArn: onCall.topicArn,
         runbook,
         stack: config.stack,
@@ -91,6 +98,7 @@ export function createWebhooksStack(config: StackConfig): WebhooksStackOutputs {
     ingestUrls: Object.fromEntries(tenants.map((pipeline, i) => [config.tenants[i]!.id, pipeline.url])),
     eventsTable: store.tableName,
     analyticsStream: analytics.streamName,
+    bodiesBucket: bodies.bucketName,
     alarmTopic: onCall.topicArn,
     alarmDelivery: onCall.alarmDelivery,
     dashboard: pulumi.all([region, dashboards.operations.dashboardName]).apply(([r]) => dashboardConsoleUrl(r, operationsDashboardName(config.stack))),

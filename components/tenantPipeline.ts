@@ -18,6 +18,9 @@ export interface TenantPipelineArgs {
   /** The events table's name and ARN. */
   readonly tableName: pulumi.Input<string>;
   readonly tableArn: pulumi.Input<string>;
+  /** The stack's bodies bucket (components/bodyStore.ts): name and ARN. */
+  readonly bodyBucketName: pulumi.Input<string>;
+  readonly bodyBucketArn: pulumi.Input<string>;
   /** Where the tenant's alarms notify. */
   readonly alarmTopicArn: pulumi.Input<string>;
   /** Links from alarm descriptions to runbook sections. */
@@ -84,6 +87,7 @@ export class TenantPipeline extends pulumi.ComponentResource {
           secrets: { secretId: this.secret.arn },
           metricsNamespace: args.metricsNamespace,
           secretsMaxStaleSeconds: args.secretsMaxStaleSeconds,
+          bodyBucket: args.bodyBucketName,
           // Unset: ingest rebuilds the URL as https://<function URL domain>/..., what Twilio signs when posting to it.
           ...(tenant.publicBaseUrl !== undefined ? { publicBaseUrl: tenant.publicBaseUrl } : {}),
         }),
@@ -95,6 +99,11 @@ export class TenantPipeline extends pulumi.ComponentResource {
         statements: [
           { actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
           { actions: ["secretsmanager:GetSecretValue"], resources: [this.secret.arn] },
+          // Large bodies: puts under its own tenant's prefix only (keys are `<tenant>/<sha256(eventId)>`, tenant
+          // ids [a-z0-9-], so `acme/*` never covers `acme-2/...`); no read, list or delete. The worker and the
+          // stream consumer get no S3 access at all: they carry the pointer, never the bytes.
+          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security_iam_service-with-iam.html
+          { actions: ["s3:PutObject"], resources: [pulumi.interpolate`${args.bodyBucketArn}/${tenant.id}/*`] },
         ],
       },
       { parent: this },
@@ -191,9 +200,9 @@ export class TenantPipeline extends pulumi.ComponentResource {
           awsMetric("AWS/Lambda", "Url5xxCount", { FunctionName: this.ingest.functionName }),
           {
             math: {
-              expression: "FILL(m0, 0) - FILL(m1, 0) - FILL(m2, 0)",
-              label: "5xx not explained by SQS or secrets",
-              extraMetrics: [customMetric(ns, "EnqueueFailures", tenantDims), customMetric(ns, "SecretsUnavailable", tenantDims)],
+              expression: "FILL(m0, 0) - FILL(m1, 0) - FILL(m2, 0) - FILL(m3, 0)",
+              label: "5xx not explained by SQS, S3 or secrets",
+              extraMetrics: [customMetric(ns, "EnqueueFailures", tenantDims), customMetric(ns, "SecretsUnavailable", tenantDims), customMetric(ns, "BodyStoreFailures", tenantDims)],
             },
           },
         ),
@@ -222,6 +231,14 @@ export class TenantPipeline extends pulumi.ComponentResource {
         countAlarm(
           { meaning: `Tenant ${tenant.id}'s ingest cannot enqueue verified requests: they get 503 and senders retry.`, runbook: "ingest-refusing-requests", panel: ingestPanel },
           customMetric(ns, "EnqueueFailures", tenantDims),
+        ),
+        context,
+      ),
+      createAlarm(
+        `${name}-body-store-failures`,
+        countAlarm(
+          { meaning: `Tenant ${tenant.id}'s ingest cannot put large bodies to the bodies bucket: those requests get 503 and senders retry.`, runbook: "body-store-failures", panel: ingestPanel },
+          customMetric(ns, "BodyStoreFailures", tenantDims),
         ),
         context,
       ),

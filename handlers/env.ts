@@ -9,6 +9,8 @@ export const ENV = {
   tenant: "TENANT_ID",
   scheme: "SCHEME",
   queueUrl: "QUEUE_URL",
+  /** Optional: the stack's bodies bucket; bodies over the inline threshold go there (core/claimCheck.ts). */
+  bodyBucket: "BODY_BUCKET",
   secretId: "SECRET_ID",
   secretsFile: "SECRETS_FILE",
   toleranceSeconds: "TOLERANCE_SECONDS",
@@ -120,7 +122,13 @@ export function readIngestEnv(env: Env): IngestEnv {
   const secretsFile = env[ENV.secretsFile] || undefined;
   if (!secretId && !secretsFile) throw new ConfigError(`one of ${ENV.secretId} or ${ENV.secretsFile} is required`);
   return {
-    settings: { tenant, scheme, maxBodyBytes: positiveNumber(env, ENV.maxBodyBytes, DEFAULTS.maxBodyBytes), publicBaseUrl: readPublicBaseUrl(env) },
+    settings: {
+      tenant,
+      scheme,
+      maxBodyBytes: positiveNumber(env, ENV.maxBodyBytes, DEFAULTS.maxBodyBytes),
+      publicBaseUrl: readPublicBaseUrl(env),
+      ...(env[ENV.bodyBucket] ? { bodyBucket: env[ENV.bodyBucket] } : {}),
+    },
     verifier: {
       scheme,
       toleranceSeconds: positiveNumber(env, ENV.toleranceSeconds, DEFAULTS.toleranceSeconds),

@@ -1,5 +1,6 @@
 // Lambda entry point of every tenant's ingest function (function URL, payload format 2.0).
 // SDK clients live at module scope: one per container, connections kept alive across invocations.
+import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
@@ -12,7 +13,7 @@ const logger = createLogger();
 
 function build(): (event: LambdaFunctionURLEvent, context?: { awsRequestId?: string }) => Promise<IngestResponse> {
   try {
-    return composeIngest(process.env, { sqs: new SQSClient({}), secretsManager: () => new SecretsManagerClient({}) }, logger, stdoutMetricSink);
+    return composeIngest(process.env, { sqs: new SQSClient({}), secretsManager: () => new SecretsManagerClient({}), s3: () => new S3Client({}) }, logger, stdoutMetricSink);
   } catch (error) {
     return misconfiguredIngest(error, process.env, logger, stdoutMetricSink);
   }

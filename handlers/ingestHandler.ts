@@ -1,6 +1,7 @@
 // The ingest shell: function URL event in, response out. All decisions are in core/ingest; this file only
 // loads secrets, enqueues, logs and emits metrics. Built as a factory so a local runner hosts many tenants.
 import type { LambdaFunctionURLEvent } from "aws-lambda";
+import type { BodyStorePort } from "./adapters/s3";
 import type { EventQueuePort } from "./adapters/sqs";
 import { EnqueueError, errorName } from "./core/errors";
 import { normalizeHeaders } from "./core/headers";
@@ -14,6 +15,8 @@ export interface IngestDeps {
   /** Prepared keys for the verifier, cached and refreshed by the caller's policy. */
   readonly keys: { get(nowMs: number): Promise<unknown> };
   readonly queue: EventQueuePort;
+  /** The bodies bucket, for bodies over the inline threshold; required when settings.bodyBucket is set. */
+  readonly bodies?: BodyStorePort;
   readonly now: () => number;
   readonly logger: Logger;
   readonly metrics: MetricSink;
@@ -97,9 +100,22 @@ export function makeIngestHandler(deps: IngestDeps) {
     }
 
     const eventLog = log.child({ eventId: outcome.envelope.eventId });
+    const size = outcome.offload?.pointer.size ?? outcome.envelope.body.length;
+    if (outcome.offload) {
+      // The body first, then the message: a message never points at nothing. When the put fails nothing is
+      // enqueued and the sender retries (503), which puts the same key again.
+      try {
+        if (!deps.bodies) throw new Error("no body store configured");
+        await deps.bodies.put(outcome.offload.pointer, outcome.offload.body);
+      } catch (error) {
+        eventLog.error({ alarm: "BodyStoreFailed", reason: (error as Error).message, size }, "could not store the body; asking the sender to retry");
+        emit({ Received: 1, BodyStoreFailures: 1 });
+        return json(503, { error: "body_store_failed", message: "temporarily unable to accept; retry later" }, { "retry-after": String(RETRY_AFTER_SECONDS) });
+      }
+    }
     try {
       const { messageId } = await deps.queue.send(outcome.message);
-      eventLog.info({ messageId, size: outcome.envelope.body.length }, "event accepted");
+      eventLog.info({ messageId, size, ...(outcome.offload ? { bodyKey: outcome.offload.pointer.key } : {}) }, "event accepted");
       emit({ Received: 1, Accepted: 1 });
       return json(202, { eventId: outcome.envelope.eventId });
     } catch (error) {

@@ -24,6 +24,8 @@ export const PUBLISHED_METRICS = {
   SignatureFailures: [TENANT],
   /** Ingest: SQS refused a verified webhook, the sender got 503 (alarm ingest-refusing-requests). */
   EnqueueFailures: [TENANT],
+  /** Ingest: S3 refused a large body (claim check), the sender got 503 (alarm body-store-failures). */
+  BodyStoreFailures: [TENANT],
   /** Ingest: no usable secret, the request got 500 (alarm secrets-unavailable). */
   SecretsUnavailable: [TENANT],
   /** Ingest: a secret refresh failed and the last good keys were served (alarm secrets-stale). */

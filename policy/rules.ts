@@ -50,6 +50,43 @@ export function wildcardResourceProblem(resource: string): string | undefined {
   return named.length >= 2 ? undefined : "a wildcard in place of the resource's name";
 }
 
+// The bodies bucket's invariants (components/bodyStore.ts): each setting is its own resource in the AWS provider,
+// so each is checked where it is made, and the stack rule below checks every bucket has all of them.
+const BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+const BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+const BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+const BUCKET_OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
+const PUBLIC_ACCESS_SWITCHES = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
+
+/** All four switches on: no ACL or policy can make anything public. */
+const blocksPublicAccess = (props: Record<string, unknown>) => PUBLIC_ACCESS_SWITCHES.filter((name) => props[name] !== true);
+
+/** A Deny of every S3 action on requests without TLS (aws:SecureTransport false). */
+function deniesInsecureTransport(policy: unknown): boolean {
+  let statements: { Effect?: string; Action?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> }[];
+  try {
+    statements = parsePolicy(policy) as typeof statements;
+  } catch {
+    return false;
+  }
+  return statements.some((statement) => {
+    const secure = statement.Condition?.Bool?.["aws:SecureTransport"];
+    const principal = statement.Principal === "*" || asList((statement.Principal as { AWS?: unknown } | undefined)?.AWS).includes("*");
+    return statement.Effect === "Deny" && principal && asList(statement.Action).includes("s3:*") && (secure === "false" || secure === false);
+  });
+}
+
+const encrypts = (props: Record<string, unknown>) =>
+  asList(props.rules).some((rule) => ["AES256", "aws:kms", "aws:kms:dsse"].includes(String((rule as { applyServerSideEncryptionByDefault?: { sseAlgorithm?: unknown } })?.applyServerSideEncryptionByDefault?.sseAlgorithm)));
+
+const expires = (props: Record<string, unknown>) =>
+  asList(props.rules).some((rule) => {
+    const r = rule as { status?: unknown; expiration?: unknown };
+    const days = (asList(r.expiration)[0] as { days?: unknown } | undefined)?.days;
+    return r.status === "Enabled" && typeof days === "number" && days > 0;
+  });
+
 export const rules: readonly Rule[] = [
   {
     name: "functions-have-reserved-concurrency",
@@ -137,6 +174,26 @@ export const rules: readonly Rule[] = [
     },
   },
   {
+    name: "buckets-block-public-access",
+    description: "A bucket's public access block turns on all four switches (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).",
+    check: (r) => (r.type === BUCKET_PUBLIC_ACCESS_BLOCK ? blocksPublicAccess(r.props).map((name) => `${r.name}: ${name} must be true`) : []),
+  },
+  {
+    name: "buckets-tls-only",
+    description: "A bucket policy denies every S3 action to requests without TLS (aws:SecureTransport false).",
+    check: (r) => (r.type === BUCKET_POLICY && r.props.policy !== undefined && !deniesInsecureTransport(r.props.policy) ? [`${r.name}: the bucket policy does not deny s3:* when aws:SecureTransport is false`] : []),
+  },
+  {
+    name: "buckets-encrypted",
+    description: "A bucket's default encryption is SSE-S3 or SSE-KMS.",
+    check: (r) => (r.type === BUCKET_ENCRYPTION && !encrypts(r.props) ? [`${r.name}: no server-side encryption by default`] : []),
+  },
+  {
+    name: "buckets-expire-objects",
+    description: "A bucket's lifecycle configuration expires objects (bodies must not outlive the events that point at them).",
+    check: (r) => (r.type === BUCKET_LIFECYCLE && !expires(r.props) ? [`${r.name}: no enabled rule expires objects after a number of days`] : []),
+  },
+  {
     name: "urls-only-on-ingest",
     description: "Function URLs exist only on tenants' ingest functions.",
     check: (r) =>
@@ -175,6 +232,26 @@ function keyAllowsCloudWatch(policy: unknown): boolean {
 }
 
 export const stackRules: readonly StackRule[] = [
+  {
+    name: "buckets-private-encrypted-tls-expiring",
+    description:
+      "Every S3 bucket has a public access block with all switches on, BucketOwnerEnforced ownership (no ACLs), default encryption, " +
+      "a TLS-only bucket policy and a lifecycle rule that expires objects. Buckets whose name is not known yet (a preview) are skipped.",
+    check(resources) {
+      const problems: string[] = [];
+      for (const bucket of resources.filter((r) => r.type === "aws:s3/bucket:Bucket")) {
+        const name = bucket.props.bucket;
+        if (typeof name !== "string") continue;
+        const of = (type: string) => resources.filter((r) => r.type === type && r.props.bucket === name);
+        if (!of(BUCKET_PUBLIC_ACCESS_BLOCK).some((r) => blocksPublicAccess(r.props).length === 0)) problems.push(`${bucket.name}: no public access block with all four switches on`);
+        if (!of(BUCKET_OWNERSHIP).some((r) => (asList(r.props.rule)[0] as { objectOwnership?: unknown } | undefined)?.objectOwnership === "BucketOwnerEnforced")) problems.push(`${bucket.name}: object ownership is not BucketOwnerEnforced`);
+        if (!of(BUCKET_ENCRYPTION).some((r) => encrypts(r.props))) problems.push(`${bucket.name}: no default encryption`);
+        if (!of(BUCKET_POLICY).some((r) => deniesInsecureTransport(r.props.policy))) problems.push(`${bucket.name}: no bucket policy denying requests without TLS`);
+        if (!of(BUCKET_LIFECYCLE).some((r) => expires(r.props))) problems.push(`${bucket.name}: no lifecycle rule expiring objects`);
+      }
+      return problems;
+    },
+  },
   {
     name: "alarm-topics-usable-by-cloudwatch",
     description:

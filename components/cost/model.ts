@@ -5,6 +5,7 @@
 //
 // Every assumption is a field of `Workload` with a default and a one-line meaning (WORKLOAD_ASSUMPTIONS); the CLI
 // prints them all and takes each as a flag. Nothing here reads the clock, the disk or the network.
+import { INLINE_BODY_MAX_BYTES } from "../../handlers/core/claimCheck";
 import { emfLine } from "../../handlers/observability";
 import { PUBLISHED_METRICS } from "../../handlers/metrics";
 import type { StackConfig } from "../config";
@@ -154,6 +155,12 @@ export interface Workload {
   /** Warm ingest containers per tenant, each re-reading its secret every refresh interval. */
   warmIngestContainers: number;
   secretsRefreshSeconds: number;
+  /** Bodies over the inline threshold: bytes of the pointer that replaces the body in the message, item and record. */
+  bodyPointerBytes: number;
+  /** Bodies over the inline threshold: ms the S3 PutObject adds to an ingest invocation. */
+  s3PutMs: number;
+  /** Bodies over the inline threshold: GETs of each body (downstream readers of the pointer, ops). */
+  s3GetsPerBody: number;
 }
 
 export interface Assumption {
@@ -186,6 +193,9 @@ export const DEFAULT_WORKLOAD: Workload = {
   metricSeries: "catalogue",
   warmIngestContainers: 1,
   secretsRefreshSeconds: 300,
+  bodyPointerBytes: 220,
+  s3PutMs: 25,
+  s3GetsPerBody: 1,
 };
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -214,6 +224,9 @@ const MEANINGS: Record<keyof Workload, string> = {
   metricSeries: "catalogue = every (metric, dimensions) of handlers/metrics.ts billed all month (upper bound); active = only the series a healthy tenant emits every hour",
   warmIngestContainers: "warm ingest containers per tenant, each reading its secret once per refresh",
   secretsRefreshSeconds: "seconds between an ingest container's secret reads (handlers' secretsTtlSeconds)",
+  bodyPointerBytes: `bytes of the S3 pointer {bucket, key, size, sha256} that replaces a body over ${INLINE_BODY_MAX_BYTES} B in the message, item and analytics record`,
+  s3PutMs: `ms one S3 PutObject adds to ingest for a body over ${INLINE_BODY_MAX_BYTES} B (the put precedes SendMessage)`,
+  s3GetsPerBody: "GETs of each body in the bodies bucket (1 = one downstream reader of each analytics pointer; 0 = nobody reads them)",
 };
 
 export const WORKLOAD_ASSUMPTIONS: readonly Assumption[] = (Object.keys(DEFAULT_WORKLOAD) as (keyof Workload)[]).map((key) => ({ key, flag: `--${kebab(key)}`, meaning: MEANINGS[key] }));
@@ -342,9 +355,13 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
 
   // Sizes.
   const compressed = w.compressionRatio < 1;
-  const storedBody = Math.ceil(w.bodyBytes * w.compressionRatio);
+  // Over the inline threshold the body goes to the bodies bucket (handlers/core/claimCheck.ts) and a pointer takes
+  // its place in the message, the item and the analytics record.
+  const offloaded = w.bodyBytes > INLINE_BODY_MAX_BYTES;
+  const bodyBytesInS3 = offloaded ? w.bodyBytes : 0;
+  const storedBody = offloaded ? w.bodyPointerBytes : Math.ceil(w.bodyBytes * w.compressionRatio);
   // Compressed bodies are binary: base64 in the SQS envelope and the analytics JSON.
-  const textBody = compressed ? Math.ceil(storedBody / 3) * 4 : w.bodyBytes;
+  const textBody = offloaded ? w.bodyPointerBytes : compressed ? Math.ceil(storedBody / 3) * 4 : w.bodyBytes;
   const messageBytes = textBody + w.envelopeOverheadBytes;
   const sqsChunks = Math.ceil(messageBytes / (64 * KIB));
   const itemBytes = storedBody + w.itemOverheadBytes;
@@ -359,8 +376,9 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
   // Lambda.
   const gbs = (memoryMb: number, ms: number) => (memoryMb / 1024) * (ms / 1000);
   const L = prices.lambda;
-  const ingestGbs = gbs(w.ingestMemoryMb, w.ingestMs);
-  add("lambda: ingest", M * (L.requestsPerMillion.usd / M + ingestGbs * L.arm64GbSecond.usd), `1 request + ${w.ingestMemoryMb} MB x ${w.ingestMs} ms = ${ingestGbs.toFixed(4)} GB-s per webhook, arm64`);
+  const ingestMs = w.ingestMs + (offloaded ? w.s3PutMs : 0);
+  const ingestGbs = gbs(w.ingestMemoryMb, ingestMs);
+  add("lambda: ingest", M * (L.requestsPerMillion.usd / M + ingestGbs * L.arm64GbSecond.usd), `1 request + ${w.ingestMemoryMb} MB x ${ingestMs} ms${offloaded ? ` (incl. ${w.s3PutMs} ms S3 put)` : ""} = ${ingestGbs.toFixed(4)} GB-s per webhook, arm64`);
   const batch = workerBatchOf(w, T);
   const workerGbs = gbs(WORKER.memoryMb, w.workerBaseMs + w.workerPerRecordMs * batch) / batch;
   add("lambda: worker", M * (L.requestsPerMillion.usd / M / batch + workerGbs * L.arm64GbSecond.usd), `1/${batch.toFixed(2)} requests + ${workerGbs.toFixed(5)} GB-s per webhook (${WORKER.memoryMb} MB, batch ${batch.toFixed(2)})`);
@@ -387,6 +405,19 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
     add("dynamodb: point-in-time recovery", tableGbMonths * D.pitrGbMonth.usd, `table size (no index) while retained, ${usd(D.pitrGbMonth.usd)}/GB-month`);
   }
   add("dynamodb: stream reads", 0, "GetRecords by the Lambda trigger are free");
+
+  // S3: bodies over the inline threshold, one PUT each (a retried delivery puts again: not modelled), GETs by
+  // their readers, storage until the lifecycle rule expires them (longest retention + 1 day, bodyStore.ts).
+  const S = prices.s3;
+  const longestRetention = Math.max(...config.tenants.map((t) => t.retentionDays));
+  if (offloaded) {
+    add("s3: body PUT", M * (S.putPerThousand.usd / 1000), `1 PutObject per webhook (body ${w.bodyBytes} B > inline ${INLINE_BODY_MAX_BYTES} B) x ${usd(S.putPerThousand.usd)}/1,000`);
+    add("s3: body GET", M * w.s3GetsPerBody * (S.getPerThousand.usd / 1000), `${w.s3GetsPerBody} GetObject per body x ${usd(S.getPerThousand.usd)}/1,000`);
+    const s3GbMonths = ((M * bodyBytesInS3) / GIB) * ((longestRetention + 1) / DAYS_PER_MONTH);
+    add("s3: storage until expiry", s3GbMonths * S.storageGbMonth.usd, `${((M * bodyBytesInS3) / GIB).toFixed(3)} GB kept ${longestRetention + 1} days (longest retention + 1) x ${usd(S.storageGbMonth.usd)}/GB-month`);
+  } else {
+    add("s3: bodies", 0, `bodies of ${w.bodyBytes} B stay inline (threshold ${INLINE_BODY_MAX_BYTES} B): no S3 request`);
+  }
 
   // Kinesis.
   const K = prices.kinesis;
@@ -484,6 +515,7 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
       sqsRequestsPerWebhook: round(sqsRequests),
       itemBytes,
       itemWru,
+      s3PutsPerWebhook: offloaded ? 1 : 0,
       indexWru,
       analyticsRecordBytes: recordBytes,
       kinesisPutUnits: putUnits,

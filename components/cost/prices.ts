@@ -47,6 +47,8 @@ export interface PriceTable {
   };
   readonly secretsManager: { readonly secretMonth: Price; readonly apiCallsPer10k: Price };
   readonly kms: { readonly customerKeyMonth: Price };
+  /** The bodies bucket (S3 Standard): bodies over the inline threshold. */
+  readonly s3: { readonly putPerThousand: Price; readonly getPerThousand: Price; readonly storageGbMonth: Price };
 }
 
 const PAGES = {
@@ -57,6 +59,7 @@ const PAGES = {
   cloudwatch: "https://aws.amazon.com/cloudwatch/pricing/",
   secrets: "https://aws.amazon.com/secrets-manager/pricing/",
   kms: "https://aws.amazon.com/kms/pricing/",
+  s3: "https://aws.amazon.com/s3/pricing/",
 } as const;
 
 const READ_ON = "2026-11-27";
@@ -64,7 +67,7 @@ const READ_ON = "2026-11-27";
 const price = (usd: number, unit: string, source: string, confirmed: string): Price => ({ usd, unit, source, confirmed });
 
 /** Prices that are the same in both regions (as the official pages list them). */
-function common(region: Region): Pick<PriceTable, "lambda" | "sqs" | "secretsManager" | "kms"> {
+function common(region: Region): Pick<PriceTable, "lambda" | "sqs" | "secretsManager" | "kms" | "s3"> {
   return {
     lambda: {
       requestsPerMillion: price(0.2, "per million requests", PAGES.lambda, `third-party copies quoting the official page, e.g. https://cloudchipr.com/blog/aws-lambda-pricing (us-east-1)${region === "us-east-1" ? "" : "; same in eu-west-1: assumption"}`),
@@ -76,6 +79,11 @@ function common(region: Region): Pick<PriceTable, "lambda" | "sqs" | "secretsMan
     secretsManager: {
       secretMonth: price(0.4, "per secret per month", PAGES.secrets, "https://hivebook.wiki/wiki/aws-secrets-manager-rotated-secrets-dynamic-db-credentials-kms (no region named)"),
       apiCallsPer10k: price(0.05, "per 10,000 API calls", PAGES.secrets, "https://hivebook.wiki/wiki/aws-secrets-manager-rotated-secrets-dynamic-db-credentials-kms (no region named)"),
+    },
+    s3: {
+      putPerThousand: price(0.005, "per 1,000 PUT, COPY, POST, LIST requests (S3 Standard)", PAGES.s3, "assumption: the long-standing S3 Standard list rate, the same in both regions; not confirmed by a stored copy"),
+      getPerThousand: price(0.0004, "per 1,000 GET and other requests (S3 Standard)", PAGES.s3, "assumption: the long-standing S3 Standard list rate, the same in both regions; not confirmed by a stored copy"),
+      storageGbMonth: price(0.023, "per GB-month, S3 Standard, first 50 TB", PAGES.s3, "assumption: the long-standing S3 Standard list rate, the same in both regions; not confirmed by a stored copy"),
     },
     kms: {
       customerKeyMonth: price(1, "per customer-managed key per month", PAGES.kms, "https://www.factualminds.com/blog/aws-kms-pricing-keys-requests-multi-region/ (no region named)"),

@@ -16,7 +16,10 @@ export function eventItemAttributes(item: EventItem): Record<string, AttributeVa
     unsignedHeaders: { L: item.unsignedHeaders.map((name) => ({ S: name })) },
     ...(item.deliveryId !== undefined ? { deliveryId: { S: item.deliveryId } } : {}),
     ...(item.signedUrl !== undefined ? { signedUrl: { S: item.signedUrl } } : {}),
-    body: { B: item.body },
+    // Inline body or the pointer to it (an item has exactly one of the two).
+    ...(item.bodyPointer !== undefined
+      ? { bodyPointer: { M: { bucket: { S: item.bodyPointer.bucket }, key: { S: item.bodyPointer.key }, size: { N: String(item.bodyPointer.size) }, sha256: { S: item.bodyPointer.sha256 } } } }
+      : { body: { B: item.body } }),
     size: { N: String(item.size) },
     tenantShard: { S: item.tenantShard },
     receivedKey: { S: item.receivedKey },

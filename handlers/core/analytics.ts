@@ -41,6 +41,11 @@ export interface AnalyticsRecord {
   /** Twilio: the URL the signature covers. */
   readonly signedUrl?: string;
   readonly size: number;
+  /**
+   * A body over the inline threshold: where it is (the bodies bucket), instead of `payload`. Such a body can be up
+   * to 6 MB, over Kinesis' 1 MiB record, so it never travels in the record; readers fetch it from S3.
+   */
+  readonly bodyPointer?: { readonly bucket: string; readonly key: string; readonly size: number; readonly sha256: string };
   readonly payloadEncoding?: "utf8" | "base64";
   readonly payload?: string;
   readonly payloadOmitted?: true;
@@ -54,8 +59,8 @@ export function analyticsRecordOf(image: Readonly<Record<string, StreamAttribute
   const scheme = image.scheme?.S;
   const receivedAt = Number(image.receivedAt?.N);
   if (!tenant || !eventId || !scheme || !Number.isFinite(receivedAt)) return undefined;
+  const pointer = image.bodyPointer?.M;
   const body = image.body?.B !== undefined ? Buffer.from(image.body.B, "base64") : Buffer.alloc(0);
-  const text = isUtf8(body);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(image.headers?.M ?? {})) if (typeof value.S === "string") headers[name] = value.S;
   // An item written before unsignedHeaders existed did not record coverage: every header is marked unsigned.
@@ -69,10 +74,18 @@ export function analyticsRecordOf(image: Readonly<Record<string, StreamAttribute
     unsignedHeaders,
     ...(typeof image.deliveryId?.S === "string" ? { deliveryId: image.deliveryId.S } : {}),
     ...(typeof image.signedUrl?.S === "string" ? { signedUrl: image.signedUrl.S } : {}),
-    size: body.length,
-    payloadEncoding: text ? "utf8" : "base64",
-    payload: body.toString(text ? "utf8" : "base64"),
+    ...(pointer !== undefined ? pointerFields(pointer) : inlineFields(body)),
   };
+}
+
+function pointerFields(m: Readonly<Record<string, StreamAttribute>>): Pick<AnalyticsRecord, "size" | "bodyPointer"> {
+  const size = Number(m.size?.N);
+  return { size, bodyPointer: { bucket: m.bucket?.S ?? "", key: m.key?.S ?? "", size, sha256: m.sha256?.S ?? "" } };
+}
+
+function inlineFields(body: Buffer): Pick<AnalyticsRecord, "size" | "payloadEncoding" | "payload"> {
+  const text = isUtf8(body);
+  return { size: body.length, payloadEncoding: text ? "utf8" : "base64", payload: body.toString(text ? "utf8" : "base64") };
 }
 
 export interface KinesisEntry<Ref = string> {

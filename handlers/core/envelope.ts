@@ -9,6 +9,7 @@
 // body of 358,400 bytes (the largest maxBodyBytes) encodes to at most ~717,000 bytes, within the limit; ingest
 // still measures the encoded message (envelopeProblem) and answers 413 for anything that would not fit.
 import { isUtf8 } from "node:buffer";
+import { bodyPointerProblem, type BodyPointer } from "./claimCheck";
 import { MalformedEnvelopeError } from "./errors";
 import { isTenantScheme, type TenantScheme } from "./verify/types";
 
@@ -34,8 +35,14 @@ export interface Envelope {
   readonly deliveryId?: string;
   /** Twilio: the URL the signature covers. */
   readonly signedUrl?: string;
-  /** The raw body, byte for byte. */
+  /** The raw body, byte for byte; empty when `bodyPointer` says where it is. */
   readonly body: Buffer;
+  /**
+   * Set when the body is in the bodies bucket instead (claimCheck.ts): the message carries this pointer, version
+   * 3 of the wire format. Ingest writes a version 2 envelope for every inline body, so a worker of the previous
+   * release keeps storing those during a deploy; only pointer envelopes need the new worker.
+   */
+  readonly bodyPointer?: BodyPointer;
 }
 
 /** Headers kept with the event: they help consumers route it and carry no secret material. */
@@ -79,6 +86,12 @@ interface WireEnvelopeV2 extends Omit<WireEnvelopeV1, "v"> {
   unsignedHeaders: string[];
   deliveryId?: string;
   signedUrl?: string;
+}
+
+/** Version 3: the body is in S3; no body or bodyEncoding, a pointer instead. */
+interface WireEnvelopeV3 extends Omit<WireEnvelopeV2, "v" | "body" | "bodyEncoding"> {
+  v: 3;
+  bodyPointer: BodyPointer;
 }
 
 /** A character JSON.stringify would escape to 6 bytes, or one SQS refuses that JSON leaves as it is. */
@@ -125,8 +138,8 @@ export function encodeEnvelope(envelope: Envelope, asText?: string): string {
  * string; the body is escaped once, by JSON.stringify alone (V8's fastest escaper), and not scanned again.
  */
 export function encodeEnvelopeSized(envelope: Envelope, asText?: string): { message: string; bytes: number } {
-  const { bodyEncoding, text } = bodyEncodingOf(envelope.body, asText);
-  let head = `{"v":2,"tenant":${sqsSafeJson(envelope.tenant)},"eventId":${sqsSafeJson(envelope.eventId)},"scheme":${sqsSafeJson(envelope.scheme)},"receivedAt":${JSON.stringify(envelope.receivedAt)},"headers":{`;
+  const pointer = envelope.bodyPointer;
+  let head = `{"v":${pointer ? 3 : 2},"tenant":${sqsSafeJson(envelope.tenant)},"eventId":${sqsSafeJson(envelope.eventId)},"scheme":${sqsSafeJson(envelope.scheme)},"receivedAt":${JSON.stringify(envelope.receivedAt)},"headers":{`;
   let first = true;
   for (const name of Object.keys(envelope.headers)) {
     head += `${first ? "" : ","}${sqsSafeJson(name)}:${sqsSafeJson(envelope.headers[name])}`;
@@ -141,6 +154,12 @@ export function encodeEnvelopeSized(envelope: Envelope, asText?: string): { mess
   head += "]";
   if (envelope.deliveryId !== undefined) head += `,"deliveryId":${sqsSafeJson(envelope.deliveryId)}`;
   if (envelope.signedUrl !== undefined) head += `,"signedUrl":${sqsSafeJson(envelope.signedUrl)}`;
+  if (pointer) {
+    // Field by field, so the wire carries exactly the pointer (an object with more members stays out).
+    const message = `${head},"bodyPointer":${sqsSafeJson({ bucket: pointer.bucket, key: pointer.key, size: pointer.size, sha256: pointer.sha256 })}}`;
+    return { message, bytes: Buffer.byteLength(message, "utf8") };
+  }
+  const { bodyEncoding, text } = bodyEncodingOf(envelope.body, asText);
   head += `,"bodyEncoding":"${bodyEncoding}","body":`;
   // Text here is SQS-safe and free of control characters (bodyEncodingOf), so JSON.stringify only adds ASCII
   // backslashes: its UTF-8 size is the body's bytes plus the characters it added. Base64 is ASCII.
@@ -165,14 +184,14 @@ function fail(message: string): never {
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
 
 export function decodeEnvelope(message: string): Envelope {
-  let wire: Partial<Omit<WireEnvelopeV2, "v">> & { v?: unknown };
+  let wire: Partial<Omit<WireEnvelopeV2, "v">> & Partial<Pick<WireEnvelopeV3, "bodyPointer">> & { v?: unknown };
   try {
     wire = JSON.parse(message) as typeof wire;
   } catch {
     fail("message body is not JSON");
   }
   if (wire === null || typeof wire !== "object" || Array.isArray(wire)) fail("message body is not an object");
-  if (wire.v !== 1 && wire.v !== 2) fail(`unsupported envelope version ${String(wire.v)}`);
+  if (wire.v !== 1 && wire.v !== 2 && wire.v !== 3) fail(`unsupported envelope version ${String(wire.v)}`);
   if (typeof wire.tenant !== "string" || wire.tenant === "") fail("tenant missing");
   if (typeof wire.eventId !== "string" || wire.eventId === "") fail("eventId missing");
   if (!isTenantScheme(wire.scheme)) fail("scheme unknown");
@@ -181,10 +200,18 @@ export function decodeEnvelope(message: string): Envelope {
   for (const value of Object.values(wire.headers)) {
     if (typeof value !== "string") fail("header values must be strings");
   }
-  if (typeof wire.body !== "string") fail("body missing");
-  if (wire.bodyEncoding !== "utf8" && wire.bodyEncoding !== "base64") fail("bodyEncoding unknown");
+  let pointer: BodyPointer | undefined;
+  if (wire.v === 3) {
+    const problem = bodyPointerProblem(wire.bodyPointer, wire.tenant);
+    if (problem !== undefined) fail(problem);
+    const p = wire.bodyPointer!;
+    pointer = { bucket: p.bucket, key: p.key, size: p.size, sha256: p.sha256 };
+  } else {
+    if (typeof wire.body !== "string") fail("body missing");
+    if (wire.bodyEncoding !== "utf8" && wire.bodyEncoding !== "base64") fail("bodyEncoding unknown");
+  }
   let extra: Pick<Envelope, "unsignedHeaders" | "deliveryId" | "signedUrl">;
-  if (wire.v === 2) {
+  if (wire.v === 2 || wire.v === 3) {
     const v2 = wire;
     if (!isStringArray(v2.unsignedHeaders)) fail("unsignedHeaders is not a list of names");
     if (v2.deliveryId !== undefined && typeof v2.deliveryId !== "string") fail("deliveryId is not a string");
@@ -205,6 +232,7 @@ export function decodeEnvelope(message: string): Envelope {
     receivedAt: wire.receivedAt,
     headers: { ...wire.headers },
     ...extra,
-    body: Buffer.from(wire.body, wire.bodyEncoding),
+    body: pointer ? Buffer.alloc(0) : Buffer.from(wire.body!, wire.bodyEncoding),
+    ...(pointer ? { bodyPointer: pointer } : {}),
   };
 }

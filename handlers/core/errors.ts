@@ -28,6 +28,9 @@ export class SecretsUnavailableError extends DomainError {
 /** SQS did not take the message: the sender must retry (503). */
 export class EnqueueError extends DomainError {}
 
+/** S3 did not store a large body (claim check): the sender must retry (503), nothing was enqueued. */
+export class BodyStoreError extends DomainError {}
+
 /** DynamoDB did not store the event (throttled, unavailable): the record goes back to the queue. */
 export class StoreError extends DomainError {}
 

@@ -4,10 +4,12 @@
 // partition's 1,000 writes/s, and makes the idempotent write a single-item condition. Listing one tenant's
 // events by time uses the `byTenantTime` index: `tenantShard = <tenant>#<0..N-1>` (N write shards chosen by a
 // hash of the event id, so the index has no hot key either) and `receivedKey = <ISO time>#<eventId>`; a reader
-// queries the N shards and merges. Bodies stay inline as binary: the body limit keeps an item far below
-// DynamoDB's 400 KB, and one read (or one stream image) then has the whole event.
+// queries the N shards and merges. Bodies up to INLINE_BODY_MAX_BYTES stay inline as binary (one read, or one
+// stream image, has the whole event); a larger one is in the bodies bucket and the item holds its pointer and
+// size instead (claimCheck.ts), so no item comes near DynamoDB's 400 KB.
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-sharding.html
 import { createHash } from "node:crypto";
+import type { BodyPointer } from "./claimCheck";
 import { unsignedHeadersOf, type Envelope } from "./envelope";
 import type { TenantScheme } from "./verify/types";
 
@@ -29,7 +31,10 @@ export interface EventItem {
   readonly deliveryId?: string;
   /** Twilio: the URL the signature covers. */
   readonly signedUrl?: string;
+  /** The body inline; empty when `bodyPointer` says where it is. */
   readonly body: Buffer;
+  readonly bodyPointer?: BodyPointer;
+  /** Bytes of the body, inline or not. */
   readonly size: number;
   readonly tenantShard: string;
   readonly receivedKey: string;
@@ -54,7 +59,8 @@ export function eventItemFrom(envelope: Envelope, retentionDays: number): EventI
     ...(envelope.deliveryId !== undefined ? { deliveryId: envelope.deliveryId } : {}),
     ...(envelope.signedUrl !== undefined ? { signedUrl: envelope.signedUrl } : {}),
     body: envelope.body,
-    size: envelope.body.length,
+    ...(envelope.bodyPointer !== undefined ? { bodyPointer: envelope.bodyPointer } : {}),
+    size: envelope.bodyPointer?.size ?? envelope.body.length,
     tenantShard: tenantShardOf(envelope.tenant, envelope.eventId),
     receivedKey: `${new Date(envelope.receivedAt).toISOString()}#${envelope.eventId}`,
     expiresAt: Math.floor(envelope.receivedAt / 1000) + Math.round(retentionDays * 86_400),

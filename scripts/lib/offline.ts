@@ -58,6 +58,11 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       state.keyId = `${name}-key-id`;
       state.arn = `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT}:key/${name}-key-id`;
       break;
+    case "aws:s3/bucket:Bucket":
+      // S3 ARNs have no region or account; the bucket's name is its `bucket` attribute (and its id).
+      state.bucket = physical;
+      state.arn = `arn:aws:s3:::${physical}`;
+      break;
     case "aws:sns/topic:Topic":
       state.arn = `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT}:${physical}`;
       break;

@@ -49,7 +49,7 @@ describe("stack config validation", () => {
     ["missing concurrency", { tenants: { acme: { scheme: "github", workerConcurrency: 2 } } }, /tenants\.acme\.ingestConcurrency: is required/],
     ["unreserved below 100", { accountConcurrency: 200, tenants: { acme: { ...base, ingestConcurrency: 90 }, beta: base } }, /tenants\.acme: reserved concurrency totals .* Lambda keeps at least 100/],
     ["typo in a tenant field", { tenants: { acme: { ...base, workerConcurency: 2 } } }, /tenants\.acme\.workerConcurency: is not a known setting/],
-    ["body limit over what an item holds", { tenants: { acme: { ...base, maxBodyBytes: 1_000_000 } } }, /tenants\.acme\.maxBodyBytes/],
+    ["body limit over a function URL's 6 MB request payload", { tenants: { acme: { ...base, maxBodyBytes: 6_291_457 } } }, /tenants\.acme\.maxBodyBytes: .*6 MB/],
     ["no tenants", { tenants: {} }, /webhooks:tenants: must name at least one tenant/],
     ["bad log retention", { tenants: { acme: base }, logRetentionDays: 10 }, /webhooks:logRetentionDays: must be one of/],
     ["secrets for an unknown tenant", { tenants: { acme: base }, secrets: { other: ["x"] } }, /webhooks:secrets\.other: names no configured tenant/],

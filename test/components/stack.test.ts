@@ -19,6 +19,7 @@ const TENANT_ALARMS = [
   "ingest-throttles",
   "signature-failures",
   "refusing",
+  "body-store-failures",
   "secrets-unavailable",
   "secrets-stale",
   "queue-age",
@@ -119,7 +120,10 @@ function assertCompleteStack(config: StackConfig, run: OfflineRun) {
     const ingestPolicy = policyOf(run, `${n}-ingest`);
     assert.deepEqual(ingestPolicy.find((s) => s.Action.includes("sqs:SendMessage"))!.Resource, [queue.state.arn], "ingest sends only to its own queue");
     assert.deepEqual(ingestPolicy.find((s) => s.Action.includes("secretsmanager:GetSecretValue"))!.Resource, [secret.state.arn], "ingest reads only its own secret");
-    assert.equal(ingestPolicy.length, 3, "logs, queue, secret: nothing else");
+    // Issue 13: puts of large bodies, under the tenant's own prefix of the bodies bucket only.
+    const bucket = find(run, "aws:s3/bucket:Bucket", "bodies-bucket");
+    assert.deepEqual(ingestPolicy.find((s) => s.Action.includes("s3:PutObject"))!.Resource, [`${bucket.state.arn as string}/${tenant.id}/*`], "ingest puts only under its tenant's prefix");
+    assert.equal(ingestPolicy.length, 4, "logs, queue, secret, its bodies prefix: nothing else");
 
     const env = (ingestFn.inputs.environment as { variables: Record<string, string> }).variables;
     assert.equal(env.TENANT_ID, tenant.id);
@@ -241,11 +245,12 @@ describe("Pulumi program under mocks", () => {
     const workerFn = find(run, "aws:lambda/function:Function", "tenant-acme-worker-fn").state.name;
     const consumerFn = find(run, "aws:lambda/function:Function", "analytics-consumer-fn").state.name;
     const queries = alarm("tenant-acme-ingest-down").metricQueries as { id: string; expression?: string; returnData?: boolean; metric?: { namespace: string; metricName: string; dimensions: Record<string, string> } }[];
-    assert.deepEqual(queries.find((q) => q.returnData)?.expression, "FILL(m0, 0) - FILL(m1, 0) - FILL(m2, 0)");
+    assert.deepEqual(queries.find((q) => q.returnData)?.expression, "FILL(m0, 0) - FILL(m1, 0) - FILL(m2, 0) - FILL(m3, 0)");
     assert.deepEqual(queries.filter((q) => q.metric).map((q) => [q.id, q.metric!.namespace, q.metric!.metricName, q.metric!.dimensions]), [
       ["m0", "AWS/Lambda", "Url5xxCount", { FunctionName: ingestFn }],
       ["m1", "Webhooks/prod", "EnqueueFailures", { Tenant: "acme" }],
       ["m2", "Webhooks/prod", "SecretsUnavailable", { Tenant: "acme" }],
+      ["m3", "Webhooks/prod", "BodyStoreFailures", { Tenant: "acme" }],
     ]);
     const simple = (name: string) => [alarm(name).namespace, alarm(name).metricName, alarm(name).dimensions];
     assert.deepEqual(simple("tenant-acme-worker-throttles"), ["AWS/Lambda", "Throttles", { FunctionName: workerFn }]);

@@ -128,6 +128,19 @@ async function emittedSeries(): Promise<Set<string>> {
   sqsUp = false;
   assert.equal((await ingest(githubRequest('{"n":3}'))).statusCode, 503, "enqueue failure");
   sqsUp = true;
+  // Issue 13: a body over the inline threshold whose put to the bodies bucket fails (BodyStoreFailures).
+  const withBucket = composeIngest(
+    { ...env, BODY_BUCKET: "bodies" },
+    {
+      sqs: fakeClient({ SendMessageCommand: () => assert.fail("nothing is enqueued when the body was not stored") }),
+      secretsManager: () => fakeClient({ GetSecretValueCommand: () => ({ SecretString: JSON.stringify([SECRET]) }) }),
+      s3: () => fakeClient({ PutObjectCommand: () => { throw Object.assign(new Error("slow down"), { name: "SlowDown" }); } }),
+    },
+    silentLogger,
+    sink,
+    () => now,
+  );
+  assert.equal((await withBucket(githubRequest(JSON.stringify({ pad: "x".repeat(20_000) })))).statusCode, 503, "body store failure");
   secretsUp = false;
   now += 2_000; // past the TTL: the refresh fails and the last good keys are served
   assert.equal((await ingest(githubRequest('{"n":4}'))).statusCode, 202, "stale keys served");

@@ -48,18 +48,18 @@ describe("cost model", function () {
   });
 
   it("counts what costs money from the stack's own plan", () => {
-    // Per tenant: 12 alarms; ingest-down is metric math over Url5xxCount, EnqueueFailures and SecretsUnavailable
-    // (3 alarm metrics), the other 11 read one metric each: 14 alarm metrics. One secret, one polled queue.
+    // Per tenant: 13 alarms; ingest-down is metric math over Url5xxCount, EnqueueFailures, SecretsUnavailable and
+    // BodyStoreFailures (4 alarm metrics), the other 12 read one metric each: 16 alarm metrics. One secret, one polled queue.
     assert.deepEqual(
       { alarms: inventory.tenants.acme!.alarms, alarmMetrics: inventory.tenants.acme!.alarmMetrics, secrets: inventory.tenants.acme!.secrets, polledQueues: inventory.tenants.acme!.polledQueues },
-      { alarms: 12, alarmMetrics: 14, secrets: 1, polledQueues: 1 },
+      { alarms: 13, alarmMetrics: 16, secrets: 1, polledQueues: 1 },
     );
     // Shared: the on-call alarms (8), the operations dashboard only (runbookUrl set), the alarm topic's key, one shard;
     // the table's stream mapping polls no SQS queue.
     const s = inventory.shared;
     assert.deepEqual({ alarms: s.alarms, alarmMetrics: s.alarmMetrics, dashboards: s.dashboards, kmsKeys: s.kmsKeys, kinesisShards: s.kinesisShards, polledQueues: s.polledQueues, secrets: s.secrets }, { alarms: 8, alarmMetrics: 8, dashboards: 1, kmsKeys: 1, kinesisShards: 1, polledQueues: 0, secrets: 0 });
-    // handlers/metrics.ts: 10 metrics with [Tenant], MalformedStreamRecords also with [] (the stack total).
-    assert.deepEqual(metricSeriesCounts("catalogue"), { perTenant: 10, shared: 1 });
+    // handlers/metrics.ts: 11 metrics with [Tenant] (BodyStoreFailures since issue 13), MalformedStreamRecords also with [] (the stack total).
+    assert.deepEqual(metricSeriesCounts("catalogue"), { perTenant: 11, shared: 1 });
   });
 
   it("matches the hand-computed case (us-east-1)", () => {
@@ -96,12 +96,12 @@ describe("cost model", function () {
     // Monthly variable: 10/s x 2,628,000 s = 26.28 M webhooks x $3.49608
     close(report.monthly.variableUsd, 91.877, "monthly variable", 1e-3);
 
-    // Fixed per tenant: 14 alarm metrics x $0.10 = 1.40; 10 series x $0.30 = 3.00; 1 secret $0.40 + 2,628,000 s / 300 s
+    // Fixed per tenant: 16 alarm metrics x $0.10 = 1.60; 11 series x $0.30 = 3.30; 1 secret $0.40 + 2,628,000 s / 300 s
     // = 8,760 reads x $0.05/10k = 0.0438; idle polling 5 pollers x 2,628,000 / 20 s = 657,000 receives x $0.40/M = 0.2628.
-    close(report.fixedMonthlyPerTenantUsd, 5.1066, "per tenant");
+    close(report.fixedMonthlyPerTenantUsd, 5.6066, "per tenant");
     // Shared: 8 alarm metrics 0.80 + 1 series 0.30 + 1 dashboard 3.00 + 1 KMS key 1.00 + 1 shard x 730 h x $0.015 = 10.95.
     close(report.fixedMonthlySharedUsd, 16.05, "shared");
-    close(report.fixedMonthlyUsd, 21.1566, "fixed");
+    close(report.fixedMonthlyUsd, 21.6566, "fixed");
   });
 
   it("is linear in rate once batches are full (monthly variable cost scales with the rate)", () => {
@@ -147,8 +147,8 @@ describe("cost model", function () {
   it("fixed cost grows by the same amount for each tenant added", async () => {
     const three = smallStack(3);
     const report = costOf(three, inventoryOf((await runOffline(three)).resources), HAND, PRICES["us-east-1"]);
-    close(report.fixedMonthlyUsd, 16.05 + 3 * 5.1066, "3 tenants");
-    close(report.fixedMonthlyPerTenantUsd, 5.1066, "per tenant");
+    close(report.fixedMonthlyUsd, 16.05 + 3 * 5.6066, "3 tenants");
+    close(report.fixedMonthlyPerTenantUsd, 5.6066, "per tenant");
   });
 });
 
