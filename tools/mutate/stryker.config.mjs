@@ -4,9 +4,9 @@
 const FOLDERS = {
   handlers: {
     mutate: ["handlers/**/*.ts"],
-    // Left out: workerHandler.test.ts (needs Java for DynamoDB Local; the worker's decisions are covered by
-    // test/handlers/core/worker.property.test.ts), layering.test.ts (reads the source text, which Stryker
-    // instruments).
+    // Left out: workerHandler.test.ts (needs Java for DynamoDB Local, started again for every mutant it covers;
+    // workerHandler.fake.test.ts runs the same paths over a scripted DynamoDB), layering.test.ts (reads the source
+    // text, which Stryker instruments).
     spec: [
       "test/handlers/core/*.test.ts",
       "test/handlers/adapters/*.test.ts",
@@ -15,6 +15,7 @@ const FOLDERS = {
       "test/handlers/metrics.test.ts",
       "test/handlers/observability.test.ts",
       "test/handlers/streamHandler.test.ts",
+      "test/handlers/workerHandler.fake.test.ts",
       "test/mutate/handlers/*.test.ts",
     ],
   },
@@ -60,9 +61,9 @@ export default {
   incrementalFile: `${out}/stryker-incremental.json`,
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
   timeoutMS: 20000,
-  plugins: ["@stryker-mutator/*", new URL("./ignorers.mjs", import.meta.url).pathname],
+  plugins: ["@stryker-mutator/*", new URL("./ignorers.mjs", import.meta.url).pathname, new URL("./survivorsReporter.mjs", import.meta.url).pathname],
   ignorers: ["log-calls"],
-  reporters: ["clear-text", "progress", "html", "json"],
+  reporters: ["clear-text", "progress", "html", "json", "survivors"],
   htmlReporter: { fileName: `${out}/index.html` },
   jsonReporter: { fileName: `${out}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
