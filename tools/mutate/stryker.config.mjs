@@ -34,6 +34,7 @@ const FOLDERS = {
       "test/local/streamMapping.property.test.ts",
       "test/local/asyncInvoke.test.ts",
       "test/local/functionUrlServer.test.ts",
+      "test/local/invocation.test.ts",
       "test/mutate/local/*.test.ts",
     ],
   },
