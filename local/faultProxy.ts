@@ -1,4 +1,4 @@
-// `--fail "sqs=0.1,dynamodb=0.05,kinesis=0.2"`: a proxy in front of a local server that answers that fraction
+// `--fail "sqs=0.1,dynamodb=0.05,kinesis=0.2,s3=0.1"`: a proxy in front of a local server that answers that fraction
 // of calls with the errors AWS returns under pressure, in each service's own wire format, so the SDK clients
 // and the handlers meet exactly what they meet in the cloud:
 // - throttling (HTTP 400) and 503, before the call reaches the server (nothing happened);
@@ -10,13 +10,13 @@ import { randomUUID } from "node:crypto";
 import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders } from "node:http";
 import { answerProxyFailure, listenOnLoopback } from "./servers";
 
-export const FAULT_SERVICES = ["sqs", "dynamodb", "kinesis"] as const;
+export const FAULT_SERVICES = ["sqs", "dynamodb", "kinesis", "s3"] as const;
 export type FaultService = (typeof FAULT_SERVICES)[number];
 export type FailSpec = Partial<Record<FaultService, number>>;
 
 export class FailSpecError extends Error {
   constructor(message: string) {
-    super(`--fail: ${message} (expected e.g. "sqs=0.1,dynamodb=0.05,kinesis=0.2")`);
+    super(`--fail: ${message} (expected e.g. "sqs=0.1,dynamodb=0.05,kinesis=0.2,s3=0.1")`);
     this.name = "FailSpecError";
   }
 }
@@ -64,6 +64,17 @@ const FAULTS: Record<FaultService, { readonly prefix: string; readonly contentTy
       { status: 500, code: "InternalServerError", message: "Internal server error", afterForwarding: true },
     ],
   },
+  // S3 answers in XML (<Error><Code>...), not JSON: the REST/XML protocol.
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+  s3: {
+    prefix: "",
+    contentType: "application/xml",
+    faults: [
+      { status: 503, code: "SlowDown", message: "Please reduce your request rate.", afterForwarding: false },
+      { status: 503, code: "ServiceUnavailable", message: "Service is unable to handle request.", afterForwarding: false },
+      { status: 500, code: "InternalError", message: "We encountered an internal error. Please try again.", afterForwarding: true },
+    ],
+  },
   kinesis: {
     prefix: "",
     contentType: "application/x-amz-json-1.1",
@@ -107,7 +118,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const forward = (method: string, path: string, headers: IncomingHttpHeaders, body: Buffer) =>
     new Promise<Forwarded>((resolve, reject) => {
       const outgoing = httpRequest(
-        { host: target.hostname, port: target.port, method, path, agent, headers: { ...headers, host: target.host, "content-length": String(body.length) } },
+        // S3 requests keep their Host header: s3rver checks the SigV4 signature, which covers it.
+        { host: target.hostname, port: target.port, method, path, agent, headers: { ...headers, host: options.service === "s3" ? headers.host : target.host, "content-length": String(body.length) } },
         async (response) => {
           const chunks: Buffer[] = [];
           for await (const chunk of response) chunks.push(chunk as Buffer);
@@ -118,7 +130,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       outgoing.end(body);
     });
 
-  const errorBody = (fault: Fault) => JSON.stringify({ __type: `${spec.prefix}${fault.code}`, message: fault.message });
+  const errorBody = (fault: Fault) =>
+    options.service === "s3"
+      ? `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.code}</Code><Message>${fault.message}</Message><RequestId>${randomUUID()}</RequestId><HostId>local</HostId></Error>`
+      : JSON.stringify({ __type: `${spec.prefix}${fault.code}`, message: fault.message });
 
   const server = createServer(async (request, response) => {
     try {
@@ -134,7 +149,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       };
       const replyFault = (fault: Fault) => {
         count(fault.code);
-        const headers: Record<string, string> = { "content-type": spec.contentType, "x-amzn-requestid": randomUUID() };
+        const headers: Record<string, string> = { "content-type": spec.contentType, [options.service === "s3" ? "x-amz-request-id" : "x-amzn-requestid"]: randomUUID() };
         // SQS's JSON protocol also names the error the query way; the SDK reads either.
         if (options.service === "sqs") headers["x-amzn-query-error"] = `${fault.code};${fault.status >= 500 ? "Receiver" : "Sender"}`;
         reply(fault.status, headers, errorBody(fault));

@@ -4,6 +4,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { StackConfig } from "../components/config";
@@ -19,7 +20,7 @@ import { ReservedConcurrency } from "./invocation";
 import { startFunctionUrlServer, type FunctionUrlServer, type HostedFunction } from "./functionUrlServer";
 import { makeLocalRoutes } from "./localRoutes";
 import { createAnalyticsStream, createEventsTable, createQueue, createTenantQueues, type TenantResources } from "./resources";
-import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startKinesalite, startSqs, type RunningServer } from "./servers";
+import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_S3_CREDENTIALS, startDynamoDbLocal, startKinesalite, startS3, startSqs, type RunningServer } from "./servers";
 import { startSqsRulesProxy } from "./sqsRules";
 import { countStored, HandlerCounters, KinesisReadBack, queueDepth, type PipelineStatus } from "./status";
 import { defaultStreamRetryDelayMs, DynamoStreamEventSourceMapping } from "./streamMapping";
@@ -77,8 +78,10 @@ export interface LocalEndpointsFile {
   /** The `npm start` process; ops refuses a file whose process is gone (a run killed before it could remove it). */
   readonly pid: number;
   readonly region: string;
-  readonly endpoints: { readonly dynamodb: string; readonly kinesis: string; readonly sqs: string; readonly lambda: string; readonly status: string };
+  readonly endpoints: { readonly dynamodb: string; readonly kinesis: string; readonly sqs: string; readonly s3: string; readonly lambda: string; readonly status: string };
   readonly eventsTable: string;
+  /** The bodies bucket (claim check): path-style on the s3 endpoint, signed with LOCAL_S3_CREDENTIALS. */
+  readonly bodiesBucket: string;
   readonly analyticsStream: string;
   readonly queues: { readonly tenants: Record<string, { queue: string; dlq: string; asyncFailures: string }>; readonly analyticsFailures: string };
   readonly functions: { readonly tenants: Record<string, { ingest: string; worker: string }>; readonly streamConsumer: string };
@@ -88,8 +91,8 @@ export interface LocalEndpointsFile {
 export interface LocalPipeline {
   readonly port: number;
   url(tenant: string): string;
-  readonly endpoints: { readonly dynamodb: string; readonly kinesis: string; readonly sqs: string };
-  readonly names: { readonly table: string; readonly analyticsStream: string; readonly streamFailureQueueUrl: string; readonly tenants: Readonly<Record<string, TenantResources>> };
+  readonly endpoints: { readonly dynamodb: string; readonly kinesis: string; readonly sqs: string; readonly s3: string };
+  readonly names: { readonly table: string; readonly bodiesBucket: string; readonly analyticsStream: string; readonly streamFailureQueueUrl: string; readonly tenants: Readonly<Record<string, TenantResources>> };
   status(): Promise<PipelineStatus>;
   /** Per faulty service: calls forwarded and faults injected (empty without --fail). */
   readonly faults: Readonly<Record<string, FaultProxy["stats"]>>;
@@ -101,15 +104,15 @@ export interface LocalPipeline {
 
 const clientBase = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
 
-async function startServers(): Promise<{ dynamodb: RunningServer; kinesis: RunningServer; sqs: RunningServer }> {
-  const started = await Promise.allSettled([startDynamoDbLocal(), startKinesalite(), startSqs()]);
+async function startServers(): Promise<{ dynamodb: RunningServer; kinesis: RunningServer; sqs: RunningServer; s3: RunningServer }> {
+  const started = await Promise.allSettled([startDynamoDbLocal(), startKinesalite(), startSqs(), startS3()]);
   const failure = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failure) {
     await Promise.all(started.map((result) => (result.status === "fulfilled" ? result.value.stop() : undefined)));
     throw failure.reason;
   }
-  const [dynamodb, kinesis, sqs] = started.map((result) => (result as PromiseFulfilledResult<RunningServer>).value) as [RunningServer, RunningServer, RunningServer];
-  return { dynamodb, kinesis, sqs };
+  const [dynamodb, kinesis, sqs, s3] = started.map((result) => (result as PromiseFulfilledResult<RunningServer>).value) as [RunningServer, RunningServer, RunningServer, RunningServer];
+  return { dynamodb, kinesis, sqs, s3 };
 }
 
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
@@ -117,7 +120,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const timing: LocalTiming = { ...AWS_TIMING, ...options.timing };
   const prefix = `webhooks-${config.stack}`;
   const servers = await startServers();
-  const stoppables: (() => Promise<void>)[] = [() => servers.dynamodb.stop(), () => servers.kinesis.stop(), () => servers.sqs.stop()];
+  const stoppables: (() => Promise<void>)[] = [() => servers.dynamodb.stop(), () => servers.kinesis.stop(), () => servers.sqs.stop(), () => servers.s3.stop()];
   const destroyables: { destroy(): void }[] = [];
   let stopped: Promise<void> | undefined;
   // Idempotent: a second stop (a test's after(), a second signal) waits for the first.
@@ -134,8 +137,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       dynamodb: new DynamoDBClient({ ...clientBase, endpoint: servers.dynamodb.endpoint }),
       kinesis: new KinesisClient({ ...clientBase, endpoint: servers.kinesis.endpoint, requestHandler: new NodeHttpHandler() }),
       sqs: new SQSClient({ ...clientBase, endpoint: servers.sqs.endpoint }),
+      s3: new S3Client({ region: LOCAL_REGION, credentials: LOCAL_S3_CREDENTIALS, endpoint: servers.s3.endpoint, forcePathStyle: true }),
     };
-    destroyables.push(direct.dynamodb, direct.kinesis, direct.sqs);
+    destroyables.push(direct.dynamodb, direct.kinesis, direct.sqs, direct.s3);
 
     const proxies: Partial<Record<FaultService, FaultProxy>> = {};
     // SQS's own message rules (1 MiB, its character set) are enforced in front of local-aws-sqs, which checks
@@ -155,6 +159,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       dynamodb: await endpointFor("dynamodb", servers.dynamodb),
       kinesis: await endpointFor("kinesis", servers.kinesis),
       sqs: await endpointFor("sqs", servers.sqs),
+      s3: await endpointFor("s3", servers.s3),
     };
     // The clients the functions and event sources use (through the fault proxies when --fail names the service);
     // one per service, as a Lambda container holds one at module scope.
@@ -163,11 +168,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       streams: new DynamoDBStreamsClient({ ...clientBase, endpoint: via.dynamodb }),
       kinesis: new KinesisClient({ ...clientBase, endpoint: via.kinesis, requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 10_000 }) }),
       sqs: new SQSClient({ ...clientBase, endpoint: via.sqs }),
+      s3: new S3Client({ region: LOCAL_REGION, credentials: LOCAL_S3_CREDENTIALS, endpoint: via.s3, forcePathStyle: true }),
     };
-    destroyables.push(viaProxies.dynamodb, viaProxies.streams, viaProxies.kinesis, viaProxies.sqs);
+    destroyables.push(viaProxies.dynamodb, viaProxies.streams, viaProxies.kinesis, viaProxies.sqs, viaProxies.s3);
 
     const tableName = `${prefix}-events`;
     const analyticsStream = `${prefix}-analytics`;
+    // The bodies bucket (components/bodyStore.ts); its lifecycle rule is not emulated (the server is in memory
+    // for one run), nor its TLS-only policy (everything here is plain HTTP on 127.0.0.1).
+    const bodiesBucket = `${prefix}-bodies`;
+    await direct.s3.send(new CreateBucketCommand({ Bucket: bodiesBucket }));
     const streamArn = await createEventsTable(direct.dynamodb, tableName);
     await createAnalyticsStream(direct.kinesis, analyticsStream, config.analyticsShards);
     const streamFailures = await createQueue(direct.sqs, `${prefix}-analytics-failures`, { MessageRetentionPeriod: String(FAILURE_QUEUE.messageRetentionSeconds) });
@@ -189,8 +199,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const resources = tenants[tenant.id]!;
       const tenantLogger = logger.child({ function: `${tenant.id}-ingest` });
       const ingest = composeIngest(
-        ingestEnvironment(tenant, { queueUrl: resources.queueUrl, secrets: { secretsFile: options.secretsFile }, metricsNamespace, publicBaseUrl }),
-        { sqs: viaProxies.sqs, secretsManager: () => { throw new Error("the local pipeline reads secrets from a file"); } },
+        ingestEnvironment(tenant, { queueUrl: resources.queueUrl, secrets: { secretsFile: options.secretsFile }, metricsNamespace, publicBaseUrl, bodyBucket: bodiesBucket }),
+        { sqs: viaProxies.sqs, secretsManager: () => { throw new Error("the local pipeline reads secrets from a file"); }, s3: () => viaProxies.s3 },
         tenantLogger,
         counters.sink,
       );
@@ -290,8 +300,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     return {
       port: urlServer.port,
       url: (tenant) => urlServer.url(tenant),
-      endpoints: { dynamodb: servers.dynamodb.endpoint, kinesis: servers.kinesis.endpoint, sqs: servers.sqs.endpoint },
-      names: { table: tableName, analyticsStream, streamFailureQueueUrl: streamFailures.url, tenants },
+      endpoints: { dynamodb: servers.dynamodb.endpoint, kinesis: servers.kinesis.endpoint, sqs: servers.sqs.endpoint, s3: servers.s3.endpoint },
+      names: { table: tableName, bodiesBucket, analyticsStream, streamFailureQueueUrl: streamFailures.url, tenants },
       status,
       faults: Object.fromEntries(Object.entries(proxies).map(([service, proxy]) => [service, proxy.stats])),
       endpointsFile: (pid = process.pid) => ({
@@ -303,10 +313,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           dynamodb: servers.dynamodb.endpoint,
           kinesis: servers.kinesis.endpoint,
           sqs: servers.sqs.endpoint,
+          s3: servers.s3.endpoint,
           lambda: `http://127.0.0.1:${urlServer.port}/_local/lambda`,
           status: `http://127.0.0.1:${urlServer.port}/_local/status`,
         },
         eventsTable: tableName,
+        bodiesBucket,
         analyticsStream,
         queues: {
           tenants: Object.fromEntries(config.tenants.map((tenant) => [tenant.id, { queue: tenants[tenant.id]!.queueUrl, dlq: tenants[tenant.id]!.dlqUrl, asyncFailures: tenants[tenant.id]!.asyncFailureQueueUrl }])),

@@ -1,13 +1,21 @@
 // Starts the AWS-compatible servers the local pipeline and the wire-level tests talk to, on 127.0.0.1:
-// DynamoDB Local (AWS's own, with Streams; Java), kinesalite (Kinesis), local-aws-sqs (SQS, JSON protocol).
+// DynamoDB Local (AWS's own, with Streams; Java), kinesalite (Kinesis), local-aws-sqs (SQS, JSON protocol),
+// s3rver (S3, REST/XML; the bodies bucket of the claim check, issue 13).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { createServer, type Server } from "node:net";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+/**
+ * s3rver checks SigV4 signatures against the one account it knows (S3RVER/S3RVER), so S3 clients sign with it;
+ * it also takes only path-style addressing on 127.0.0.1 (forcePathStyle: true in every local S3 client).
+ */
+export const LOCAL_S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 
 export interface RunningServer {
   readonly endpoint: string;
@@ -171,4 +179,24 @@ export async function startSqs(port?: number): Promise<RunningServer> {
   const { createSqsServer } = require("local-aws-sqs") as { createSqsServer(options: Record<string, unknown>): Promise<import("node:http").Server> };
   const server = await createSqsServer({ port: chosen, hostname: "127.0.0.1", region: LOCAL_REGION, emulateQueueCreationLifecycle: false });
   return { endpoint: `http://127.0.0.1:${chosen}`, stop: () => close(server) };
+}
+
+/**
+ * s3rver: S3's REST/XML API over a temporary directory (removed on stop). Chosen because it is the S3 emulator on
+ * npm that runs in-process on Node (no Java, no Docker) and answers @aws-sdk/client-s3 v3 with path-style
+ * addressing, including ChecksumSHA256 on PutObject; signatures are checked (see LOCAL_S3_CREDENTIALS).
+ */
+export async function startS3(port?: number): Promise<RunningServer> {
+  const directory = mkdtempSync(path.join(tmpdir(), "webhooks-s3-"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const S3rver = require("s3rver") as new (options: Record<string, unknown>) => { run(): Promise<{ port: number }>; close(): Promise<void> };
+  const server = new S3rver({ address: "127.0.0.1", port: port ?? 0, silent: true, directory, resetOnClose: true });
+  const { port: chosen } = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${chosen}`,
+    stop: async () => {
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
 }

@@ -17,7 +17,7 @@ import { MissingJavaError, portIsFree } from "./servers";
 import type { PipelineStatus, TenantStatus } from "./status";
 
 const ROOT = path.resolve(__dirname, "..");
-const USAGE = "usage: npm start [-- --stack <name>] [--port <n>] [--secrets <file>] [--fail \"sqs=0.1,dynamodb=0.05,kinesis=0.2\"] [--visibility-timeout <seconds>]";
+const USAGE = "usage: npm start [-- --stack <name>] [--port <n>] [--secrets <file>] [--fail \"sqs=0.1,dynamodb=0.05,kinesis=0.2,s3=0.1\"] [--visibility-timeout <seconds>]";
 
 /** Where `npm start` names its endpoints for `npm run ops -- --local` (removed on stop). */
 export function endpointsFilePath(stack: string, root: string = ROOT): string {
@@ -135,7 +135,7 @@ async function main(): Promise<number> {
   await once(logDestination, "ready");
   const logger = createLogger({ destination: logDestination });
 
-  console.log(`webhooks: starting stack '${config.stack}' locally (DynamoDB Local, kinesalite, local-aws-sqs)${options.fail ? `, failing ${JSON.stringify(options.fail)}` : ""}…`);
+  console.log(`webhooks: starting stack '${config.stack}' locally (DynamoDB Local, kinesalite, local-aws-sqs, s3rver)${options.fail ? `, failing ${JSON.stringify(options.fail)}` : ""}…`);
   let pipeline: LocalPipeline;
   try {
     pipeline = await startLocalPipeline({ config, port: options.port, secretsFile, fail: options.fail, logger, timing: { visibilityTimeoutSeconds: visibilityTimeoutSeconds(options) } });

@@ -1,7 +1,10 @@
 // `GET /_local/status`: per tenant, what the handlers reported (received, accepted, rejected, duplicates, from
 // their own EMF metric lines) next to what the stores hold (stored: a table query; published: records read back
 // from Kinesis; dlq: the dead-letter queue's depth). The second half is never counted by the handlers, so a
-// loss between them shows as a gap.
+// loss between them shows as a gap. `stored` counts items whether their body is inline or, over the inline
+// threshold, in the bodies bucket behind a pointer (issue 13): an item is written only after its body was put, so
+// a stored event always has its body. The bucket is not counted: a put whose SendMessage then failed (503) leaves an
+// object that no item points at until the sender's retry, which overwrites the same key.
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";

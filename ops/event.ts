@@ -1,17 +1,42 @@
 // `ops event --tenant acme <eventId> [--out file]`: one stored event, headers and body byte for byte.
-// The body is inline in the item today (handlers/core/eventItem.ts); issue 13 moves large bodies to S3 behind a
-// pointer, and bodyOf() is where that fetch belongs.
+// A body up to the inline threshold is in the item; a larger one is in the bodies bucket behind the item's
+// `bodyPointer` (handlers/core/claimCheck.ts), and bodyOf() fetches it from S3 and checks its sha256.
+import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { OpsError, requireTenant, UsageError } from "./args";
 import type { Command } from "./command";
 
-/** The body of an item; one place to learn other storage (a claim-check pointer, issue 13). */
-export function bodyOf(item: Record<string, AttributeValue>): Buffer {
+/**
+ * The body of an item: inline (`body`), or fetched from the bodies bucket (`bodyPointer`), then checked against
+ * the pointer's size and sha256 (what ingest verified and S3 was told to check on put).
+ */
+export async function bodyOf(item: Record<string, AttributeValue>, s3?: S3Client): Promise<Buffer> {
   if (item.body?.B !== undefined) return Buffer.from(item.body.B);
-  const pointer = Object.keys(item).find((name) => /^body[A-Z]/.test(name));
-  if (pointer) throw new OpsError(`the event's body is stored elsewhere (${pointer}); this version of ops reads inline bodies only`);
+  const pointer = item.bodyPointer?.M;
+  if (pointer) {
+    const bucket = pointer.bucket?.S;
+    const key = pointer.key?.S;
+    if (!bucket || !key) throw new OpsError("the event's bodyPointer has no bucket or key");
+    if (!s3) throw new OpsError(`the event's body is in s3://${bucket}/${key} and no S3 client is available`);
+    let body: Buffer;
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      body = Buffer.from(await object.Body!.transformToByteArray());
+    } catch (error) {
+      const name = (error as Error).name;
+      // The lifecycle rule expires bodies a day after the longest retention (components/bodyStore.ts).
+      if (name === "NoSuchKey") throw new OpsError(`the event's body s3://${bucket}/${key} is gone (expired by the bucket's lifecycle rule, or never stored)`);
+      throw new OpsError(`cannot read the event's body s3://${bucket}/${key}: ${name}: ${(error as Error).message}`);
+    }
+    const sha256 = createHash("sha256").update(body).digest("hex");
+    if (body.length !== Number(pointer.size?.N) || sha256 !== pointer.sha256?.S) {
+      throw new OpsError(`s3://${bucket}/${key} holds ${body.length} bytes hashing to ${sha256}, not the ${pointer.size?.N} bytes (${pointer.sha256?.S}) the event points at`);
+    }
+    return body;
+  }
   return Buffer.alloc(0);
 }
 
@@ -37,7 +62,7 @@ bodyEncoding: "base64" when the body is not UTF-8 text (the body is then base64)
     const result = await target.clients.dynamodb.send(new GetItemCommand({ TableName: target.eventsTable, Key: { pk: { S: `${tenant}#${eventId}` } }, ConsistentRead: true }));
     const item = result.Item;
     if (!item) throw new OpsError(`no event '${eventId}' of tenant '${tenant}' in ${target.eventsTable}`);
-    const body = bodyOf(item);
+    const body = await bodyOf(item, target.clients.s3);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(item.headers?.M ?? {})) if (value.S !== undefined) headers[name] = value.S;
     const meta = {

@@ -12,6 +12,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { OpsError, UsageError } from "./args";
@@ -21,6 +22,8 @@ export const ROOT = path.resolve(__dirname, "..");
 /** The stack outputs the commands read (components/stack.ts). */
 export interface StackOutputs {
   readonly eventsTable: string;
+  /** The bodies bucket (issue 13); absent from a stack deployed before it, whose bodies are all inline. */
+  readonly bodiesBucket?: string;
   readonly analyticsStream: string;
   readonly queues: { readonly tenants: Record<string, { queue: string; dlq: string; asyncFailures: string }>; readonly analyticsFailures: string };
   readonly functions: { readonly tenants: Record<string, { ingest: string; worker: string }>; readonly streamConsumer: string };
@@ -32,6 +35,8 @@ export interface Clients {
   readonly kinesis: KinesisClient;
   readonly sqs: SQSClient;
   readonly lambda: LambdaClient;
+  /** Reads bodies behind a pointer (ops `event`). */
+  readonly s3: S3Client;
 }
 
 export interface Target extends StackOutputs {
@@ -66,7 +71,7 @@ function checkOutputs(outputs: Record<string, unknown>, what: string): StackOutp
   return outputs as unknown as StackOutputs;
 }
 
-function clientsFor(region: string, endpoints?: { dynamodb: string; kinesis: string; sqs: string; lambda: string }): Clients {
+function clientsFor(region: string, endpoints?: { dynamodb: string; kinesis: string; sqs: string; lambda: string; s3?: string }): Clients {
   // Locally the servers accept any credentials; in AWS the default chain supplies them.
   const local = endpoints ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {};
   return {
@@ -77,6 +82,10 @@ function clientsFor(region: string, endpoints?: { dynamodb: string; kinesis: str
     kinesis: new KinesisClient({ region, ...local, ...(endpoints ? { endpoint: endpoints.kinesis } : {}), requestHandler: new NodeHttpHandler() }),
     sqs: new SQSClient({ region, ...local, ...(endpoints ? { endpoint: endpoints.sqs } : {}) }),
     lambda: new LambdaClient({ region, ...local, ...(endpoints ? { endpoint: endpoints.lambda } : {}) }),
+    // Locally s3rver: path-style, and the one account it knows (local/servers.ts LOCAL_S3_CREDENTIALS).
+    s3: endpoints?.s3
+      ? new S3Client({ region, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" }, endpoint: endpoints.s3, forcePathStyle: true })
+      : new S3Client({ region, ...local }),
   };
 }
 
@@ -87,6 +96,7 @@ function target(kind: Target["kind"], stack: string, region: string, where: stri
     region,
     where,
     eventsTable: outputs.eventsTable,
+    ...(typeof outputs.bodiesBucket === "string" ? { bodiesBucket: outputs.bodiesBucket } : {}),
     analyticsStream: outputs.analyticsStream,
     queues: outputs.queues,
     functions: outputs.functions,
@@ -121,7 +131,7 @@ export function resolveLocal(options: ResolveOptions): Target {
   } catch (error) {
     throw new OpsError(`${shown} is not JSON: ${(error as Error).message}`);
   }
-  const endpoints = content.endpoints as { dynamodb?: string; kinesis?: string; sqs?: string; lambda?: string } | undefined;
+  const endpoints = content.endpoints as { dynamodb?: string; kinesis?: string; sqs?: string; s3?: string; lambda?: string } | undefined;
   if (!endpoints?.dynamodb || !endpoints.kinesis || !endpoints.sqs || !endpoints.lambda) throw new OpsError(`${shown} lacks endpoints (dynamodb, kinesis, sqs, lambda)`);
   if (typeof content.pid === "number" && !processAlive(content.pid)) throw new OpsError(`${shown} is stale: the npm start that wrote it (pid ${content.pid}) is gone; start it again`);
   if (typeof content.stack === "string" && options.stack !== undefined && content.stack !== options.stack) throw new OpsError(`${shown} is for stack '${content.stack}', not '${options.stack}'`);

@@ -107,7 +107,7 @@ describe("local pipeline under --fail (throttling, 500 and 503 from every servic
   });
 
   it("a bad --fail spec is refused with the reason", () => {
-    assert.throws(() => parseFailSpec("s3=0.1"), /unknown service 's3'/);
+    assert.throws(() => parseFailSpec("lambda=0.1"), /unknown service 'lambda'/);
     assert.throws(() => parseFailSpec("sqs=1"), /from 0 to below 1/);
     assert.throws(() => parseFailSpec("sqs=abc"), /from 0 to below 1/);
     assert.throws(() => parseFailSpec("sqs=0.1,sqs=0.2"), /given twice/);

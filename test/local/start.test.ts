@@ -105,7 +105,7 @@ describe("npm start (local/start.ts)", function () {
 
   it("bad arguments, a missing stack or a secrets file without a tenant fail at once, naming what is wrong", async () => {
     const cases: [string[], number, RegExp][] = [
-      [["--fail", "s3=0.1"], 2, /unknown service 's3'/],
+      [["--fail", "lambda=0.1"], 2, /unknown service 'lambda'/],
       [["--port", "http"], 2, /--port must be a port number/],
       [["--frobnicate"], 2, /Unknown option '--frobnicate'/],
       [["--stack", "nope"], 1, /Pulumi\.nope\.yaml.*stacks here: dev, prod/],
