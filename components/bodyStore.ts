@@ -1,5 +1,5 @@
 // The stack's bodies bucket (issue 13's claim check): bodies over the inline threshold
-// (handlers/core/claimCheck.ts), one object per event at `<tenant>/<sha256(eventId)>`. Private, encrypted,
+// (handlers/core/claimCheck.ts), one object per event body at `<tenant>/<sha256(eventId)>/<sha256(body)>`. Private, encrypted,
 // reachable over TLS only, unversioned, and emptied by a lifecycle rule once no item can point at an object.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

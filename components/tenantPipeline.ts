@@ -99,7 +99,7 @@ export class TenantPipeline extends pulumi.ComponentResource {
         statements: [
           { actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
           { actions: ["secretsmanager:GetSecretValue"], resources: [this.secret.arn] },
-          // Large bodies: puts under its own tenant's prefix only (keys are `<tenant>/<sha256(eventId)>`, tenant
+          // Large bodies: puts under its own tenant's prefix only (keys are `<tenant>/<sha256(eventId)>/<sha256(body)>`, tenant
           // ids [a-z0-9-], so `acme/*` never covers `acme-2/...`); no read, list or delete. The worker and the
           // stream consumer get no S3 access at all: they carry the pointer, never the bytes.
           // https://docs.aws.amazon.com/AmazonS3/latest/userguide/security_iam_service-with-iam.html

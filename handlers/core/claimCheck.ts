@@ -33,26 +33,39 @@ export interface BodyPointer {
 }
 
 /**
- * `<tenant>/<sha256(eventId) hex>`. From the tenant and the event id only, so a retried delivery (the same
- * event, after a 503) overwrites the same object instead of leaving a second one; the tenant prefix is what IAM
- * confines each ingest function to (s3:PutObject on `<bucket>/<tenant>/*`; tenant ids are [a-z0-9-], so no
- * prefix is another's); the hash makes any event id (arbitrary signed text, up to 256+ characters) a fixed,
- * URL-safe 64-character name well inside S3's 1,024-byte key limit.
+ * `<tenant>/<sha256(eventId) hex>/<sha256(body) hex>`.
+ * - The tenant prefix is what IAM confines each ingest function to (s3:PutObject on `<bucket>/<tenant>/*`; tenant
+ *   ids are [a-z0-9-], so no prefix is another's).
+ * - The event id's hash groups one event's objects and makes any event id (arbitrary signed text) a fixed,
+ *   URL-safe name well inside S3's 1,024-byte key limit.
+ * - The body's hash makes the key a function of the exact bytes: a retried delivery of the same bytes (after a
+ *   503) overwrites the same object, idempotently, while a delivery under the same event id with other bytes (a
+ *   provider's attempt counter in the body, or Mailgun's unsigned event-data) can never replace the body of the
+ *   event already stored: the worker keeps the first item for an event id, and its pointer keeps pointing at
+ *   exactly the bytes it was stored with. An object nobody points at expires with the lifecycle rule.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html
  */
-export function bodyKeyOf(tenant: string, eventId: string): string {
-  return `${tenant}/${sha256Hex(Buffer.from(eventId, "utf8"))}`;
+export function bodyKeyOf(tenant: string, eventId: string, bodySha256: string): string {
+  return `${tenant}/${sha256Hex(Buffer.from(eventId, "utf8"))}/${bodySha256}`;
 }
+
+/** The largest body a function URL can carry (6 MB request payload), so the largest size a pointer may claim. */
+export const MAX_POINTED_BODY_BYTES = 6 * 1024 * 1024;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** Why `value` is not a pointer to a body of `tenant`, or undefined when it is one. */
-export function bodyPointerProblem(value: unknown, tenant: string): string | undefined {
+/**
+ * Why `value` is not the pointer ingest would have written for this tenant's event, or undefined when it is: the
+ * key must be exactly bodyKeyOf(tenant, eventId, sha256), so a forged or misrouted message cannot point readers
+ * at another event's object, another tenant's, or another bucket's path.
+ */
+export function bodyPointerProblem(value: unknown, tenant: string, eventId: string): string | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return "bodyPointer is not an object";
   const p = value as Record<string, unknown>;
   if (typeof p.bucket !== "string" || p.bucket === "") return "bodyPointer.bucket missing";
   if (typeof p.key !== "string" || !p.key.startsWith(`${tenant}/`)) return `bodyPointer.key is not under the tenant's prefix '${tenant}/'`;
-  if (typeof p.size !== "number" || !Number.isSafeInteger(p.size) || p.size < 0) return "bodyPointer.size is not a byte count";
+  if (typeof p.size !== "number" || !Number.isSafeInteger(p.size) || p.size < 0 || p.size > MAX_POINTED_BODY_BYTES) return "bodyPointer.size is not a byte count a function URL can carry";
   if (typeof p.sha256 !== "string" || !SHA256_HEX.test(p.sha256)) return "bodyPointer.sha256 is not a sha256 in hex";
+  if (p.key !== bodyKeyOf(tenant, eventId, p.sha256)) return "bodyPointer.key is not the key of this event's body";
   return undefined;
 }

@@ -202,7 +202,7 @@ export function decodeEnvelope(message: string): Envelope {
   }
   let pointer: BodyPointer | undefined;
   if (wire.v === 3) {
-    const problem = bodyPointerProblem(wire.bodyPointer, wire.tenant);
+    const problem = bodyPointerProblem(wire.bodyPointer, wire.tenant, wire.eventId as string);
     if (problem !== undefined) fail(problem);
     const p = wire.bodyPointer!;
     pointer = { bucket: p.bucket, key: p.key, size: p.size, sha256: p.sha256 };

@@ -99,7 +99,8 @@ export function evaluateIngest(
   if (settings.bodyBucket !== undefined && body.length > INLINE_BODY_MAX_BYTES) {
     // The hash is one more pass over the body (~2 GB/s with SHA-NI: ~3 ms at 6 MB); S3 checks the object against
     // it on put, and readers can check what they fetched.
-    const pointer: BodyPointer = { bucket: settings.bodyBucket, key: bodyKeyOf(settings.tenant, verdict.eventId), size: body.length, sha256: sha256Hex(body) };
+    const bodySha256 = sha256Hex(body);
+    const pointer: BodyPointer = { bucket: settings.bodyBucket, key: bodyKeyOf(settings.tenant, verdict.eventId, bodySha256), size: body.length, sha256: bodySha256 };
     const pointed: Envelope = { ...envelope, body: Buffer.alloc(0), bodyPointer: pointer };
     return { kind: "accepted", envelope: pointed, message: encodeEnvelopeSized(pointed).message, offload: { pointer, body } };
   }

@@ -62,12 +62,12 @@ describe("claim check: the ingest decision", () => {
     assert.ok(decodeEnvelope(outcome.message).body.equals(body));
   });
 
-  it("puts a body one byte over behind a pointer: version 3, <tenant>/<sha256(eventId)>, size and sha256", () => {
+  it("puts a body one byte over behind a pointer: version 3, <tenant>/<sha256(eventId)>/<sha256(body)>, size and sha256", () => {
     const body = bodyOfSize(INLINE_BODY_MAX_BYTES + 1);
     const outcome = decide(body);
     assert.equal(outcome.kind, "accepted");
     if (outcome.kind !== "accepted") return;
-    const expected: BodyPointer = { bucket: BUCKET, key: `acme/${sha256(Buffer.from(outcome.envelope.eventId))}`, size: body.length, sha256: sha256(body) };
+    const expected: BodyPointer = { bucket: BUCKET, key: `acme/${sha256(Buffer.from(outcome.envelope.eventId))}/${sha256(body)}`, size: body.length, sha256: sha256(body) };
     assert.deepEqual(outcome.offload?.pointer, expected);
     assert.ok(outcome.offload?.body.equals(body));
     const wire = JSON.parse(outcome.message) as Record<string, unknown>;
@@ -88,19 +88,24 @@ describe("claim check: the ingest decision", () => {
     assert.equal(huge.kind === "rejected" && huge.status, 413);
   });
 
-  it("a 5 MB body fits behind a pointer, and the same event always gets the same key", () => {
+  it("a 5 MB body fits behind a pointer; the same bytes always get the same key, other bytes under the same event id another", () => {
     const body = bodyOfSize(5 * 1024 * 1024);
     const [a, b] = [decide(body), decide(body)];
     assert.ok(a.kind === "accepted" && b.kind === "accepted");
     if (a.kind !== "accepted" || b.kind !== "accepted") return;
     assert.equal(a.offload!.pointer.key, b.offload!.pointer.key);
-    assert.equal(bodyKeyOf("acme", a.envelope.eventId), a.offload!.pointer.key);
+    assert.equal(bodyKeyOf("acme", a.envelope.eventId, sha256(body)), a.offload!.pointer.key);
+    // A later delivery under the same event id with other bytes (an attempt counter in the body, Mailgun's unsigned
+    // event-data) must not overwrite the object the stored item points at.
+    const other = Buffer.from(body);
+    other[0] ^= 1;
+    assert.notEqual(bodyKeyOf("acme", a.envelope.eventId, sha256(other)), a.offload!.pointer.key);
   });
 });
 
 describe("claim check: envelopes", () => {
   const base: Envelope = { tenant: "acme", eventId: "e1", scheme: "github", receivedAt: NOW, headers: { "content-type": "application/json" }, unsignedHeaders: [], body: Buffer.alloc(0) };
-  const pointer: BodyPointer = { bucket: BUCKET, key: bodyKeyOf("acme", "e1"), size: 10, sha256: "a".repeat(64) };
+  const pointer: BodyPointer = { bucket: BUCKET, key: bodyKeyOf("acme", "e1", "a".repeat(64)), size: 10, sha256: "a".repeat(64) };
 
   it("decodes version 1 and 2 envelopes as before", () => {
     const v1 = JSON.stringify({ v: 1, tenant: "acme", eventId: "e1", scheme: "github", receivedAt: NOW, headers: {}, bodyEncoding: "utf8", body: "hi" });
@@ -118,8 +123,11 @@ describe("claim check: envelopes", () => {
     assert.throws(() => decodeEnvelope(v3({ ...pointer, key: "acme-2/abc" })), /prefix/);
     assert.throws(() => decodeEnvelope(v3({ ...pointer, size: -1 })), /size/);
     assert.throws(() => decodeEnvelope(v3({ ...pointer, sha256: "xyz" })), /sha256/);
+    assert.throws(() => decodeEnvelope(v3({ ...pointer, key: bodyKeyOf("acme", "another-event", pointer.sha256) })), /not the key of this event's body/);
+    assert.throws(() => decodeEnvelope(v3({ ...pointer, sha256: "b".repeat(64) })), /not the key of this event's body/, "a pointer whose key does not match its sha256");
+    assert.throws(() => decodeEnvelope(v3({ ...pointer, size: 6 * 1024 * 1024 + 1 })), /size/);
     assert.throws(() => decodeEnvelope(v3(undefined)), /not an object/);
-    assert.equal(bodyPointerProblem(pointer, "acme"), undefined);
+    assert.equal(bodyPointerProblem(pointer, "acme", "e1"), undefined);
   });
 
   it("the item holds the pointer and size, no body; the analytics record the pointer, no payload", () => {

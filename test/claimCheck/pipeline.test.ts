@@ -132,7 +132,7 @@ describe("claim check through the local pipeline (5 MiB bodies, every code schem
     const over = await item(github.id, overId);
     assert.equal(over.body, undefined, "8 KiB + 1: no inline body");
     assert.equal(over.size!.N, String(INLINE_BODY_MAX_BYTES + 1));
-    assert.equal(over.bodyPointer!.M!.key!.S, `${github.id}/${createHash("sha256").update(overId).digest("hex")}`);
+    assert.equal(over.bodyPointer!.M!.key!.S, `${github.id}/${createHash("sha256").update(overId).digest("hex")}/${over.bodyPointer!.M!.sha256!.S}`);
     assert.equal(over.bodyPointer!.M!.bucket!.S, pipeline.names.bodiesBucket);
     dynamodb.destroy();
 

@@ -204,6 +204,14 @@ export function parseDescription(value: unknown, field = "custom"): SchemeDescri
   if (algorithm === "token" && signed.length > 0) throw new DescriptionError(`${field}.signed`, "must be empty for algorithm token (the header holds the secret itself)");
   if (algorithm !== "token" && signed.length === 0) throw new DescriptionError(`${field}.signed`, "must name what is signed");
   if (signed.filter((p) => "body" in p).length > 1) throw new DescriptionError(`${field}.signed`, "may hold the body once");
+  // Whatever is not signed can be rewritten by anyone holding one captured request. A description that signs
+  // neither the body nor a value carried in it (a timestamp, a literal, the method, a header) would accept any body
+  // under one replayed signature, and give every event the same id.
+  const signsBody = signed.some((p) => "body" in p);
+  const signsBodyValues = signed.some((p) => "json" in p);
+  if (algorithm !== "token" && !signsBody && !signsBodyValues) {
+    throw new DescriptionError(`${field}.signed`, "must include the body ({body: true}): otherwise one captured request lets anyone send any body");
+  }
 
   let timestamp: TimestampSpec | undefined;
   if (value.timestamp !== undefined) {
@@ -234,6 +242,7 @@ export function parseDescription(value: unknown, field = "custom"): SchemeDescri
     const raw = value.eventId;
     if (isObject(raw) && "header" in raw && Object.keys(raw).length === 1) {
       const name = headerName(`${field}.eventId.header`, raw.header);
+      if (!signed.some((p) => "body" in p)) throw new DescriptionError(`${field}.eventId.header`, "identifies an event only when the body is signed with it (add {body: true} to signed)");
       if (!signed.some((p) => "header" in p && p.header === name)) {
         throw new DescriptionError(`${field}.eventId.header`, `'${name}' is not signed: an unsigned id would let a replay pass as a new event (add {header: ${name}} to signed, or leave eventId out)`);
       }
@@ -398,9 +407,29 @@ export function timestampSeconds(value: string, format: TimestampFormat): number
   return Number.isFinite(ms) ? ms / 1000 : undefined;
 }
 
+/** Bodies parsed once per request (a dotted path, or a number, needs the whole document). */
+const parsedBodies = new WeakMap<Buffer, unknown>();
+const UNPARSABLE = Symbol("unparsable");
+
+function parsedOnce(body: Buffer): unknown {
+  if (!parsedBodies.has(body)) {
+    let value: unknown = UNPARSABLE;
+    try {
+      value = JSON.parse(body.toString("utf8"));
+    } catch {
+      /* stays UNPARSABLE */
+    }
+    parsedBodies.set(body, value);
+  }
+  return parsedBodies.get(body);
+}
+
 /**
  * A JSON field of the body as text (strings, and finite numbers for timestamps); a dotted path descends into
- * objects. Top-level string fields go through the shared bounded reader; nested paths (rare: Mailgun) parse.
+ * objects. A top-level field is read by the bounded scanner; where the scanner finds no string member (a number,
+ * or a name present twice) the document is parsed once per request, and a string name present twice still reads
+ * as absent (parsers disagree on which copy wins: jsonScan.ts). A number present twice (a timestamp) reads as the
+ * last copy, as JSON.parse has it; it is signed either way.
  */
 export function jsonField(body: Buffer, path: string): string | undefined {
   if (!path.includes(".")) {
@@ -408,17 +437,17 @@ export function jsonField(body: Buffer, path: string): string | undefined {
     if (asString !== undefined) return asString;
   }
   if (body.length === 0 || body[0] !== 0x7b) return undefined;
-  try {
-    let value: unknown = JSON.parse(body.toString("utf8"));
-    for (const key of path.split(".")) {
-      if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
-      value = value[key];
-    }
-    if (typeof value === "string" && value !== "") return value;
-    return typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
-  } catch {
-    return undefined;
+  let value = parsedOnce(body);
+  if (value === UNPARSABLE) return undefined;
+  for (const key of path.split(".")) {
+    if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    value = value[key];
   }
+  if (typeof value === "string") {
+    // The scanner saw no usable string member at the top level: absent, or present more than once.
+    return path.includes(".") && value !== "" ? value : undefined;
+  }
+  return typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
 }
 
 /**
@@ -442,14 +471,24 @@ export function verifyDeclarative(description: SchemeDescription, request: Decla
   if ("ok" in candidates) return candidates;
 
   let timestampText: string | undefined;
-  if (description.timestamp) {
-    const from = description.timestamp.from;
+  // A timestamp read from a signed body needs no reading before the signature holds: check the signature first,
+  // so an unsigned request never costs a parse of the body.
+  const deferTimestamp =
+    description.timestamp !== undefined && "json" in description.timestamp.from && !description.signed.some((p) => "timestamp" in p) && description.signed.some((p) => "body" in p);
+  if (description.timestamp && !deferTimestamp) {
+    const problem = readTimestamp();
+    if (problem) return problem;
+  }
+  function readTimestamp(): Rejection | undefined {
+    const timestampSpec = description.timestamp!;
+    const from = timestampSpec.from;
     const where = "header" in from ? from.header : "item" in from ? `${spec.header.toLowerCase()} timestamp` : `body field ${from.json}`;
-    timestampText = "header" in from ? firstHeader(request.headers, from.header) : "item" in from ? candidates.itemTimestamp : jsonField(request.body, from.json);
+    timestampText = "header" in from ? firstHeader(request.headers, from.header) : "item" in from ? (candidates as Candidates).itemTimestamp : jsonField(request.body, from.json);
     if (timestampText === undefined) return "header" in from ? missingHeader(from.header) : malformedHeader(spec.header.toLowerCase(), `no timestamp (${where})`);
-    const seconds = timestampSeconds(timestampText, description.timestamp.format);
-    if (seconds === undefined) return "json" in from ? reject(400, "malformed_body", `${where} is not a ${description.timestamp.format} timestamp`) : malformedHeader(where, `expected ${description.timestamp.format}`);
+    const seconds = timestampSeconds(timestampText, timestampSpec.format);
+    if (seconds === undefined) return "json" in from ? reject(400, "malformed_body", `${where} is not a ${timestampSpec.format} timestamp`) : malformedHeader(where, `expected ${timestampSpec.format}`);
     if (Math.abs(request.nowSeconds - seconds) > toleranceSeconds) return reject(401, "timestamp_out_of_tolerance", `${where} is outside the ${toleranceSeconds}s tolerance`);
+    return undefined;
   }
 
   const parts: (string | Buffer)[] = [];
@@ -476,6 +515,10 @@ export function verifyDeclarative(description: SchemeDescription, request: Decla
     for (const key of keys.keys) {
       for (const candidate of candidates.signatures) {
         if (spec.algorithm === "ed25519" ? candidate.length === 64 && verifySignature(null, content, key, candidate) : verifySignature("sha256", content, key, candidate)) {
+          if (deferTimestamp) {
+            const problem = readTimestamp();
+            if (problem) return problem;
+          }
           // The signature is not a function of the content alone (ECDSA is randomised): identify by the content,
           // or by the body when a signed timestamp makes the content differ on every retry.
           const retriesChangeTheContent = description.timestamp !== undefined && description.signed.some((p) => "body" in p);
@@ -493,6 +536,10 @@ export function verifyDeclarative(description: SchemeDescription, request: Decla
     for (const part of parts) mac.update(part);
     const expected = mac.digest();
     if (candidates.signatures.some((candidate) => constantTimeEqual(candidate, expected))) {
+      if (deferTimestamp) {
+        const problem = readTimestamp();
+        if (problem) return problem;
+      }
       // A signed timestamp changes on every retry, and so does the MAC: then the (signed) body identifies the
       // event. Without one, the MAC is a function of exactly the signed bytes, at no extra pass over the body.
       const retriesChangeTheMac = description.timestamp !== undefined && description.signed.some((p) => "body" in p);

@@ -33,10 +33,12 @@ export function declarativeVerifier(options: VerifierOptions): Verifier<Prepared
     scheme: options.scheme as TenantScheme,
     prepare(secrets) {
       const secretSettings: Record<string, string> = {};
-      const signing = secrets.filter((secret) => {
+      const signing = secrets.filter((secret, index) => {
         const at = secret.indexOf(":");
         const name = at > 0 ? secret.slice(0, at) : "";
         if (!secretSettingNames.has(name)) return true;
+        // A blank or short setting would open what it guards (Meta: anyone could answer the subscription).
+        if (secret.length - at - 1 < 8) throw new Error(`secret #${index}: ${name} must be at least 8 characters`);
         secretSettings[name] = secret.slice(at + 1);
         return false;
       });

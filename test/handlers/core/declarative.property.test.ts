@@ -214,7 +214,7 @@ describe("declarative schemes (any description)", () => {
   const invalid: [string, unknown, RegExp][] = [
     ["an unsigned event id header", { signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" }, signed: [{ body: true }], eventId: { header: "x-id" }, secret: { encoding: "utf8" } }, /^custom\.eventId\.header: 'x-id' is not signed/],
     ["an unsigned timestamp", { signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" }, signed: [{ body: true }], timestamp: { from: { header: "x-ts" }, format: "unix" }, secret: { encoding: "utf8" } }, /^custom\.timestamp: is not covered by the signature/],
-    ["a JSON id with the body unsigned", { signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" }, signed: [{ url: true }], eventId: { json: "id" }, secret: { encoding: "utf8" } }, /^custom\.eventId\.json: the body is not signed/],
+    ["a JSON id with the body unsigned", { signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" }, signed: [{ url: true }], eventId: { json: "id" }, secret: { encoding: "utf8" } }, /^custom\.signed: must include the body/],
     ["an unknown algorithm", { signature: { header: "x-sig", algorithm: "md5", encoding: "hex" }, signed: [{ body: true }], secret: { encoding: "utf8" } }, /^custom\.signature\.algorithm: must be one of/],
     ["nothing signed", { signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" }, signed: [], secret: { encoding: "utf8" } }, /^custom\.signed: must name what is signed/],
     ["a typo", { signature: { header: "x-sig", algorithm: "hmac-sha256", encodng: "hex" }, signed: [{ body: true }], secret: { encoding: "utf8" } }, /^custom\.signature\.encodng: is not a known setting/],

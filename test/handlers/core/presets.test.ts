@@ -171,7 +171,8 @@ describe("provider presets", () => {
       const zoom = presetNamed("zoom")!;
       const keys = prepareDeclarativeKeys(descriptionOf(zoom, {}), ["zoom-secret-token"]);
       const body = Buffer.from('{"event":"endpoint.url_validation","payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680}');
-      const answer = zoom.handshake!({ headers: {}, body, url: URL, nowSeconds: NOW }, keys)!;
+      const headers = signWithDescription(descriptionOf(zoom, {}), Buffer.from("zoom-secret-token"), { body, url: URL, nowSeconds: NOW });
+      const answer = zoom.handshake!({ headers, body, url: URL, nowSeconds: NOW }, keys)!;
       assert.deepEqual(JSON.parse(answer.body), { plainToken: "qgg8vlvZRS6UYooatFL8Aw", encryptedToken: createHmac("sha256", "zoom-secret-token").update("qgg8vlvZRS6UYooatFL8Aw").digest("hex") });
     });
 
