@@ -11,17 +11,17 @@ const FOLDERS = {
       "test/handlers/core/*.test.ts",
       "test/handlers/adapters/*.test.ts",
       "test/handlers/env.test.ts",
+      "test/handlers/envVariables.test.ts",
       "test/handlers/ingestHandler.test.ts",
       "test/handlers/metrics.test.ts",
       "test/handlers/observability.test.ts",
       "test/handlers/streamHandler.test.ts",
       "test/handlers/workerHandler.fake.test.ts",
-      "test/mutate/handlers/*.test.ts",
     ],
   },
   components: {
     mutate: ["components/**/*.ts"],
-    spec: ["test/components/*.test.ts", "test/policy/*.test.ts", "test/contract/*.test.ts", "test/mutate/components/*.test.ts"],
+    spec: ["test/components/*.test.ts", "test/cost/*.test.ts", "test/policy/*.test.ts", "test/contract/*.test.ts"],
   },
   local: {
     // The event-source emulators: what AWS does between the handlers, emulated.
@@ -35,7 +35,6 @@ const FOLDERS = {
       "test/local/asyncInvoke.test.ts",
       "test/local/functionUrlServer.test.ts",
       "test/local/invocation.test.ts",
-      "test/mutate/local/*.test.ts",
     ],
   },
 };
