@@ -268,6 +268,40 @@ describe("ingest handler: request edge cases", () => {
     assert.equal(metrics.total("Rejected"), 1);
   });
 
+  it("a 405 names the allowed method; only bad signatures and stale timestamps count as SignatureFailures", async () => {
+    const { handler, metrics } = handlerFor("github", queue, { maxBodyBytes: 64 });
+    const good = signedEvent("github", Buffer.from("{}"));
+    const get = await handler({ ...good, requestContext: { ...good.requestContext, http: { ...good.requestContext.http, method: "GET" } } });
+    assert.deepEqual([get.statusCode, get.headers.allow, get.headers["content-type"]], [405, "POST", "application/json"]);
+    const forged = await handler({ ...good, headers: { ...good.headers, "x-hub-signature-256": `sha256=${"0".repeat(64)}` } });
+    assert.equal(forged.statusCode, 401);
+    assert.equal((await handler(signedEvent("github", Buffer.alloc(65, 0x61)))).statusCode, 413);
+    const missing = await handler({ ...good, headers: { ...good.headers, "x-hub-signature-256": undefined } });
+    assert.deepEqual([missing.statusCode, missing.headers.allow], [400, undefined]);
+    assert.deepEqual([metrics.total("Received"), metrics.total("Rejected"), metrics.total("SignatureFailures")], [4, 4, 1]);
+    const reasons = metrics.lines.map((line) => line.Reason);
+    assert.deepEqual(reasons, ["method_not_allowed", "bad_signature", "body_too_large", "missing_header"], "the reason is a property of each metric line");
+    const stale = handlerFor("slack", queue);
+    const old = signRequest({ scheme: "slack", secret: SECRETS.slack, body: Buffer.from("{}"), nowSeconds: NOW / 1000 - 301, url: URL_BASE });
+    assert.equal((await stale.handler(functionUrlEvent({ method: "POST", url: old.url, headers: old.headers, body: Buffer.from("{}") }, NOW))).statusCode, 401);
+    assert.equal(stale.metrics.total("SignatureFailures"), 1, "a stale timestamp is a signature failure");
+  });
+
+  it("accepted: 202 with the event id as JSON, one Accepted metric, and a handshake answers 200 without enqueueing", async () => {
+    accepted.length = 0;
+    const { handler, metrics } = handlerFor("github", queue);
+    const response = await handler(signedEvent("github", Buffer.from("{}")));
+    assert.deepEqual([response.statusCode, response.headers["content-type"]], [202, "application/json"]);
+    assert.deepEqual(Object.keys(JSON.parse(response.body)), ["eventId"]);
+    assert.deepEqual([metrics.total("Received"), metrics.total("Accepted"), metrics.total("Rejected")], [1, 1, 0]);
+    const slack = handlerFor("slack", queue);
+    const body = Buffer.from(JSON.stringify({ type: "url_verification", challenge: "c-1" }));
+    const handshake = await slack.handler(signedEvent("slack", body));
+    assert.deepEqual([handshake.statusCode, handshake.body], [200, "c-1"]);
+    assert.deepEqual([slack.metrics.total("Handshakes"), slack.metrics.total("Accepted")], [1, 0]);
+    assert.equal(accepted.length, 1, "only the webhook was enqueued");
+  });
+
   it("the envelope marks the kept headers the signature does not cover, and keeps the delivery id as metadata", async () => {
     accepted.length = 0;
     const { handler } = handlerFor("github", queue);
