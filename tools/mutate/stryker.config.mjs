@@ -35,6 +35,7 @@ const FOLDERS = {
       "test/local/asyncInvoke.test.ts",
       "test/local/functionUrlServer.test.ts",
       "test/local/invocation.test.ts",
+      "test/local/streamRecords.test.ts",
     ],
   },
 };
