@@ -16,6 +16,7 @@ const FOLDERS = {
       "test/handlers/metrics.test.ts",
       "test/handlers/observability.test.ts",
       "test/handlers/streamHandler.test.ts",
+      "test/handlers/streamHandler.records.test.ts",
       "test/handlers/workerHandler.fake.test.ts",
     ],
   },
