@@ -1,7 +1,7 @@
 // Prints the mutation score per folder from reports/mutation/<folder>/mutation.json (Stryker's JSON report):
 // detected (killed + timeout) over valid (detected + survived + no coverage); compile errors and ignored mutants
 // are not counted, as Stryker counts them. A survivor listed in tools/mutate/ignored.md (same file, mutator and
-// replacement) is an accepted equivalent mutant: the second score leaves those out. Unlisted survivors are
+// replacement, on a line containing the row's code snippet) is an accepted equivalent mutant: the second score leaves those out. Unlisted survivors are
 // printed, so a new one cannot hide.
 import { existsSync, readFileSync } from "node:fs";
 
@@ -10,19 +10,24 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const verbose = process.argv.includes("--survivors");
 const folders = args.length ? args : Object.keys(GOALS);
 
-/** `| file:line | Mutator | replacement | reason |` rows of ignored.md; `\|` stands for a literal '|'. */
+/** `| file:line | Mutator | replacement | code on that line | reason |` rows of ignored.md; `\|` is a literal '|'. */
 function loadIgnored() {
-  const rows = new Map();
+  const rows = [];
   const file = new URL("./ignored.md", import.meta.url);
   if (!existsSync(file)) return rows;
   for (const line of readFileSync(file, "utf8").split("\n")) {
     if (!line.startsWith("| ") || line.startsWith("| file") || line.startsWith("|--")) continue;
     const cells = line.slice(2, -2).split(/ (?<!\\)\| /).map((c) => c.replace(/\\\|/g, "|").replace(/^`|`$/g, ""));
-    if (cells.length < 4) continue;
-    const [where, mutator, replacement] = cells;
-    rows.set(`${where.replace(/:\d+$/, "")}|${mutator}|${replacement}`, where);
+    if (cells.length < 5) continue;
+    const [where, mutator, replacement, snippet] = cells;
+    rows.push({ file: where.replace(/:\d+$/, ""), mutator, replacement, snippet });
   }
   return rows;
+}
+
+function isListed(path, source, mutant) {
+  const line = source.split("\n")[mutant.location.start.line - 1] ?? "";
+  return ignored.some((row) => row.file === path && row.mutator === mutant.mutatorName && row.replacement === (mutant.replacement ?? "") && line.includes(row.snippet));
 }
 
 const ignored = loadIgnored();
@@ -41,8 +46,7 @@ for (const folder of folders) {
       if (!(mutant.status in counts)) continue;
       counts[mutant.status] += 1;
       if (mutant.status === "Survived" || mutant.status === "NoCoverage") {
-        const key = `${path}|${mutant.mutatorName}|${mutant.replacement ?? ""}`;
-        if (ignored.has(key)) counts.listed += 1;
+        if (isListed(path, entry.source, mutant)) counts.listed += 1;
         else unlisted.push(`${path}:${mutant.location.start.line} ${mutant.status} ${mutant.mutatorName}: ${String(mutant.replacement ?? "").replace(/\s+/g, " ").slice(0, 100)}`);
       }
     }
