@@ -1,0 +1,74 @@
+// Decoding an SQS message into an envelope (handlers/core/envelope.ts): each field that is missing or of the
+// wrong type is refused with a MalformedEnvelopeError naming it (the worker reports it, and SQS moves it to the
+// DLQ), and the checks that make a message one SQS accepts.
+import assert from "node:assert/strict";
+import { bodyEncodingOf, decodeEnvelope, encodeEnvelope, keptHeaders, sqsMessageProblem, type Envelope } from "../../../handlers/core/envelope";
+import { MalformedEnvelopeError } from "../../../handlers/core/errors";
+
+const envelope: Envelope = { tenant: "acme", eventId: "e1", scheme: "github", receivedAt: 1_760_000_000_000, headers: { "x-github-event": "push" }, unsignedHeaders: ["x-github-event"], deliveryId: "d", signedUrl: "https://x/y", body: Buffer.from("{}") };
+const wire = (): Record<string, unknown> => JSON.parse(encodeEnvelope(envelope));
+
+describe("envelope decoding refuses each malformed field, naming it", () => {
+  const cases: [string, unknown, RegExp][] = [
+    ["null", null, /not an object/],
+    ["an array", [], /not an object/],
+    ["a number", 5, /not an object/],
+    ["version 99", { ...wire(), v: 99 }, /unsupported envelope version 99/],
+    ["no tenant", { ...wire(), tenant: undefined }, /tenant missing/],
+    ["empty tenant", { ...wire(), tenant: "" }, /tenant missing/],
+    ["numeric tenant", { ...wire(), tenant: 5 }, /tenant missing/],
+    ["no eventId", { ...wire(), eventId: undefined }, /eventId missing/],
+    ["empty eventId", { ...wire(), eventId: "" }, /eventId missing/],
+    ["unknown scheme", { ...wire(), scheme: "md5" }, /scheme unknown/],
+    ["text receivedAt", { ...wire(), receivedAt: "1" }, /receivedAt is not a timestamp/],
+    ["fractional receivedAt", { ...wire(), receivedAt: 1.5 }, /receivedAt is not a timestamp/],
+    ["negative receivedAt", { ...wire(), receivedAt: -1 }, /receivedAt is not a timestamp/],
+    ["null headers", { ...wire(), headers: null }, /headers is not an object/],
+    ["list headers", { ...wire(), headers: [] }, /headers is not an object/],
+    ["text headers", { ...wire(), headers: "x" }, /headers is not an object/],
+    ["a numeric header value", { ...wire(), headers: { a: 1 } }, /header values must be strings/],
+    ["no body", { ...wire(), body: undefined }, /body missing/],
+    ["unknown body encoding", { ...wire(), bodyEncoding: "hex" }, /bodyEncoding unknown/],
+    ["unsignedHeaders not a list", { ...wire(), unsignedHeaders: "x" }, /unsignedHeaders is not a list of names/],
+    ["unsignedHeaders of numbers", { ...wire(), unsignedHeaders: [1] }, /unsignedHeaders is not a list of names/],
+    ["numeric deliveryId", { ...wire(), deliveryId: 7 }, /deliveryId is not a string/],
+    ["numeric signedUrl", { ...wire(), signedUrl: 7 }, /signedUrl is not a string/],
+  ];
+  for (const [label, message, reason] of cases) {
+    it(`${label}: refused`, () => {
+      assert.throws(() => decodeEnvelope(JSON.stringify(message)), (error: unknown) => error instanceof MalformedEnvelopeError && reason.test(error.message));
+    });
+  }
+
+  it("not JSON: refused as such", () => {
+    assert.throws(() => decodeEnvelope("{"), (error: unknown) => error instanceof MalformedEnvelopeError && /not JSON/.test(error.message));
+  });
+
+  it("the valid envelope decodes to itself", () => {
+    assert.deepEqual(decodeEnvelope(encodeEnvelope(envelope)), envelope);
+  });
+});
+
+describe("envelope encoding", () => {
+  it("a UTF-8 body travels as text, anything else as base64", () => {
+    assert.deepEqual(bodyEncodingOf(Buffer.from('{"a":"é"}')), { bodyEncoding: "utf8", text: '{"a":"é"}' });
+    assert.deepEqual(bodyEncodingOf(Buffer.from([0xff, 0x00])), { bodyEncoding: "base64", text: "/wA=" });
+    assert.equal(JSON.parse(encodeEnvelope({ ...envelope, body: Buffer.from("hello") })).bodyEncoding, "utf8");
+  });
+
+  it("kept header values are cut to 1024 characters; other headers are not kept", () => {
+    const kept = keptHeaders({ "user-agent": "u".repeat(2000), "x-github-event": "push", authorization: "secret" });
+    assert.deepEqual(kept, { "user-agent": "u".repeat(1024), "x-github-event": "push" });
+  });
+
+  it("SQS's rules: at most maxBytes UTF-8 bytes, and only the characters SQS accepts, naming the first other one", () => {
+    assert.equal(sqsMessageProblem("a".repeat(10), 10), undefined);
+    assert.equal(sqsMessageProblem("a".repeat(11), 10), "message is 11 bytes, over SQS's 10");
+    assert.equal(sqsMessageProblem("é".repeat(5), 10), undefined, "bytes, not characters");
+    assert.equal(sqsMessageProblem("é".repeat(6), 10), "message is 12 bytes, over SQS's 10");
+    assert.equal(sqsMessageProblem("ok\t\n\r\u{10FFFF}"), undefined);
+    assert.equal(sqsMessageProblem("a\u0000b"), "message contains the character #x0, which SQS refuses");
+    assert.equal(sqsMessageProblem("a\uFFFEb"), "message contains the character #xFFFE, which SQS refuses");
+    assert.equal(sqsMessageProblem("a\u001fb"), "message contains the character #x1F, which SQS refuses");
+  });
+});
