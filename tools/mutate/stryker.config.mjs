@@ -37,6 +37,7 @@ const FOLDERS = {
       "test/local/functionUrlServer.test.ts",
       "test/local/invocation.test.ts",
       "test/local/streamRecords.test.ts",
+      "test/local/functionUrlLimits.test.ts",
     ],
   },
 };

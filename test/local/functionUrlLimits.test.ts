@@ -1,0 +1,59 @@
+// The function URL emulator's answers that AWS defines (local/functionUrlServer.ts): 404 for an unknown path,
+// 413 above 6 MB (exactly 6 MB is delivered), the event as Lambda builds it, and the handler's response as is.
+import assert from "node:assert/strict";
+import { request } from "node:http";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
+import { startFunctionUrlServer, type FunctionUrlServer } from "../../local/functionUrlServer";
+
+// "Request payload: 6 MB" for synchronous invocations, function URLs included.
+// https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+const SIX_MB = 6 * 1024 * 1024;
+
+function post(url: string, body: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers: { "content-type": "application/octet-stream", ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", (error) => ((error as NodeJS.ErrnoException).code === "EPIPE" || (error as NodeJS.ErrnoException).code === "ECONNRESET" ? undefined : reject(error)));
+    req.end(body);
+  });
+}
+
+describe("function URL emulator: AWS's answers", () => {
+  let server: FunctionUrlServer;
+  const seen: LambdaFunctionURLEvent[] = [];
+  before(async () => {
+    server = await startFunctionUrlServer(
+      new Map([["acme", { reservedConcurrency: 2, handler: async (event) => (seen.push(event), { statusCode: 201, headers: { "x-from": "handler" }, body: `got ${event.body?.length ?? 0}` }) }]]),
+      0,
+    );
+  });
+  after(async () => server.close());
+
+  it("an unknown tenant path is a 404 naming it; the handler is not called", async () => {
+    seen.length = 0;
+    const response = await post(server.url("initech"), Buffer.from("{}"));
+    assert.deepEqual([response.status, JSON.parse(response.body)], [404, { error: "not_found", message: "no tenant 'initech' here" }]);
+    assert.equal(seen.length, 0);
+  });
+
+  it("a body of exactly 6 MB reaches the handler; one byte more is a 413 with Lambda's message", async () => {
+    seen.length = 0;
+    const exact = await post(server.url("acme"), Buffer.alloc(SIX_MB, 0x61), { "content-type": "text/plain" });
+    assert.equal(exact.status, 201);
+    assert.equal(seen.length, 1);
+    const over = await post(server.url("acme"), Buffer.alloc(SIX_MB + 1, 0x61), { "content-type": "text/plain" });
+    assert.equal(over.status, 413);
+    assert.deepEqual(JSON.parse(over.body), { message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" });
+    assert.equal(seen.length, 1, "the oversized request never reached the handler");
+  });
+
+  it("the handler's status, headers and body are the response; the event carries path, query and method", async () => {
+    seen.length = 0;
+    const response = await post(`${server.url("acme")}/sub?x=1`, Buffer.from("abc"), { "content-type": "text/plain" });
+    assert.deepEqual([response.status, response.headers["x-from"], response.body], [201, "handler", "got 3"]);
+    assert.deepEqual([seen[0]!.rawPath, seen[0]!.rawQueryString, seen[0]!.requestContext.http.method, seen[0]!.body], ["/acme/sub", "x=1", "POST", "abc"]);
+  });
+});
