@@ -38,6 +38,7 @@ const FOLDERS = {
       "test/local/invocation.test.ts",
       "test/local/streamRecords.test.ts",
       "test/local/functionUrlLimits.test.ts",
+      "test/local/asyncInvokeRules.test.ts",
     ],
   },
 };
