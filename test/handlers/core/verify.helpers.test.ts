@@ -1,7 +1,11 @@
 // Small verifier helpers at their boundaries (handlers/core/verify/types.ts, secretFormat.ts): which ids are
 // usable as event ids, how delivery ids are capped, scheme names, and secret shapes at their exact limits.
 import assert from "node:assert/strict";
+import { ConfigError } from "../../../handlers/core/errors";
+import { createVerifier } from "../../../handlers/core/verify/registry";
 import { assertSecrets, secretProblem } from "../../../handlers/core/verify/secretFormat";
+import { signRequest } from "../../../local/sign";
+import { ENDPOINT, HMAC_OPTIONS, NOW_SECONDS, TOLERANCE } from "../../helpers/arbitraries";
 import { cappedDeliveryId, isSchemeName, isTenantScheme, MAX_ID_LENGTH, SCHEMES, usableId } from "../../../handlers/core/verify/types";
 
 describe("verifier helpers", () => {
@@ -40,5 +44,41 @@ describe("verifier helpers", () => {
     assert.equal(secretProblem("github", " 12345678"), "has leading or trailing whitespace");
     assert.throws(() => assertSecrets("github", []), /^Error: no secret configured$/);
     assert.throws(() => assertSecrets("github", ["12345678", "short"]), /^Error: secret #1: must be at least 8 characters$/);
+  });
+});
+
+describe("verifier construction and scheme-specific outcomes", () => {
+  it("an unknown scheme, or hmac-sha256 without its settings, is a ConfigError", () => {
+    assert.throws(() => createVerifier({ scheme: "md5" as never, toleranceSeconds: 300 }), (error: unknown) => error instanceof ConfigError && /unknown scheme 'md5'/.test(error.message));
+    assert.throws(() => createVerifier({ scheme: "hmac-sha256", toleranceSeconds: 300 }), (error: unknown) => error instanceof ConfigError && /needs hmac settings/.test(error.message));
+  });
+
+  it("slack: only url_verification with a non-empty challenge is a handshake; other signed events are events, keyed by event_id", () => {
+    const verify = (payload: object) => {
+      const body = Buffer.from(JSON.stringify(payload));
+      const signed = signRequest({ scheme: "slack", secret: "slack-secret", body, nowSeconds: NOW_SECONDS, url: ENDPOINT });
+      const verifier = createVerifier({ scheme: "slack", toleranceSeconds: TOLERANCE });
+      return verifier.verify({ headers: signed.headers, body, url: signed.url, nowSeconds: NOW_SECONDS }, verifier.prepare(["slack-secret"]));
+    };
+    const handshake = verify({ type: "url_verification", challenge: "c-1" });
+    assert.ok(handshake.ok && handshake.handshake?.body === "c-1");
+    for (const payload of [{ type: "event_callback", event_id: "Ev1", challenge: "c-1" }, { type: "url_verification", challenge: "" }, { type: "url_verification" }]) {
+      const verdict = verify(payload);
+      assert.ok(verdict.ok && verdict.handshake === undefined, JSON.stringify(payload));
+    }
+    const event = verify({ type: "event_callback", event_id: "Ev1" });
+    assert.ok(event.ok && event.eventId === "Ev1");
+  });
+
+  it("hmac-sha256: no header is taken as a delivery id; shopify's webhook id is", () => {
+    const body = Buffer.from("{}");
+    const generic = signRequest({ scheme: "hmac-sha256", secret: "generic-secret", body, nowSeconds: NOW_SECONDS, url: ENDPOINT, hmac: HMAC_OPTIONS, deliveryId: "d-1" });
+    const verifier = createVerifier({ scheme: "hmac-sha256", toleranceSeconds: TOLERANCE, hmac: HMAC_OPTIONS });
+    const verdict = verifier.verify({ headers: { ...generic.headers, "x-shopify-webhook-id": "d-2" }, body, url: ENDPOINT, nowSeconds: NOW_SECONDS }, verifier.prepare(["generic-secret"]));
+    assert.ok(verdict.ok && verdict.deliveryId === undefined);
+    const shopify = signRequest({ scheme: "shopify", secret: "shop-secret", body, nowSeconds: NOW_SECONDS, url: ENDPOINT, deliveryId: "d-3" });
+    const shop = createVerifier({ scheme: "shopify", toleranceSeconds: TOLERANCE });
+    const shopVerdict = shop.verify({ headers: shopify.headers, body, url: ENDPOINT, nowSeconds: NOW_SECONDS }, shop.prepare(["shop-secret"]));
+    assert.ok(shopVerdict.ok && shopVerdict.deliveryId === "d-3");
   });
 });
