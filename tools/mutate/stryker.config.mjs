@@ -32,7 +32,8 @@ const FOLDERS = {
     // and runs of tens of seconds each), and sqsMapping.test.ts (real local-aws-sqs with visibility timeouts: a
     // mutant that breaks delivery makes it poll up to 20 s before failing, an hour for this folder on one core).
     // streamMapping.property.test.ts, streamRecords.test.ts and sqsMapping.property.test.ts cover the mappings'
-    // decisions without them, and sqsMappingScripted.test.ts runs the SQS poll loop against a scripted SQS.
+    // decisions without them; sqsMappingScripted.test.ts and streamMappingScripted.test.ts run the poll loops against
+    // scripted SQS and DynamoDB Streams APIs.
     spec: [
       "test/local/sqsMapping.property.test.ts",
       "test/local/streamMapping.property.test.ts",
@@ -43,6 +44,7 @@ const FOLDERS = {
       "test/local/functionUrlLimits.test.ts",
       "test/local/asyncInvokeRules.test.ts",
       "test/local/sqsMappingScripted.test.ts",
+      "test/local/streamMappingScripted.test.ts",
     ],
   },
 };
