@@ -65,4 +65,18 @@ describe("data resources", () => {
     assert.deepEqual(failures.inputs, { messageRetentionSeconds: 1_209_600, sqsManagedSseEnabled: true });
     assert.equal((consumer.inputs.environment as { variables: Record<string, string> }).variables.ANALYTICS_STREAM_NAME, find(run, "aws:kinesis/stream:Stream", "analytics-stream").state.name);
   });
+
+  it("the stream consumer may read the table's stream, put records on the analytics stream and write its failure queue, nothing else", async () => {
+    const run = await runOffline(loadStackFile("prod"));
+    const table = find(run, "aws:dynamodb/table:Table", "events-table");
+    const stream = find(run, "aws:kinesis/stream:Stream", "analytics-stream");
+    const failures = find(run, "aws:sqs/queue:Queue", "analytics-failures");
+    const policy = JSON.parse(find(run, "aws:iam/rolePolicy:RolePolicy", "analytics-consumer-policy").inputs.policy as string);
+    const statements = (policy.Statement as { Action: string[]; Resource: string[] }[]).filter((s) => !s.Action.every((a) => a.startsWith("logs:")));
+    assert.deepEqual(statements.map((s) => [s.Action, s.Resource]).sort(), [
+      [["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"], [table.state.streamArn, `${table.state.arn}/stream/*`]],
+      [["kinesis:PutRecords"], [stream.state.arn]],
+      [["sqs:SendMessage"], [failures.state.arn]],
+    ].sort());
+  });
 });
