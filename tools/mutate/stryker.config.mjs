@@ -45,6 +45,7 @@ const FOLDERS = {
       "test/local/asyncInvokeRules.test.ts",
       "test/local/sqsMappingScripted.test.ts",
       "test/local/streamMappingScripted.test.ts",
+      "test/local/emulatorEdges.test.ts",
     ],
   },
 };
