@@ -2,7 +2,7 @@
 // usable as event ids, how delivery ids are capped, scheme names, and secret shapes at their exact limits.
 import assert from "node:assert/strict";
 import { ConfigError } from "../../../handlers/core/errors";
-import { createVerifier } from "../../../handlers/core/verify/registry";
+import { createVerifier, secretProblemFor, verifyGetSafely } from "../../../handlers/core/verify/registry";
 import { assertSecrets, secretProblem } from "../../../handlers/core/verify/secretFormat";
 import { signRequest } from "../../../local/sign";
 import { ENDPOINT, HMAC_OPTIONS, NOW_SECONDS, TOLERANCE } from "../../helpers/arbitraries";
@@ -80,5 +80,19 @@ describe("verifier construction and scheme-specific outcomes", () => {
     const shop = createVerifier({ scheme: "shopify", toleranceSeconds: TOLERANCE });
     const shopVerdict = shop.verify({ headers: shopify.headers, body, url: ENDPOINT, nowSeconds: NOW_SECONDS }, shop.prepare(["shop-secret"]));
     assert.ok(shopVerdict.ok && shopVerdict.deliveryId === "d-3");
+  });
+});
+
+describe("secret checks and GET verification guards", () => {
+  it("secretProblemFor answers what the verifier's own prepare refuses, without the position prefix; undefined when usable", () => {
+    assert.equal(secretProblemFor({ scheme: "github", toleranceSeconds: 300 }, "12345678"), undefined);
+    assert.equal(secretProblemFor({ scheme: "github", toleranceSeconds: 300 }, "short"), "must be at least 8 characters");
+    assert.equal(secretProblemFor({ scheme: "stripe", toleranceSeconds: 300 }, "sk_live_x"), "a Stripe endpoint secret starts with whsec_");
+  });
+
+  it("verifyGetSafely turns a throwing GET verification into a 401, never an exception", () => {
+    const verifier = { scheme: "github", prepare: (s: readonly string[]) => s, verify: () => ({ ok: true, eventId: "e", signedHeaders: [] }), verifyGet: () => { throw new TypeError("bug"); } } as never;
+    const verdict = verifyGetSafely(verifier, { headers: {}, body: Buffer.alloc(0), url: ENDPOINT, nowSeconds: NOW_SECONDS }, []);
+    assert.deepEqual(verdict.ok ? "accepted" : [verdict.status, verdict.reason, verdict.message], [401, "bad_signature", "verification request could not be authenticated"]);
   });
 });
