@@ -29,6 +29,18 @@ describe("stack config values", () => {
   });
 });
 
+describe("stack booleans", () => {
+  it("true/false as booleans or strings; absent means off; anything else is refused, naming the field", () => {
+    const stack = (raw: Record<string, unknown>) => parse({ tenants: { acme: base }, ...raw });
+    assert.deepEqual([stack({}).pointInTimeRecovery, stack({}).deletionProtection], [false, false]);
+    assert.deepEqual([stack({ pointInTimeRecovery: true }).pointInTimeRecovery, stack({ pointInTimeRecovery: "true" }).pointInTimeRecovery], [true, true]);
+    assert.deepEqual([stack({ deletionProtection: false }).deletionProtection, stack({ deletionProtection: "false" }).deletionProtection], [false, false]);
+    for (const bad of ["yes", 1, "True", ""]) {
+      assert.throws(() => stack({ deletionProtection: bad }), (error: unknown) => error instanceof ConfigValidationError && error.message === `webhooks:deletionProtection: must be true or false, got ${JSON.stringify(bad)}`, String(bad));
+    }
+  });
+});
+
 describe("runbook sections", () => {
   it("#, ## and ### headings start sections (anchor = GitHub's slug); deeper headings and text before the first stay inside", () => {
     const sections = runbookSections("intro\n# Runbook\ntext\n## Queue age high\nsteps\n#### detail\nmore\n### DLQ not empty\nx\n");
