@@ -302,6 +302,16 @@ describe("ingest handler: request edge cases", () => {
     assert.equal(accepted.length, 1, "only the webhook was enqueued");
   });
 
+  it("an event whose request context has no http method is a 405, never a throw; secrets unavailable answer JSON naming the error", async () => {
+    const { handler } = handlerFor("github", queue);
+    const event = signedEvent("github", Buffer.from("{}"));
+    const response = await handler({ ...event, requestContext: { ...event.requestContext, http: undefined as never } });
+    assert.equal(response.statusCode, 405);
+    const failing = handlerFor("github", queue, { secrets: async () => Promise.reject(new Error("AccessDenied")) });
+    const unavailable = await failing.handler(event);
+    assert.deepEqual([unavailable.statusCode, unavailable.headers["content-type"], JSON.parse(unavailable.body).error], [500, "application/json", "secrets_unavailable"]);
+  });
+
   it("the envelope marks the kept headers the signature does not cover, and keeps the delivery id as metadata", async () => {
     accepted.length = 0;
     const { handler } = handlerFor("github", queue);
@@ -328,6 +338,8 @@ describe("ingest handler when SQS fails (errors as AWS sends them)", () => {
       const response = await handler(signedEvent("github", Buffer.from("{}")));
       assert.equal(response.statusCode, 503);
       assert.equal(response.headers?.["retry-after"], "5");
+      assert.equal(response.headers?.["content-type"], "application/json");
+      assert.equal(JSON.parse(response.body).error, "enqueue_failed");
       assert.equal(metrics.total("EnqueueFailures"), 1);
       assert.ok(fake.calls.every((call) => call.target === "AmazonSQS.SendMessage"));
       sqs.destroy();
