@@ -29,6 +29,23 @@ describe("stack config values", () => {
   });
 });
 
+describe("generic HMAC settings", () => {
+  const hmacTenant = (hmac: unknown) => parse({ tenants: { acme: { ...base, scheme: "hmac-sha256", hmac } } });
+  const refused = (hmac: unknown, message: RegExp) =>
+    assert.throws(() => hmacTenant(hmac), (error: unknown) => error instanceof ConfigValidationError && message.test(error.message), JSON.stringify(hmac));
+
+  it("header, encoding and an optional prefix (empty by default); anything else is refused, naming the field", () => {
+    assert.deepEqual(hmacTenant({ header: "X-Sig", encoding: "hex" }).tenants[0]!.hmac, { header: "X-Sig", encoding: "hex", prefix: "" });
+    assert.deepEqual(hmacTenant({ header: "X-Sig", encoding: "base64", prefix: "sha256=" }).tenants[0]!.hmac, { header: "X-Sig", encoding: "base64", prefix: "sha256=" });
+    for (const missing of [null, "X-Sig", 5]) refused(missing, /^webhooks:tenants\.acme\.hmac: is required for scheme hmac-sha256/);
+    refused({ header: "X Sig", encoding: "hex" }, /^webhooks:tenants\.acme\.hmac\.header: must be an HTTP header name$/);
+    refused({ header: "x".repeat(65), encoding: "hex" }, /hmac\.header: must be an HTTP header name/);
+    refused({ encoding: "hex" }, /hmac\.header: must be an HTTP header name/);
+    refused({ header: "X-Sig", encoding: "hex", prefix: 5 }, /^webhooks:tenants\.acme\.hmac\.prefix: must be a string$/);
+    refused({ header: "X-Sig", encoding: "hex", algorithm: "sha1" }, /^webhooks:tenants\.acme\.hmac\.algorithm: is not a known setting$/);
+  });
+});
+
 describe("stack booleans", () => {
   it("true/false as booleans or strings; absent means off; anything else is refused, naming the field", () => {
     const stack = (raw: Record<string, unknown>) => parse({ tenants: { acme: base }, ...raw });
