@@ -46,6 +46,31 @@ describe("generic HMAC settings", () => {
   });
 });
 
+describe("https URLs in the config (runbookUrl, a tenant's publicBaseUrl)", () => {
+  const runbook = (runbookUrl: unknown) => parse({ tenants: { acme: base }, runbookUrl }).runbookUrl;
+  const refused = (runbookUrl: unknown, message: string) =>
+    assert.throws(() => runbook(runbookUrl), (error: unknown) => error instanceof ConfigValidationError && error.message === `webhooks:runbookUrl: ${message}`, String(runbookUrl));
+
+  it("absent or empty is none; an https URL up to 512 characters is kept as given", () => {
+    assert.equal(runbook(undefined), undefined);
+    assert.equal(runbook(""), undefined);
+    assert.equal(runbook(null), undefined);
+    const long = `https://example.com/${"r".repeat(512 - "https://example.com/".length)}`;
+    assert.equal(runbook(long), long);
+    assert.equal(runbook("https://example.com/RUNBOOK.md"), "https://example.com/RUNBOOK.md");
+  });
+
+  it("http, queries, fragments (even empty ones), credentials, non-strings and overlong URLs are refused", () => {
+    refused("http://example.com/r", 'must be an https:// URL (it is opened from alarm emails or signed by senders), got "http://example.com/r"');
+    for (const url of ["https://example.com/r?x=1", "https://example.com/r#a", "https://example.com/r?", "https://example.com/r#"]) refused(url, `must have no query or #fragment, got ${JSON.stringify(url)}`);
+    refused("https://user:pw@example.com/r", "must not carry credentials");
+    refused("https://user@example.com/r", "must not carry credentials");
+    refused(`https://example.com/${"r".repeat(493)}`, "must be at most 512 characters");
+    refused(5, "must be an absolute https URL of RUNBOOK.md, got 5");
+    refused("not a url", 'must be an absolute https URL of RUNBOOK.md, got "not a url"');
+  });
+});
+
 describe("stack booleans", () => {
   it("true/false as booleans or strings; absent means off; anything else is refused, naming the field", () => {
     const stack = (raw: Record<string, unknown>) => parse({ tenants: { acme: base }, ...raw });
