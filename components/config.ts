@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { load as loadYaml } from "js-yaml";
 import { DEFAULTS } from "../handlers/env";
+import { TENANT_ID_PATTERN } from "../handlers/core/eventTable";
 import { DescriptionError, parseDescription, type SchemeDescription } from "../handlers/core/verify/declarative";
 import { presetNamed } from "../handlers/core/verify/presets";
 import { descriptionOf } from "../handlers/core/verify/presets/preset";
@@ -72,7 +73,6 @@ export class ConfigValidationError extends Error {
 
 /** CloudWatch Logs accepts only these retention values. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-const TENANT_ID = /^[a-z0-9-]{1,32}$/;
 const TENANT_KEYS = new Set(["scheme", "ingestConcurrency", "workerConcurrency", "toleranceSeconds", "maxBodyBytes", "retentionDays", "hmac", "publicBaseUrl", "custom", "settings"]);
 const STACK_KEYS = new Set(["alarmEmail", "runbookUrl", "secretsMaxStaleSeconds", "analyticsShards", "accountConcurrency", "streamConcurrency", "logRetentionDays", "pointInTimeRecovery", "deletionProtection", "tenants", "secrets"]);
 
@@ -147,7 +147,7 @@ function httpsUrl(field: string, value: unknown, what: string): string | undefin
 
 function parseTenant(id: string, value: unknown): TenantConfig {
   const field = `tenants.${id}`;
-  if (!TENANT_ID.test(id)) fail(field, "tenant id must be 1..32 characters of [a-z0-9-]");
+  if (!TENANT_ID_PATTERN.test(id)) fail(field, "tenant id must be 1..32 characters of [a-z0-9-]");
   if (value === null || typeof value !== "object" || Array.isArray(value)) return fail(field, "must be an object");
   const raw = value as Record<string, unknown>;
   for (const key of Object.keys(raw)) if (!TENANT_KEYS.has(key)) fail(`${field}.${key}`, "is not a known setting");

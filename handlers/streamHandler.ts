@@ -3,6 +3,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { analyticsRecordOf, kinesisEntryOf, publishWithRetry, type KinesisEntry, type KinesisPort, type RetryPolicy, type StreamAttribute } from "./core/analytics";
+import { TENANT_ID_PATTERN } from "./core/eventTable";
 import type { BatchResponse } from "./core/worker";
 import { emfLine, type Logger, type MetricSink } from "./observability";
 
@@ -19,9 +20,6 @@ export interface StreamContextLike {
   readonly awsRequestId?: string;
   getRemainingTimeInMillis?(): number;
 }
-
-/** Tenant ids as the stack config allows them (components/config.ts). */
-const TENANT_ID = /^[a-z0-9-]{1,32}$/;
 
 /** Time kept back for reporting after the last retry. */
 const SAFETY_MARGIN_MS = 2_000;
@@ -47,7 +45,7 @@ export function makeStreamHandler(deps: StreamDeps) {
         // (alarm malformed-stream-records) under the tenant the image names, when it names one.
         // Only a well-formed tenant id becomes a dimension: a foreign writer's arbitrary string would create billed
         // series, or make CloudWatch reject the line (and the total the alarm reads).
-        const tenant = typeof image?.tenant?.S === "string" && TENANT_ID.test(image.tenant.S) ? image.tenant.S : "";
+        const tenant = typeof image?.tenant?.S === "string" && TENANT_ID_PATTERN.test(image.tenant.S) ? image.tenant.S : "";
         malformed.set(tenant, (malformed.get(tenant) ?? 0) + 1);
         log.error({ sequenceNumber, tenant: tenant || undefined }, "stream image is not an event item; skipped");
         continue;

@@ -8,3 +8,9 @@ export const EVENTS_TABLE = {
   ttlAttribute: "expiresAt",
   tenantTimeIndex: { name: "byTenantTime", hashKey: "tenantShard", rangeKey: "receivedKey", projected: ["eventId", "scheme", "size", "receivedAt"] },
 } as const;
+
+/**
+ * A tenant id: it prefixes every key (`<tenant>#<eventId>`), S3 object and IAM condition, so it can hold no '#' or
+ * '/'. The stack config refuses any other; the stream consumer trusts no other as a metric dimension.
+ */
+export const TENANT_ID_PATTERN = /^[a-z0-9-]{1,32}$/;
