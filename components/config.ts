@@ -7,8 +7,7 @@ import { load as loadYaml } from "js-yaml";
 import { DEFAULTS } from "../handlers/env";
 import { TENANT_ID_PATTERN } from "../handlers/core/eventTable";
 import { DescriptionError, parseDescription, type SchemeDescription } from "../handlers/core/verify/declarative";
-import { presetNamed } from "../handlers/core/verify/presets";
-import { descriptionOf } from "../handlers/core/verify/presets/preset";
+import { presetNamed, schemeDescription } from "../handlers/core/verify/presets";
 import { createVerifier } from "../handlers/core/verify/registry";
 import { TENANT_SCHEMES, isTenantScheme, type HmacOptions, type TenantScheme } from "../handlers/core/verify/types";
 import { MAX_BODY_BYTES_LIMIT } from "./settings";
@@ -237,9 +236,7 @@ function signsTenantSpecificMaterial(tenant: TenantConfig): boolean {
   if (tenant.scheme === "twilio") return true;
   // Square signs its notification URL (a setting per tenant); a description signing the URL names the tenant too.
   if (tenant.presetSettings?.notificationUrl !== undefined) return true;
-  const preset = presetNamed(tenant.scheme);
-  const description = tenant.custom ?? (preset ? descriptionOf(preset, tenant.presetSettings ?? {}) : undefined);
-  return description?.signed.some((part) => "url" in part) ?? false;
+  return schemeDescription(tenant.scheme, tenant.custom, tenant.presetSettings)?.signed.some((part) => "url" in part) ?? false;
 }
 
 function rejectSharedSecrets(tenants: readonly TenantConfig[], secrets: Readonly<Record<string, readonly string[]>>): void {

@@ -2,8 +2,7 @@
 // against the providers' published test vectors, so it is not a mirror of the verifier.
 import { createHash, createHmac, createPrivateKey, generateKeyPairSync, randomUUID, sign as signBytes, type KeyObject } from "node:crypto";
 import { prepareDeclarativeKeys, type SchemeDescription } from "../handlers/core/verify/declarative";
-import { presetNamed } from "../handlers/core/verify/presets";
-import { descriptionOf } from "../handlers/core/verify/presets/preset";
+import { schemeDescription } from "../handlers/core/verify/presets";
 import { isSchemeName, type HmacOptions, type TenantScheme } from "../handlers/core/verify/types";
 import { signWithDescription } from "./signDeclarative";
 
@@ -39,13 +38,9 @@ export interface SignedRequest {
 
 /** The description a declarative scheme signs by: the tenant's own, or its preset's. */
 export function descriptionFor(scheme: TenantScheme, custom?: SchemeDescription, settings: Readonly<Record<string, string>> = {}): SchemeDescription {
-  if (scheme === "custom") {
-    if (!custom) throw new Error("scheme custom needs its description");
-    return custom;
-  }
-  const preset = presetNamed(scheme);
-  if (!preset) throw new Error(`no preset ${scheme}`);
-  return descriptionOf(preset, settings);
+  const description = schemeDescription(scheme, custom, settings);
+  if (!description) throw new Error(scheme === "custom" ? "scheme custom needs its description" : `no preset ${scheme}`);
+  return description;
 }
 
 /** Presets and custom descriptions: signed from the description, as the provider it describes would. */

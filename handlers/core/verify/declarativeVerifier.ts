@@ -3,9 +3,8 @@
 // authentication held, and may read secret settings from the tenant's secret list (Meta's verify token, kept
 // there as `verifyToken:<token>` so it is never plain config).
 import { ConfigError } from "../errors";
-import { prepareDeclarativeKeys, verifyDeclarative, type DeclarativeKeys, type SchemeDescription } from "./declarative";
-import { presetNamed } from "./presets";
-import { descriptionOf, type Preset } from "./presets/preset";
+import { prepareDeclarativeKeys, verifyDeclarative, type DeclarativeKeys } from "./declarative";
+import { presetNamed, schemeDescription } from "./presets";
 import type { Acceptance, TenantScheme, Verdict, Verifier, VerifierOptions } from "./types";
 
 export interface PreparedDeclarative {
@@ -17,16 +16,9 @@ export interface PreparedDeclarative {
 const handshakeVerdict = (handshake: { contentType: string; body: string }): Acceptance => ({ ok: true, eventId: "handshake", signedHeaders: [], handshake });
 
 export function declarativeVerifier(options: VerifierOptions): Verifier<PreparedDeclarative> {
-  let preset: Preset | undefined;
-  let description: SchemeDescription;
-  if (options.scheme === "custom") {
-    if (!options.description) throw new ConfigError("scheme custom needs its description");
-    description = options.description;
-  } else {
-    preset = presetNamed(options.scheme);
-    if (!preset) throw new ConfigError(`unknown scheme '${options.scheme}'`);
-    description = descriptionOf(preset, options.presetSettings ?? {});
-  }
+  const preset = presetNamed(options.scheme);
+  const description = schemeDescription(options.scheme, options.description, options.presetSettings);
+  if (!description) throw new ConfigError(options.scheme === "custom" ? "scheme custom needs its description" : `unknown scheme '${options.scheme}'`);
   const secretSettingNames = new Set((preset?.settings ?? []).filter((s) => s.secret).map((s) => s.name));
   const tolerance = options.toleranceSeconds;
   return {

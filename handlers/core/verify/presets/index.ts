@@ -14,7 +14,8 @@ import { mux } from "./mux";
 import { okta } from "./okta";
 import { paddle } from "./paddle";
 import { pagerduty } from "./pagerduty";
-import type { Preset } from "./preset";
+import type { SchemeDescription } from "../declarative";
+import { descriptionOf, type Preset, type PresetSettings } from "./preset";
 import { sendgrid } from "./sendgrid";
 import { sentry } from "./sentry";
 import { square } from "./square";
@@ -32,4 +33,14 @@ export const PRESET_NAMES: readonly string[] = PRESETS.map((preset) => preset.na
 
 export function presetNamed(name: string): Preset | undefined {
   return PRESETS.find((preset) => preset.name === name);
+}
+
+/**
+ * The description a declarative scheme verifies and signs by: the tenant's own for `custom`, else its preset's
+ * with the tenant's settings; undefined for the schemes written as code (and for `custom` without one).
+ */
+export function schemeDescription(scheme: string, custom?: SchemeDescription, settings: PresetSettings = {}): SchemeDescription | undefined {
+  if (scheme === "custom") return custom;
+  const preset = presetNamed(scheme);
+  return preset ? descriptionOf(preset, settings) : undefined;
 }
