@@ -35,13 +35,33 @@ export interface StreamBatchInfo {
   readonly streamArn: string;
 }
 
-export function batchInfoOf(body: string | undefined): StreamBatchInfo | undefined {
+/** A failure record can be no older than the failure queue keeps messages (14 days), plus a margin. */
+const MAX_RECORD_AGE_MS = 15 * 24 * 3600_000;
+/** One stream batch spans at most the stream's 24-hour retention. */
+const MAX_BATCH_SPAN_MS = 24 * 3600_000;
+/** A stream event source mapping's largest batch. https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html */
+const MAX_BATCH_SIZE = 10_000;
+
+/**
+ * A failure record Lambda could have written for this stack's table, or undefined (left for a person to read).
+ * Everything in it decides what gets read and republished, so a damaged or crafted record must not widen that:
+ * the stream must be one of `table`'s, the arrival times real, recent and at most a day apart, the batch size a
+ * mapping's. https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+ */
+export function batchInfoOf(body: string | undefined, table: string, nowMs: number): StreamBatchInfo | undefined {
   try {
     const info = (JSON.parse(body ?? "") as { DDBStreamBatchInfo?: Partial<StreamBatchInfo> }).DDBStreamBatchInfo;
     if (!info) return undefined;
     const strings = ["shardId", "startSequenceNumber", "endSequenceNumber", "approximateArrivalOfFirstRecord", "approximateArrivalOfLastRecord", "streamArn"] as const;
     if (!strings.every((key) => typeof info[key] === "string" && info[key] !== "")) return undefined;
     if (!/^\d+$/.test(info.startSequenceNumber!) || !/^\d+$/.test(info.endSequenceNumber!)) return undefined;
+    if (BigInt(info.endSequenceNumber!) < BigInt(info.startSequenceNumber!)) return undefined;
+    if (!info.streamArn!.includes(`:table/${table}/stream/`)) return undefined;
+    if (typeof info.batchSize !== "number" || !Number.isInteger(info.batchSize) || info.batchSize < 1 || info.batchSize > MAX_BATCH_SIZE) return undefined;
+    const first = Date.parse(info.approximateArrivalOfFirstRecord!);
+    const last = Date.parse(info.approximateArrivalOfLastRecord!);
+    if (!Number.isFinite(first) || !Number.isFinite(last) || last < first || last - first > MAX_BATCH_SPAN_MS) return undefined;
+    if (first < nowMs - MAX_RECORD_AGE_MS || last > nowMs + 3600_000) return undefined;
     return info as StreamBatchInfo;
   } catch {
     return undefined;
@@ -137,7 +157,7 @@ async function fromFailures(context: CommandContext, tally: Tally, lookbackMs: n
       const batch = await receiveBatch(sqs, queueUrl, maxRecords === undefined ? 10 : maxRecords - records, HOLD_SECONDS);
       if (batch.length === 0) break;
       for (const message of batch) {
-        const info = batchInfoOf(message.Body);
+        const info = batchInfoOf(message.Body, target.eventsTable, Date.now());
         if (!info) {
           // Not a stream batch record: left for a person to read (given back below).
           unrecognised += 1;

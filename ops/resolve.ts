@@ -132,7 +132,18 @@ export function resolveLocal(options: ResolveOptions): Target {
     throw new OpsError(`${shown} is not JSON: ${(error as Error).message}`);
   }
   const endpoints = content.endpoints as { dynamodb?: string; kinesis?: string; sqs?: string; s3?: string; lambda?: string } | undefined;
-  if (!endpoints?.dynamodb || !endpoints.kinesis || !endpoints.sqs || !endpoints.lambda) throw new OpsError(`${shown} lacks endpoints (dynamodb, kinesis, sqs, lambda)`);
+  if (!endpoints?.dynamodb || !endpoints.kinesis || !endpoints.sqs || !endpoints.lambda || !endpoints.s3) throw new OpsError(`${shown} lacks endpoints (dynamodb, kinesis, sqs, lambda, s3)`);
+  // --local acts on npm start's servers only: an endpoints file pointing anywhere else is refused, so queue
+  // contents and bodies never leave the machine (and no client falls back to AWS for a missing endpoint).
+  for (const [service, endpoint] of Object.entries(endpoints)) {
+    let host = "";
+    try {
+      host = new URL(endpoint as string).hostname;
+    } catch {
+      /* refused below */
+    }
+    if (host !== "127.0.0.1" && host !== "localhost") throw new OpsError(`${shown}: the ${service} endpoint ${String(endpoint)} is not on 127.0.0.1; --local acts only on npm start's servers`);
+  }
   if (typeof content.pid === "number" && !processAlive(content.pid)) throw new OpsError(`${shown} is stale: the npm start that wrote it (pid ${content.pid}) is gone; start it again`);
   if (typeof content.stack === "string" && options.stack !== undefined && content.stack !== options.stack) throw new OpsError(`${shown} is for stack '${content.stack}', not '${options.stack}'`);
   const outputs = checkOutputs(content, shown);

@@ -48,6 +48,8 @@ async function withProcessEnv<T>(env: NodeJS.ProcessEnv, run: () => Promise<T>):
   }
 }
 
+const LOOPBACK_ENDPOINTS = { dynamodb: "http://127.0.0.1:1", kinesis: "http://127.0.0.1:1", sqs: "http://127.0.0.1:1", lambda: "http://127.0.0.1:1", s3: "http://127.0.0.1:1" };
+
 describe("npm run ops: arguments and stack resolution", () => {
   it("--help lists every command; each command has its own --help", async () => {
     const all = await ops(["--help"]);
@@ -125,11 +127,25 @@ describe("npm run ops: arguments and stack resolution", () => {
     it("a file left by an npm start that is gone", async () => {
       const file = path.join(mkdtempSync(path.join(tmpdir(), "ops-stale-")), "dev.endpoints.json");
       // A pid above the kernel's maximum belongs to no process.
-      writeFileSync(file, JSON.stringify({ stack: "dev", pid: 2 ** 22 + 1, endpoints: { dynamodb: "http://127.0.0.1:1", kinesis: "http://127.0.0.1:1", sqs: "http://127.0.0.1:1", lambda: "http://127.0.0.1:1" }, ...OUTPUTS }));
+      writeFileSync(file, JSON.stringify({ stack: "dev", pid: 2 ** 22 + 1, endpoints: LOOPBACK_ENDPOINTS, ...OUTPUTS }));
       const run = await ops(["events", "--tenant", "acme", "--local", "--endpoints", file]);
       assert.equal(run.code, 1);
       assert.equal(lines(run.stderr).length, 1);
       assert.match(run.stderr, /is stale: the npm start that wrote it \(pid 4194305\) is gone/);
+    });
+    it("an endpoints file pointing anywhere but 127.0.0.1, or lacking one, so nothing leaves the machine", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "ops-remote-"));
+      for (const [endpoints, message] of [
+        [{ ...LOOPBACK_ENDPOINTS, sqs: "https://sqs.eu-west-1.amazonaws.com" }, /the sqs endpoint https:\/\/sqs\.eu-west-1\.amazonaws\.com is not on 127\.0\.0\.1/],
+        [{ ...LOOPBACK_ENDPOINTS, s3: undefined }, /lacks endpoints \(dynamodb, kinesis, sqs, lambda, s3\)/],
+      ] as const) {
+        const file = path.join(dir, "dev.endpoints.json");
+        writeFileSync(file, JSON.stringify({ stack: "dev", pid: process.pid, endpoints, ...OUTPUTS }));
+        const run = await ops(["events", "--tenant", "acme", "--local", "--endpoints", file]);
+        assert.equal(run.code, 1);
+        assert.equal(lines(run.stderr).length, 1);
+        assert.match(run.stderr, message);
+      }
     });
   });
 });

@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { batchInfoOf } from "../../ops/republish";
+
+const NOW = Date.parse("2026-11-27T12:00:00Z");
+const TABLE = "events-table-2ad7f44";
+const record = (changes: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    version: "1.0",
+    DDBStreamBatchInfo: {
+      shardId: "shardId-00000001",
+      startSequenceNumber: "100",
+      endSequenceNumber: "200",
+      approximateArrivalOfFirstRecord: "2026-11-27T10:00:00Z",
+      approximateArrivalOfLastRecord: "2026-11-27T10:00:05Z",
+      batchSize: 100,
+      streamArn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${TABLE}/stream/2026-01-01T00:00:00.000`,
+      ...changes,
+    },
+  });
+
+describe("ops republish: what a failure record may make it read", () => {
+  it("a record Lambda writes for this stack's table is taken", () => {
+    assert.equal(batchInfoOf(record(), TABLE, NOW)?.shardId, "shardId-00000001");
+  });
+
+  const refused: [string, Record<string, unknown>][] = [
+    ["another table's stream", { streamArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/other-table/stream/2026-01-01T00:00:00.000" }],
+    ["an arrival time that is no date", { approximateArrivalOfFirstRecord: "yesterday" }],
+    ["an arrival in 1970 (would replay every tenant's history)", { approximateArrivalOfFirstRecord: "1970-01-01T00:00:00Z" }],
+    ["arrivals more than a day apart (longer than a stream keeps records)", { approximateArrivalOfFirstRecord: "2026-11-20T10:00:00Z" }],
+    ["the last arrival before the first", { approximateArrivalOfLastRecord: "2026-11-27T09:00:00Z" }],
+    ["arrivals in the future", { approximateArrivalOfFirstRecord: "2026-11-28T10:00:00Z", approximateArrivalOfLastRecord: "2026-11-28T10:00:01Z" }],
+    ["a sequence range that runs backwards", { startSequenceNumber: "300" }],
+    ["a batch larger than a mapping's largest", { batchSize: 10_001 }],
+    ["a batch size that is no count", { batchSize: "100" }],
+  ];
+  for (const [label, changes] of refused) {
+    it(`a record with ${label} is left for a person to read`, () => {
+      assert.equal(batchInfoOf(record(changes), TABLE, NOW), undefined);
+    });
+  }
+});
