@@ -14,6 +14,7 @@ import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { OpsError, UsageError } from "./args";
 
@@ -189,11 +190,28 @@ export async function resolveAws(options: ResolveOptions): Promise<Target> {
     throw new OpsError(`no AWS credentials for stack '${stack}' (${region}): the default chain found none (${(error as Error).message.split("\n")[0]}); set AWS_PROFILE or log in (aws sso login)`);
   }
   const account = typeof raw.account === "string" ? raw.account : undefined;
-  if (account && credentials.accountId && credentials.accountId !== account) {
+  const refuse = (message: string): never => {
     Object.values(clients).forEach((client: { destroy(): void }) => client.destroy());
-    throw new OpsError(`credentials are for account ${credentials.accountId} but stack '${stack}' is in account ${account}: refusing to act`);
+    throw new OpsError(message);
+  };
+  // Which account the credentials act in, asked of STS: the credentials object names it only for some sources
+  // (SSO, a profile's aws_account_id, AWS_ACCOUNT_ID), so static keys or an instance role would otherwise act on
+  // whatever account they belong to while the line below showed the stack's.
+  // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+  const sts = new STSClient({ region });
+  let callerAccount: string | undefined;
+  try {
+    callerAccount = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+  } catch (error) {
+    callerAccount = undefined;
+    if (credentials.accountId === undefined) refuse(`cannot confirm which account the credentials for stack '${stack}' act in: sts:GetCallerIdentity failed (${(error as Error).name}); refusing to act`);
+  } finally {
+    sts.destroy();
   }
-  const where = `stack ${stack} · account ${account ?? credentials.accountId ?? "unknown (no account output)"} · ${region}`;
+  const acting = callerAccount ?? credentials.accountId;
+  if (!acting) refuse(`cannot confirm which account the credentials for stack '${stack}' act in; refusing to act`);
+  if (account && acting !== account) refuse(`credentials are for account ${acting} but stack '${stack}' is in account ${account}: refusing to act`);
+  const where = `stack ${stack} · account ${acting} · ${region}`;
   return target("aws", stack, region, where, outputs, clients);
 }
 

@@ -3,7 +3,9 @@
 // before anything is touched. The deployed-stack path is driven through a stand-in `pulumi` on PATH, since
 // there is no Pulumi CLI or AWS account here.
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseTime } from "../../ops/args";
@@ -46,6 +48,32 @@ async function withProcessEnv<T>(env: NodeJS.ProcessEnv, run: () => Promise<T>):
     for (const name of Object.keys(process.env)) delete process.env[name];
     Object.assign(process.env, saved);
   }
+}
+
+/** A loopback STS answering GetCallerIdentity for `account` (query protocol XML, or JSON if asked in JSON). */
+async function fakeSts(account: string): Promise<{ endpoint: string; calls(): number; stop(): Promise<void> }> {
+  let calls = 0;
+  const server = createServer((request, response) => {
+    calls += 1;
+    request.resume();
+    if (String(request.headers["content-type"] ?? "").includes("json")) {
+      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+      response.end(JSON.stringify({ Account: account, Arn: `arn:aws:iam::${account}:user/ops`, UserId: "AIDA" }));
+      return;
+    }
+    response.writeHead(200, { "content-type": "text/xml" });
+    response.end(
+      `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${account}:user/ops</Arn><UserId>AIDA</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+    );
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  return {
+    endpoint: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+    calls: () => calls,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 const LOOPBACK_ENDPOINTS = { dynamodb: "http://127.0.0.1:1", kinesis: "http://127.0.0.1:1", sqs: "http://127.0.0.1:1", lambda: "http://127.0.0.1:1", s3: "http://127.0.0.1:1" };
@@ -112,8 +140,29 @@ describe("npm run ops: arguments and stack resolution", () => {
     it("no region", () => refusal(noCredentialsEnv(fakePulumi({ stdout: OUTPUTS })), /no region for stack 'prod'.*AWS_REGION is not set/));
     it("no credentials", () => refusal(noCredentialsEnv(fakePulumi({ stdout: { ...OUTPUTS, region: "eu-west-1", account: "123456789012" } })), /no AWS credentials for stack 'prod' \(eu-west-1\)/));
     it("credentials of another account", async () => {
-      const env = noCredentialsEnv(fakePulumi({ stdout: { ...OUTPUTS, region: "eu-west-1", account: "123456789012" } }), { AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "x", AWS_ACCOUNT_ID: "999999999999" });
-      await refusal(env, /credentials are for account 999999999999 but stack 'prod' is in account 123456789012/);
+      const sts = await fakeSts("999999999999");
+      try {
+        const env = noCredentialsEnv(fakePulumi({ stdout: { ...OUTPUTS, region: "eu-west-1", account: "123456789012" } }), { AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "x", AWS_ACCOUNT_ID: "999999999999", AWS_ENDPOINT_URL_STS: sts.endpoint });
+        await refusal(env, /credentials are for account 999999999999 but stack 'prod' is in account 123456789012/);
+      } finally {
+        await sts.stop();
+      }
+    });
+    it("static keys that name no account are checked with STS: another account is refused", async () => {
+      const sts = await fakeSts("999999999999");
+      try {
+        const env = noCredentialsEnv(fakePulumi({ stdout: { ...OUTPUTS, region: "eu-west-1", account: "123456789012" } }), { AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "x", AWS_ENDPOINT_URL_STS: sts.endpoint });
+        await refusal(env, /credentials are for account 999999999999 but stack 'prod' is in account 123456789012/);
+        assert.equal(sts.calls(), 1, "the account was asked of STS");
+      } finally {
+        await sts.stop();
+      }
+    });
+    it("an account that cannot be confirmed (STS unreachable, credentials naming none)", async () => {
+      const closed = await fakeSts("0");
+      await closed.stop();
+      const env = noCredentialsEnv(fakePulumi({ stdout: { ...OUTPUTS, region: "eu-west-1", account: "123456789012" } }), { AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "x", AWS_ENDPOINT_URL_STS: closed.endpoint, AWS_MAX_ATTEMPTS: "1" });
+      await refusal(env, /cannot confirm which account the credentials for stack 'prod' act in: sts:GetCallerIdentity failed/);
     });
   });
 
