@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { isUtf8 } from "node:buffer";
 import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { bodyPointerProblem } from "../handlers/core/claimCheck";
 import { OpsError, requireTenant, UsageError } from "./args";
 import type { Command } from "./command";
 
@@ -13,13 +14,20 @@ import type { Command } from "./command";
  * The body of an item: inline (`body`), or fetched from the bodies bucket (`bodyPointer`), then checked against
  * the pointer's size and sha256 (what ingest verified and S3 was told to check on put).
  */
-export async function bodyOf(item: Record<string, AttributeValue>, s3?: S3Client): Promise<Buffer> {
+export async function bodyOf(item: Record<string, AttributeValue>, s3?: S3Client, expected?: { tenant: string; eventId: string; bucket?: string }): Promise<Buffer> {
   if (item.body?.B !== undefined) return Buffer.from(item.body.B);
   const pointer = item.bodyPointer?.M;
   if (pointer) {
     const bucket = pointer.bucket?.S;
     const key = pointer.key?.S;
     if (!bucket || !key) throw new OpsError("the event's bodyPointer has no bucket or key");
+    if (expected) {
+      // Read only what ingest would have written for this event (the worker's own check), and only from the
+      // stack's bucket: an item pointing elsewhere is refused, never fetched with the operator's credentials.
+      const problem = bodyPointerProblem({ bucket, key, size: Number(pointer.size?.N), sha256: pointer.sha256?.S }, expected.tenant, expected.eventId);
+      if (problem) throw new OpsError(`the event's ${problem}`);
+      if (expected.bucket !== undefined && bucket !== expected.bucket) throw new OpsError(`the event's body is in bucket ${bucket}, not the stack's bodies bucket ${expected.bucket}`);
+    }
     if (!s3) throw new OpsError(`the event's body is in s3://${bucket}/${key} and no S3 client is available`);
     let body: Buffer;
     try {
@@ -62,7 +70,7 @@ bodyEncoding: "base64" when the body is not UTF-8 text (the body is then base64)
     const result = await target.clients.dynamodb.send(new GetItemCommand({ TableName: target.eventsTable, Key: { pk: { S: `${tenant}#${eventId}` } }, ConsistentRead: true }));
     const item = result.Item;
     if (!item) throw new OpsError(`no event '${eventId}' of tenant '${tenant}' in ${target.eventsTable}`);
-    const body = await bodyOf(item, target.clients.s3);
+    const body = await bodyOf(item, target.clients.s3, { tenant, eventId, bucket: target.bodiesBucket });
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(item.headers?.M ?? {})) if (value.S !== undefined) headers[name] = value.S;
     const meta = {

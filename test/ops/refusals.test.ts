@@ -1,4 +1,7 @@
+// What crafted or damaged records in the stores may make ops commands read.
 import assert from "node:assert/strict";
+import { bodyKeyOf } from "../../handlers/core/claimCheck";
+import { bodyOf } from "../../ops/event";
 import { batchInfoOf } from "../../ops/republish";
 
 const NOW = Date.parse("2026-11-27T12:00:00Z");
@@ -39,4 +42,17 @@ describe("ops republish: what a failure record may make it read", () => {
       assert.equal(batchInfoOf(record(changes), TABLE, NOW), undefined);
     });
   }
+});
+
+describe("ops event: where a stored body may be read from", () => {
+  const sha = "a".repeat(64);
+  const item = (bucket: string, key: string) => ({ bodyPointer: { M: { bucket: { S: bucket }, key: { S: key }, size: { N: "10" }, sha256: { S: sha } } } });
+  const unreachable = { send: async () => assert.fail("S3 must not be asked") } as never;
+
+  it("a pointer to another event's object, another tenant's, or another bucket is refused before any S3 read", async () => {
+    const expected = { tenant: "acme", eventId: "e1", bucket: "bodies" };
+    await assert.rejects(bodyOf(item("bodies", bodyKeyOf("acme", "e2", sha)), unreachable, expected), /not the key of this event's body/);
+    await assert.rejects(bodyOf(item("bodies", bodyKeyOf("globex", "e1", sha)), unreachable, expected), /prefix/);
+    await assert.rejects(bodyOf(item("attacker-bucket", bodyKeyOf("acme", "e1", sha)), unreachable, expected), /not the stack's bodies bucket bodies/);
+  });
 });
