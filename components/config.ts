@@ -8,8 +8,8 @@ import { DEFAULTS } from "../handlers/env";
 import { TENANT_ID_PATTERN } from "../handlers/core/eventTable";
 import { DescriptionError, parseDescription, type SchemeDescription } from "../handlers/core/verify/declarative";
 import { presetNamed, schemeDescription } from "../handlers/core/verify/presets";
-import { createVerifier } from "../handlers/core/verify/registry";
-import { TENANT_SCHEMES, isTenantScheme, type HmacOptions, type TenantScheme } from "../handlers/core/verify/types";
+import { secretsProblem } from "../handlers/core/verify/registry";
+import { TENANT_SCHEMES, isTenantScheme, type HmacOptions, type TenantScheme, type VerifierOptions } from "../handlers/core/verify/types";
 import { MAX_BODY_BYTES_LIMIT } from "./settings";
 
 export const NAMESPACE = "webhooks";
@@ -194,17 +194,9 @@ function parseTenant(id: string, value: unknown): TenantConfig {
   };
 }
 
-/**
- * Why a tenant's secret list does not fit its scheme, checked by the very verifier ingest will run (its
- * prepare), so `pulumi up` refuses exactly what the handler would. The message names the entry, never its value.
- */
-function secretListProblem(tenant: TenantConfig, list: readonly string[]): string | undefined {
-  try {
-    createVerifier({ scheme: tenant.scheme, toleranceSeconds: tenant.toleranceSeconds, hmac: tenant.hmac, description: tenant.custom, presetSettings: tenant.presetSettings }).prepare(list);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
+/** The options of the verifier a tenant's ingest runs (handlers/env.ts builds the same from the environment). */
+export function verifierOptionsOf(tenant: TenantConfig): VerifierOptions {
+  return { scheme: tenant.scheme, toleranceSeconds: tenant.toleranceSeconds, hmac: tenant.hmac, description: tenant.custom, presetSettings: tenant.presetSettings };
 }
 
 function parseSecrets(value: unknown, tenants: readonly TenantConfig[]): Record<string, string[]> {
@@ -217,7 +209,8 @@ function parseSecrets(value: unknown, tenants: readonly TenantConfig[]): Record<
     if (!tenants.some((t) => t.id === tenant)) fail(`secrets.${tenant}`, "names no configured tenant");
     if (!Array.isArray(list) || !list.every((item) => typeof item === "string" && item !== "")) fail(`secrets.${tenant}`, "must be a list of non-empty strings");
     const config = tenants.find((t) => t.id === tenant)!;
-    const problem = (list as string[]).length > 0 ? secretListProblem(config, list as string[]) : undefined;
+    // Checked by the very verifier ingest will run, so `pulumi up` refuses exactly what the handler would.
+    const problem = (list as string[]).length > 0 ? secretsProblem(verifierOptionsOf(config), list as string[]) : undefined;
     if (problem) {
       // "secret #<i>: <why>" from the verifier becomes the entry's path; the value is never shown.
       const entry = /^secret #(\d+): (.*)$/.exec(problem);

@@ -4,9 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import type { TenantConfig } from "../components/config";
+import { verifierOptionsOf, type TenantConfig } from "../components/config";
 import { parseSecretList } from "../handlers/adapters/secrets";
-import { createVerifier } from "../handlers/core/verify/registry";
+import { secretsProblem } from "../handlers/core/verify/registry";
 import { newSecret, newSigningPair } from "./sign";
 
 export class SecretsFileError extends Error {
@@ -49,13 +49,13 @@ export function localSigningKey(secretsFile: string, tenant: string): string | u
 /** Why a tenant's entry cannot serve its scheme, or undefined when it can. */
 function problemWith(all: Record<string, unknown>, tenant: TenantConfig): string | undefined {
   if (!(tenant.id in all)) return `no entry for tenant '${tenant.id}'`;
+  let problem: string | undefined;
   try {
-    const list = parseSecretList(JSON.stringify(all[tenant.id]), `tenant '${tenant.id}'`);
-    createVerifier({ scheme: tenant.scheme, toleranceSeconds: tenant.toleranceSeconds, hmac: tenant.hmac, description: tenant.custom, presetSettings: tenant.presetSettings }).prepare(list);
-    return undefined;
+    problem = secretsProblem(verifierOptionsOf(tenant), parseSecretList(JSON.stringify(all[tenant.id]), `tenant '${tenant.id}'`));
   } catch (error) {
-    return `tenant '${tenant.id}' (${tenant.scheme}): ${(error as Error).message}`;
+    problem = (error as Error).message;
   }
+  return problem === undefined ? undefined : `tenant '${tenant.id}' (${tenant.scheme}): ${problem}`;
 }
 
 /** Checks that every tenant has a list its scheme's verifier accepts; names the tenant otherwise. */

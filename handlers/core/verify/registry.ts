@@ -53,14 +53,20 @@ export function verifyGetSafely(verifier: Verifier, ...args: Parameters<Verifier
 }
 
 /**
- * Why `secret` cannot serve the tenant's scheme, or undefined: the verifier's own prepare decides, so the
- * config check (`pulumi up`, `npm start --secrets`) and the handler agree exactly. Never includes the secret.
+ * Why a tenant's secret list cannot serve its scheme (`secret #<i>: <why>`), or undefined: the verifier's own
+ * prepare decides, so the config check (`pulumi up`), the local secrets file (`npm start --secrets`) and the
+ * handler agree exactly. Never includes a secret.
  */
-export function secretProblemFor(options: VerifierOptions, secret: string): string | undefined {
+export function secretsProblem(options: VerifierOptions, secrets: readonly string[]): string | undefined {
   try {
-    createVerifier(options).prepare([secret]);
+    createVerifier(options).prepare(secrets);
     return undefined;
   } catch (error) {
-    return (error instanceof Error ? error.message : String(error)).replace(/^secret #\d+: /, "");
+    return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** The same for one secret, without the position prefix. */
+export function secretProblemFor(options: VerifierOptions, secret: string): string | undefined {
+  return secretsProblem(options, [secret])?.replace(/^secret #\d+: /, "");
 }
