@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { verifierOptionsOf, type TenantConfig } from "../components/config";
 import { parseSecretList } from "../handlers/adapters/secrets";
 import { secretsProblem } from "../handlers/core/verify/registry";
-import { newSecret, newSigningPair } from "./sign";
+import { newTenantCredential } from "./sign";
 
 export class SecretsFileError extends Error {
   constructor(message: string) {
@@ -89,9 +89,8 @@ export function ensureLocalSecrets(file: string, tenants: readonly TenantConfig[
     if (tenant.id in all) replaced.push(tenant.id);
     // Asymmetric schemes (Discord, SendGrid): the tenant's secret is a public key; the matching private key, which
     // only the provider holds in real life, is kept beside it so `npm run send` can sign as the provider.
-    const pair = newSigningPair(tenant.scheme, tenant.custom);
-    const secret = pair ? pair.secret : newSecret(tenant.scheme, random, tenant.custom);
-    if (pair) signingKeys[tenant.id] = pair.signingKey;
+    const { secret, signingKey } = newTenantCredential(tenant.scheme, random, tenant.custom);
+    if (signingKey !== undefined) signingKeys[tenant.id] = signingKey;
     all[tenant.id] = [secret];
     generated[tenant.id] = secret;
   }

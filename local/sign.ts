@@ -171,6 +171,14 @@ export function newSigningPair(scheme: TenantScheme, custom?: SchemeDescription)
   return undefined;
 }
 
+/**
+ * A fresh credential for a tenant: its secret, and for an asymmetric scheme the sender's private key (PKCS#8,
+ * base64) the local sender signs with.
+ */
+export function newTenantCredential(scheme: TenantScheme, random: (size: number) => Buffer, custom?: SchemeDescription): { secret: string; signingKey?: string } {
+  return newSigningPair(scheme, custom) ?? { secret: newSecret(scheme, random, custom) };
+}
+
 export function signingKeyFrom(pkcs8Base64: string): KeyObject {
   return createPrivateKey({ key: Buffer.from(pkcs8Base64, "base64"), format: "der", type: "pkcs8" });
 }

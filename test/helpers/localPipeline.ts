@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { TenantConfig } from "../../components/config";
-import { newSecret, newSigningPair, signingKeyFrom, signRequest } from "../../local/sign";
+import { newTenantCredential, signingKeyFrom, signRequest } from "../../local/sign";
 import { sampleBody } from "../../scripts/send";
 
 /** The tests' queue visibility timeout (AWS: 6x the worker timeout), so redelivery takes seconds, not minutes. */
@@ -40,9 +40,9 @@ export async function postSigned(url: string, tenant: TenantConfig, secret: stri
 export function writeSecrets(tenants: readonly TenantConfig[]): { file: string; secrets: Map<string, string> } {
   const secrets = new Map(
     tenants.map((tenant) => {
-      const pair = newSigningPair(tenant.scheme, tenant.custom);
-      if (pair) signingKeys.set(tenant.id, signingKeyFrom(pair.signingKey));
-      return [tenant.id, pair ? pair.secret : newSecret(tenant.scheme, randomBytes, tenant.custom)];
+      const { secret, signingKey } = newTenantCredential(tenant.scheme, randomBytes, tenant.custom);
+      if (signingKey !== undefined) signingKeys.set(tenant.id, signingKeyFrom(signingKey));
+      return [tenant.id, secret];
     }),
   );
   const file = path.join(mkdtempSync(path.join(tmpdir(), "webhooks-")), "secrets.json");
