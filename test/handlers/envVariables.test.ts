@@ -65,3 +65,71 @@ describe("function environment", () => {
     assert.throws(() => readStreamEnv({}), configError(/ANALYTICS_STREAM_NAME is required/));
   });
 });
+
+describe("function environment: optional settings and their errors", () => {
+  const customDescription = { signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" }, signed: [{ body: true }], secret: { encoding: "utf8" } };
+  const custom = { ...base, SCHEME: "custom", SCHEME_DESCRIPTION: JSON.stringify(customDescription) };
+
+  it("an empty PUBLIC_BASE_URL is unset; every trailing slash is dropped", () => {
+    assert.equal(readIngestEnv({ ...base, PUBLIC_BASE_URL: "" }).settings.publicBaseUrl, undefined);
+    assert.equal(readIngestEnv({ ...base, PUBLIC_BASE_URL: "https://hooks.example.com/in///" }).settings.publicBaseUrl, "https://hooks.example.com/in");
+  });
+
+  it("a PUBLIC_BASE_URL that is not a URL, or carries a user name or password alone, is a ConfigError quoting it", () => {
+    assert.throws(() => readIngestEnv({ ...base, PUBLIC_BASE_URL: "hooks.example.com" }), configError(/^environment variable PUBLIC_BASE_URL must be an absolute URL, got 'hooks\.example\.com'$/));
+    for (const bad of ["https://user@hooks.example.com", "https://:secret@hooks.example.com"]) {
+      assert.throws(
+        () => readIngestEnv({ ...base, PUBLIC_BASE_URL: bad }),
+        configError(new RegExp(`^environment variable PUBLIC_BASE_URL must be http\\(s\\)://host\\[:port\\]\\[/prefix\\] without query, fragment or credentials, got '${bad.replace(/[.]/g, "\\.")}'$`)),
+        bad,
+      );
+    }
+  });
+
+  it("an unknown scheme is a ConfigError naming SCHEME and the value", () => {
+    assert.throws(() => readIngestEnv({ ...base, SCHEME: "md5" }), configError(/^environment variable SCHEME: unknown scheme 'md5'$/));
+  });
+
+  it("scheme custom: the description reaches the verifier; a missing, non-JSON or invalid one is a ConfigError naming SCHEME_DESCRIPTION", () => {
+    const env = readIngestEnv(custom);
+    assert.equal(env.verifier.scheme, "custom");
+    assert.deepEqual(env.verifier.description?.signed, [{ body: true }]);
+    assert.equal(env.verifier.description?.signature.algorithm, "hmac-sha256");
+    assert.throws(() => readIngestEnv({ ...custom, SCHEME_DESCRIPTION: undefined }), configError(/^environment variable SCHEME_DESCRIPTION is required$/));
+    assert.throws(() => readIngestEnv({ ...custom, SCHEME_DESCRIPTION: "{not json" }), configError(/^environment variable SCHEME_DESCRIPTION is not JSON$/));
+    assert.throws(() => readIngestEnv({ ...custom, SCHEME_DESCRIPTION: "{}" }), configError(/^SCHEME_DESCRIPTION\.signature: must be an object/));
+    assert.throws(() => readIngestEnv({ ...custom, SCHEME_DESCRIPTION: "[]" }), configError(/^SCHEME_DESCRIPTION: must be an object/));
+  });
+
+  it("other schemes carry no description", () => {
+    assert.equal("description" in readIngestEnv({ ...base, SCHEME_DESCRIPTION: JSON.stringify(customDescription) }).verifier, false);
+  });
+
+  it("PRESET_SETTINGS: an object of strings reaches the verifier; anything else is a ConfigError naming it", () => {
+    assert.deepEqual(readIngestEnv({ ...base, PRESET_SETTINGS: '{"notificationUrl":"https://x/y","b":""}' }).verifier.presetSettings, { notificationUrl: "https://x/y", b: "" });
+    assert.deepEqual(readIngestEnv({ ...base, PRESET_SETTINGS: "{}" }).verifier.presetSettings, {});
+    assert.equal("presetSettings" in readIngestEnv(base).verifier, false);
+    assert.equal("presetSettings" in readIngestEnv({ ...base, PRESET_SETTINGS: "" }).verifier, false);
+    assert.throws(() => readIngestEnv({ ...base, PRESET_SETTINGS: "{oops" }), configError(/^environment variable PRESET_SETTINGS is not JSON$/));
+    for (const bad of ['"text"', "null", '["a"]', '{"a":1}', '{"a":"x","b":null}', '{"a":1,"b":"x"}']) {
+      assert.throws(() => readIngestEnv({ ...base, PRESET_SETTINGS: bad }), configError(/^environment variable PRESET_SETTINGS must be an object of strings$/), bad);
+    }
+  });
+
+  it("BODY_BUCKET reaches the ingest settings only when set", () => {
+    assert.equal(readIngestEnv({ ...base, BODY_BUCKET: "bodies" }).settings.bodyBucket, "bodies");
+    assert.equal("bodyBucket" in readIngestEnv(base).settings, false);
+    assert.equal("bodyBucket" in readIngestEnv({ ...base, BODY_BUCKET: "" }).settings, false);
+  });
+
+  it("an empty SECRETS_FILE with an empty SECRET_ID is neither source", () => {
+    assert.throws(() => readIngestEnv({ ...base, SECRET_ID: "", SECRETS_FILE: "" }), configError(/^one of SECRET_ID or SECRETS_FILE is required$/));
+    const both = readIngestEnv({ ...base, SECRETS_FILE: "" });
+    assert.deepEqual([both.secretId, both.secretsFile], ["arn:secret", undefined]);
+  });
+
+  it("an unset number takes its default only when unset or empty", () => {
+    assert.equal(readIngestEnv({ ...base, MAX_BODY_BYTES: "" }).settings.maxBodyBytes, 262_144);
+    assert.equal(readWorkerEnv({ TENANT_ID: "acme", TABLE_NAME: "events", RETENTION_DAYS: "" }).settings.retentionDays, 7);
+  });
+});
