@@ -66,6 +66,11 @@ export class FileSecretSource implements SecretSource {
   }
 }
 
+/** Entry by entry: joining would take a rotation from ["a\nb"] to ["a", "b"] (PEM keys hold newlines) for no change. */
+function sameSecrets(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((secret, i) => secret === b[i]);
+}
+
 /** What the cache reports when a refresh failed and it served the last good keys instead. */
 export interface StaleServed {
   readonly error: unknown;
@@ -118,7 +123,7 @@ export class CachedSecrets<Prepared> {
   private async refresh(nowMs: number): Promise<Prepared> {
     try {
       const secrets = await this.source.load();
-      const unchanged = this.current && this.current.secrets.join("\n") === secrets.join("\n");
+      const unchanged = this.current !== undefined && sameSecrets(this.current.secrets, secrets);
       let prepared: Prepared;
       if (unchanged) prepared = this.current!.prepared;
       else {

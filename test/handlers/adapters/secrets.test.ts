@@ -105,3 +105,59 @@ describe("CachedSecrets (ingest's secret cache)", () => {
     await assert.rejects(cache(source).get(0), SecretsUnavailableError);
   });
 });
+
+describe("CachedSecrets: what a rotation is, and what a failure carries", () => {
+  it("a rotation that moves characters between entries is a new list, prepared again", async () => {
+    const source = scriptedSource();
+    const prepared: string[][] = [];
+    const keys = cache(source, [], (secrets) => (prepared.push([...secrets]), secrets.join("+")));
+    source.answer = ["ab", "c"];
+    assert.equal(await keys.get(0), "ab+c");
+    source.answer = ["a", "bc"];
+    assert.equal(await keys.get(TTL), "a+bc");
+    source.answer = ["a\nbc"];
+    assert.equal(await keys.get(2 * TTL), "a\nbc", "a newline inside an entry is not a boundary between entries");
+    source.answer = ["a", "bc"];
+    assert.equal(await keys.get(3 * TTL), "a+bc");
+    source.answer = ["a", "bc", "d"];
+    assert.equal(await keys.get(4 * TTL), "a+bc+d", "a longer list with the same first entries");
+    source.answer = ["a", "bc"];
+    assert.equal(await keys.get(5 * TTL), "a+bc", "a shorter one");
+    source.answer = ["a", "x"];
+    assert.equal(await keys.get(6 * TTL), "a+x", "the same first entry, another second one");
+    assert.deepEqual(prepared.map((list) => list.join("|")), ["ab|c", "a|bc", "a\nbc", "a|bc", "a|bc|d", "a|bc", "a|x"]);
+  });
+
+  it("the same multi-entry list is prepared once across refreshes", async () => {
+    const source = scriptedSource();
+    let prepared = 0;
+    const keys = cache(source, [], (s) => (prepared += 1, s.join("+")));
+    source.answer = ["old", "new"];
+    await keys.get(0);
+    source.answer = ["old", "new"];
+    await keys.get(TTL);
+    await keys.get(2 * TTL);
+    assert.equal(source.loads, 3);
+    assert.equal(prepared, 1);
+  });
+
+  it("failing closed past the stale limit keeps the refresh's error as the cause", async () => {
+    const source = scriptedSource();
+    const keys = cache(source);
+    await keys.get(0);
+    const down = new Error("down");
+    source.answer = down;
+    await keys.get(TTL);
+    await assert.rejects(keys.get(TTL + MAX_STALE + 5_000), (error: unknown) => error instanceof SecretsUnavailableError && error.cause === down);
+  });
+
+  it("with no keys ever loaded, a source error that is not SecretsUnavailable becomes one with its text, keeping it as the cause", async () => {
+    const source = scriptedSource();
+    const odd = new TypeError("socket closed");
+    source.answer = odd;
+    await assert.rejects(cache(source).get(0), (error: unknown) => error instanceof SecretsUnavailableError && error.message === "TypeError: socket closed" && error.cause === odd);
+    const unavailable = new SecretsUnavailableError("secret value: not JSON");
+    source.answer = unavailable;
+    await assert.rejects(cache(source).get(0), (error: unknown) => error === unavailable);
+  });
+});
