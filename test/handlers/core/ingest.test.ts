@@ -74,4 +74,45 @@ describe("ingest decision", () => {
     assert.match((refusals[0] as { message: string }).message, /POST/);
     assert.match((refusals[2] as { message: string }).message, /1024 bytes/);
   });
+
+  describe("GET: a provider proving the endpoint", () => {
+    const getVerdicts: { url: string; method: string }[] = [];
+    const proving = (getVerdict: Verdict): Verifier => ({
+      ...accepting(),
+      verify: () => assert.fail("a GET is never verified as a delivery"),
+      verifyGet: (request) => (getVerdicts.push({ url: request.url, method: request.method ?? "" }), getVerdict),
+    });
+    const get = (extra: Partial<IngestRequest> = {}) => post("", { method: "GET", url: `${URL}?hub.challenge=42`, ...extra });
+
+    it("is answered with the handshake once the scheme's GET check holds, never enqueued", () => {
+      getVerdicts.length = 0;
+      const outcome = evaluateIngest(get({ method: "get" }), settings(1024), proving({ ok: true, eventId: "hs-1", signedHeaders: [], handshake: { contentType: "text/plain", body: "42" } }), [], NOW);
+      assert.deepEqual(outcome, { kind: "handshake", eventId: "hs-1", contentType: "text/plain", body: "42" });
+      assert.deepEqual(getVerdicts, [{ url: `${URL}?hub.challenge=42`, method: "GET" }]);
+    });
+
+    it("a GET whose check fails is refused as the check says; one that holds without a handshake is a 405", () => {
+      const refused = evaluateIngest(get(), settings(1024), proving({ ok: false, status: 401, reason: "bad_signature", message: "verify token mismatch" }), [], NOW);
+      assert.deepEqual(refused, { kind: "rejected", status: 401, reason: "bad_signature", message: "verify token mismatch" });
+      const plain = evaluateIngest(get(), settings(1024), proving({ ok: true, eventId: "x", signedHeaders: [] }), [], NOW);
+      assert.deepEqual(plain, { kind: "rejected", status: 405, reason: "method_not_allowed", message: "only POST is accepted" });
+    });
+
+    it("a GET to a scheme without a GET check, or any other method, is a 405 naming POST", () => {
+      for (const method of ["GET", "PUT", "DELETE", ""]) {
+        assert.deepEqual(evaluateIngest(post("{}", { method }), settings(1024), accepting(), [], NOW), { kind: "rejected", status: 405, reason: "method_not_allowed", message: "only POST is accepted" }, method);
+      }
+    });
+
+    it("a POST to a scheme with a GET check is verified as a delivery, in any letter case", () => {
+      const verifier: Verifier = { ...accepting(), verifyGet: () => assert.fail("a POST never takes the GET check") };
+      assert.equal(evaluateIngest(post("{}"), settings(1024), verifier, [], NOW).kind, "accepted");
+      assert.equal(evaluateIngest(post("{}", { method: "post" }), settings(1024), verifier, [], NOW).kind, "accepted");
+    });
+  });
+
+  it("a body over maxBodyBytes is a 413 naming the limit", () => {
+    assert.deepEqual(evaluateIngest(post("x".repeat(1025)), settings(1024), accepting(), [], NOW), { kind: "rejected", status: 413, reason: "body_too_large", message: "body exceeds 1024 bytes" });
+    assert.equal(evaluateIngest(post("x".repeat(1024)), settings(1024), accepting(), [], NOW).kind, "accepted");
+  });
 });
