@@ -71,4 +71,25 @@ describe("envelope encoding", () => {
     assert.equal(sqsMessageProblem("a\uFFFEb"), "message contains the character #xFFFE, which SQS refuses");
     assert.equal(sqsMessageProblem("a\u001fb"), "message contains the character #x1F, which SQS refuses");
   });
+
+  it("the event's own text is used only when it can be what the bytes decode to", () => {
+    assert.deepEqual(bodyEncodingOf(Buffer.from("ab"), "abc"), { bodyEncoding: "utf8", text: "ab" }, "longer than the bytes: not their text");
+    assert.deepEqual(bodyEncodingOf(Buffer.from("\uD800"), "\uD800"), { bodyEncoding: "utf8", text: "\uFFFD" }, "a lone surrogate is not what the bytes decode to");
+    assert.deepEqual(bodyEncodingOf(Buffer.from("é"), "é"), { bodyEncoding: "utf8", text: "é" });
+  });
+
+  it("a body with a control character or U+FFFE/U+FFFF travels as base64; tab, newline and carriage return as text", () => {
+    for (const text of ["a\u0000", "a\u0008", "a\u000B", "a\u000C", "a\u000E", "a\u001F", "a\uFFFE", "a\uFFFF"]) {
+      assert.equal(bodyEncodingOf(Buffer.from(text)).bodyEncoding, "base64", JSON.stringify(text));
+    }
+    assert.deepEqual(bodyEncodingOf(Buffer.from("a\tb\nc\rd\u0020\uFFFD")), { bodyEncoding: "utf8", text: "a\tb\nc\rd \uFFFD" });
+  });
+
+  it("U+FFFE and U+FFFF in metadata are escaped (SQS refuses them), and decode back", () => {
+    const odd: Envelope = { ...envelope, headers: { "user-agent": "x\uFFFEy\uFFFF" }, unsignedHeaders: ["user-agent"], deliveryId: "d\uFFFF" };
+    const message = encodeEnvelope(odd);
+    assert.equal(sqsMessageProblem(message), undefined);
+    assert.ok(message.includes('"x\\ufffey\\uffff"'), message);
+    assert.deepEqual(decodeEnvelope(message), odd);
+  });
 });
