@@ -153,3 +153,20 @@ describe("composed worker and stream consumer", () => {
     assert.throws(() => composeStream({}, kinesis.double, silentLogger, () => {}), (error: unknown) => error instanceof ConfigError && /ANALYTICS_STREAM_NAME/.test(error.message));
   });
 });
+
+describe("Lambda entries", () => {
+  it("the stream consumer's entry composes its handler from the environment when the module loads", async () => {
+    const saved = { ANALYTICS_STREAM_NAME: process.env.ANALYTICS_STREAM_NAME, LOG_LEVEL: process.env.LOG_LEVEL };
+    Object.assign(process.env, { ANALYTICS_STREAM_NAME: "analytics-entry-test", LOG_LEVEL: "silent" });
+    try {
+      const entry = await import("../../../handlers/stream");
+      assert.equal(typeof entry.handler, "function");
+      assert.deepEqual(await entry.handler({ Records: [] }), { batchItemFailures: [] });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+});
