@@ -51,6 +51,9 @@ describe("worker handler over a scripted DynamoDB (no Java)", () => {
       assert.deepEqual(await handler(batch), { batchItemFailures: [] });
       assert.equal(dynamo.table.size, 2);
       assert.deepEqual([metrics.total("Stored"), metrics.total("Duplicates"), metrics.total("Malformed"), metrics.total("StoreFailures")], [2, 2, 0, 0]);
+      const line = metrics.lines[0]! as Record<string, unknown> & { _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] } };
+      assert.deepEqual([line.Tenant, line._aws.Timestamp, line._aws.CloudWatchMetrics[0]!.Namespace], ["acme", NOW, "Test"], "one line per batch, under the tenant");
+      assert.ok(line._aws.CloudWatchMetrics.every((directive) => directive.Dimensions.some((set) => set.includes("Tenant"))));
       assert.ok(dynamo.fake.calls.every((call) => call.target === "DynamoDB_20120810.PutItem" && call.body.TableName === "events"));
     } finally {
       await dynamo.stop();
