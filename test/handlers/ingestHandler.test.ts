@@ -7,7 +7,7 @@ import { decodeEnvelope } from "../../handlers/core/envelope";
 import { SQS_MAX_MESSAGE_BYTES } from "../../handlers/core/envelope";
 import { createVerifier } from "../../handlers/core/verify/registry";
 import { SCHEMES, type SchemeName } from "../../handlers/core/verify/types";
-import { makeIngestHandler } from "../../handlers/ingestHandler";
+import { makeIngestHandler, requestUrl } from "../../handlers/ingestHandler";
 import { functionUrlEvent } from "../../local/events";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type RunningServer } from "../../local/servers";
 import { startSqsRulesProxy, type SqsRulesProxy } from "../../local/sqsRules";
@@ -346,5 +346,69 @@ describe("ingest handler when SQS fails (errors as AWS sends them)", () => {
     } finally {
       await fake.stop();
     }
+  });
+});
+
+describe("ingest handler answers and metric lines (in-memory queue)", () => {
+  const memory = (fail = false): EventQueuePort & { sent: string[] } => {
+    const sent: string[] = [];
+    return { sent, send: async (body) => (fail ? Promise.reject(new Error("down")) : (sent.push(body), { messageId: `m-${sent.length}` })) };
+  };
+  const lineOf = (metrics: MetricsSpy) => metrics.lines[0]! as Record<string, unknown> & { _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string }[] } };
+
+  it("the 500 and 503 answers are the documented JSON bodies", async () => {
+    const unavailable = await handlerFor("github", memory(), { secrets: async () => Promise.reject(new Error("AccessDenied")) }).handler(signedEvent("github", Buffer.from("{}")));
+    assert.deepEqual(JSON.parse(unavailable.body), { error: "secrets_unavailable", message: "the endpoint cannot verify signatures right now" });
+    const down = await handlerFor("github", memory(true)).handler(signedEvent("github", Buffer.from("{}")));
+    assert.deepEqual([down.statusCode, down.headers["retry-after"], JSON.parse(down.body)], [503, "5", { error: "enqueue_failed", message: "temporarily unable to accept; retry later" }]);
+  });
+
+  it("every metric line is under the tenant, in the namespace, at the injected time; a rejection's also names its reason", async () => {
+    const cases = [
+      ["accepted", handlerFor("github", memory()), "POST"],
+      ["rejected", handlerFor("github", memory()), "PUT"],
+      ["secrets unavailable", handlerFor("github", memory(), { secrets: async () => Promise.reject(new Error("AccessDenied")) }), "POST"],
+      ["enqueue failed", handlerFor("github", memory(true)), "POST"],
+    ] as const;
+    for (const [label, h, method] of cases) {
+      await h.handler(signedEvent("github", Buffer.from("{}"), { method }));
+      const line = lineOf(h.metrics);
+      assert.deepEqual([line.Tenant, line.Received, line._aws.Timestamp, line._aws.CloudWatchMetrics[0]!.Namespace], ["acme", 1, NOW, "Test"], label);
+    }
+    const rejected = handlerFor("github", memory());
+    await rejected.handler(signedEvent("github", Buffer.from("{}"), { method: "PUT" }));
+    assert.deepEqual([lineOf(rejected.metrics).Reason, lineOf(rejected.metrics).Rejected, lineOf(rejected.metrics).SignatureFailures], ["method_not_allowed", 1, 0]);
+  });
+
+  it("a stale timestamp and a bad signature count as SignatureFailures; a missing header does not", async () => {
+    const stale = handlerFor("slack", memory());
+    const old = signRequest({ scheme: "slack", secret: SECRETS.slack, body: Buffer.from("{}"), nowSeconds: NOW / 1000 - 301, url: URL_BASE });
+    await stale.handler(functionUrlEvent({ method: "POST", url: old.url, headers: old.headers, body: Buffer.from("{}") }, NOW));
+    assert.deepEqual([lineOf(stale.metrics).Reason, lineOf(stale.metrics).SignatureFailures], ["timestamp_out_of_tolerance", 1]);
+    const forged = handlerFor("github", memory());
+    const good = signedEvent("github", Buffer.from("{}"));
+    await forged.handler({ ...good, headers: { ...good.headers, "x-hub-signature-256": `sha256=${"0".repeat(64)}` } });
+    assert.deepEqual([lineOf(forged.metrics).Reason, lineOf(forged.metrics).SignatureFailures], ["bad_signature", 1]);
+    const missing = handlerFor("github", memory());
+    await missing.handler({ ...good, headers: { ...good.headers, "x-hub-signature-256": undefined } });
+    assert.deepEqual([lineOf(missing.metrics).Reason, lineOf(missing.metrics).SignatureFailures], ["missing_header", 0]);
+  });
+
+  it("only a 405 carries Allow; a handshake answers with its own content type", async () => {
+    const slack = handlerFor("slack", memory());
+    const handshake = await slack.handler(signedEvent("slack", Buffer.from(JSON.stringify({ type: "url_verification", challenge: "c-1" }))));
+    assert.deepEqual([handshake.statusCode, handshake.headers, handshake.body], [200, { "content-type": "text/plain" }, "c-1"]);
+    const h = handlerFor("github", memory());
+    const tooLarge = await handlerFor("github", memory(), { maxBodyBytes: 1 }).handler(signedEvent("github", Buffer.from("{}")));
+    assert.deepEqual([tooLarge.statusCode, tooLarge.headers], [413, { "content-type": "application/json" }]);
+    const put = await h.handler(signedEvent("github", Buffer.from("{}"), { method: "PUT" }));
+    assert.deepEqual([put.statusCode, put.headers], [405, { "content-type": "application/json", allow: "POST" }]);
+  });
+
+  it("the URL the signature covers: the function URL's https origin and path, or PUBLIC_BASE_URL's; '/' when the event has no path", () => {
+    const event = functionUrlEvent({ method: "POST", url: "https://abc.lambda-url.eu-west-1.on.aws/hooks?a=1", headers: {}, body: Buffer.alloc(0) }, NOW);
+    assert.equal(requestUrl(event), "https://abc.lambda-url.eu-west-1.on.aws/hooks?a=1");
+    assert.equal(requestUrl(event, "https://hooks.example.com/in"), "https://hooks.example.com/in/hooks?a=1");
+    assert.equal(requestUrl({ ...event, rawPath: undefined as never, rawQueryString: "" }), "https://abc.lambda-url.eu-west-1.on.aws/");
   });
 });
