@@ -9,6 +9,8 @@ export interface CapturedResource {
   readonly type: string;
   readonly name: string;
   readonly parent: string | null;
+  /** Names of the resources it was declared to depend on (`dependsOn`), in the order given. */
+  readonly dependsOn: readonly string[];
   readonly custom: boolean;
   readonly inputs: Record<string, unknown>;
   /** The mock's id and computed attributes (arn, url...). */
@@ -115,11 +117,12 @@ export async function runOffline(config: StackConfig): Promise<OfflineRun> {
 async function runMocked(config: StackConfig): Promise<OfflineRun> {
   const resources: CapturedResource[] = [];
   const parents = new Map<string, string | null>();
+  const dependencies = new Map<string, string[]>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const state = args.custom ? computedState(args.type, args.name, args.inputs) : {};
-        resources.push({ type: args.type, name: args.name, parent: null, custom: args.custom ?? true, inputs: args.inputs, state });
+        resources.push({ type: args.type, name: args.name, parent: null, dependsOn: [], custom: args.custom ?? true, inputs: args.inputs, state });
         return { id: `${args.name}-id`, state };
       },
       call(args) {
@@ -137,6 +140,8 @@ async function runMocked(config: StackConfig): Promise<OfflineRun> {
     pulumi.runtime.registerStackTransformation((args) => {
       const parent = args.opts.parent as (pulumi.Resource & { __name?: string; __pulumiType?: string }) | undefined;
       parents.set(`${args.type}::${args.name}`, parent && parent.__pulumiType !== "pulumi:pulumi:Stack" ? (parent.__name ?? null) : null);
+      const dependsOn = [args.opts.dependsOn ?? []].flat() as (pulumi.Resource & { __name?: string })[];
+      dependencies.set(`${args.type}::${args.name}`, dependsOn.map((d) => d.__name ?? "?"));
       return undefined;
     });
     return { ...createWebhooksStack(config) };
@@ -145,7 +150,7 @@ async function runMocked(config: StackConfig): Promise<OfflineRun> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return {
-    resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => ({ ...r, parent: parents.get(`${r.type}::${r.name}`) ?? null })),
+    resources: resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => ({ ...r, parent: parents.get(`${r.type}::${r.name}`) ?? null, dependsOn: dependencies.get(`${r.type}::${r.name}`) ?? [] })),
     outputs: resolved,
   };
 }
