@@ -97,6 +97,10 @@ function nameIs(bytes: Buffer, start: number, end: number, field: string): boole
   return true;
 }
 
+/** The bytes a number or a literal (true, false, null) is written with: 1 for each, 0 for any other byte. */
+const SCALAR_BYTE = new Uint8Array(256);
+for (const c of "0123456789+-.eEtruefalsn") SCALAR_BYTE[c.charCodeAt(0)] = 1;
+
 /** A bare scalar (number, true, false, null) ends at whitespace, a comma or a closing brace. */
 function scalarEnd(bytes: Buffer, start: number): number {
   const end = bytes.length;
@@ -105,7 +109,7 @@ function scalarEnd(bytes: Buffer, start: number): number {
     const c = bytes[i]!;
     if (c === 0x2c || c === 0x7d || isWs(c)) break;
     // Only number and literal characters may appear in a bare scalar.
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x45)) return -1;
+    if (SCALAR_BYTE[c] !== 1) return -1;
     i++;
   }
   return i === start ? -1 : i;

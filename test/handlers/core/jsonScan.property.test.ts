@@ -48,12 +48,48 @@ const arbDocument = fc
     trail: arbWs,
   })
   .map(({ members, lead, trail }) => {
-    const parts = members.map(({ name, value, nameMode, valueMode, indent, ws }) => {
-      const valueText = typeof value === "string" ? spell(value, valueMode) : JSON.stringify(value, null, indent);
-      return `${ws[0]}${spell(name, nameMode)}${ws[1]}:${ws[2]}${valueText}${ws[3]}`;
+    // Built token by token, keeping the byte offsets of the top level: `gaps` between two top-level tokens (where
+    // only whitespace may stand), `structure` of each '{', ':', ',' and '}' of the top-level object.
+    let text = "";
+    const gaps: number[] = [];
+    const structure: number[] = [];
+    const put = (piece: string, kind: "token" | "structure" | "ws") => {
+      if (kind === "structure") structure.push(Buffer.byteLength(text));
+      text += piece;
+      if (kind !== "ws") gaps.push(Buffer.byteLength(text));
+    };
+    gaps.push(0);
+    put(lead, "ws");
+    gaps.push(Buffer.byteLength(text));
+    put("{", "structure");
+    members.forEach(({ name, value, nameMode, valueMode, indent, ws }, index) => {
+      if (index > 0) put(",", "structure");
+      put(ws[0]!, "ws");
+      gaps.push(Buffer.byteLength(text));
+      put(spell(name, nameMode), "token");
+      put(ws[1]!, "ws");
+      put(":", "structure");
+      put(ws[2]!, "ws");
+      gaps.push(Buffer.byteLength(text));
+      put(typeof value === "string" ? spell(value, valueMode) : JSON.stringify(value, null, indent), "token");
+      put(ws[3]!, "ws");
+      gaps.push(Buffer.byteLength(text));
     });
-    return { text: `${lead}{${parts.join(",")}}${trail}`, members };
+    put("}", "structure");
+    put(trail, "ws");
+    gaps.push(Buffer.byteLength(text));
+    return { text, members, trail, gaps, structure };
   });
+
+/** The answer for a body that is not a JSON object: one undefined per field asked. */
+const NONE_OF = FIELDS.map(() => undefined);
+
+/**
+ * Bytes JSON allows nowhere between top-level tokens and no number or literal contains (so a stray one next to a
+ * scalar is not read as part of it): ; # : , { } [ ] \ NUL x Z / and a byte that is not UTF-8. Not '"': a stray
+ * quote re-tokenizes the rest, so nested contents would be read as top-level ones (which the scan does not validate).
+ */
+const STRAY = [0x3b, 0x23, 0x3a, 0x2c, 0x7b, 0x7d, 0x5b, 0x5d, 0x5c, 0x00, 0x78, 0x5a, 0x2f, 0xff];
 
 /** What a member-level reading gives: the value when the name occurs exactly once with a string value. */
 function expected(members: readonly { name: string; value: unknown }[], field: string): string | undefined {
@@ -111,6 +147,33 @@ describe("jsonScan: top-level string members without parsing (properties)", () =
         FIELDS.forEach((field, index) => {
           if (found[index] !== undefined) assert.equal(found[index], parsed![field], `${field} in ${mutated.toString()}`);
         });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("a truncated document (any strict prefix of the object) yields no member: the object never closes", () => {
+    fc.assert(
+      fc.property(arbDocument, ({ text, trail }) => {
+        const bytes = Buffer.from(text);
+        const closed = bytes.length - Buffer.byteLength(trail);
+        for (let cut = 0; cut < closed; cut++) {
+          assert.deepEqual(topLevelStrings(bytes.subarray(0, cut), FIELDS), NONE_OF, bytes.subarray(0, cut).toString());
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a stray byte between top-level tokens, or in place of the object's '{', ':', ',' or '}', makes the body not JSON and yields no member", () => {
+    fc.assert(
+      fc.property(arbDocument, fc.nat(), fc.constantFrom(...STRAY), fc.boolean(), ({ text, gaps, structure }, at, byte, replace) => {
+        const bytes = Buffer.from(text);
+        const i = replace ? structure[at % structure.length]! : gaps[at % gaps.length]!;
+        fc.pre(!replace || bytes[i] !== byte);
+        const mutated = Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(replace ? i + 1 : i)]);
+        assert.throws(() => JSON.parse(mutated.toString("utf8")), SyntaxError, mutated.toString());
+        assert.deepEqual(topLevelStrings(mutated, FIELDS), NONE_OF, mutated.toString());
       }),
       { numRuns: 3000 },
     );
