@@ -100,12 +100,12 @@ export function operationsWidgets(p: { namespace: string; tenants: readonly stri
   return groups;
 }
 
-/** Groups of widgets packed into pages of at most `max` widgets, a group never split. */
+/** Groups of widgets packed into pages of at most `max` widgets, a group never split (nor a page left empty). */
 export function pageWidgets(groups: readonly (readonly Widget[])[], max = MAX_WIDGETS_PER_DASHBOARD): Widget[][] {
   const pages: Widget[][] = [[]];
   for (const group of groups) {
     if (group.length === 0) continue;
-    if (pages.at(-1)!.length + group.length > max) pages.push([]);
+    if (pages.at(-1)!.length > 0 && pages.at(-1)!.length + group.length > max) pages.push([]);
     pages.at(-1)!.push(...group);
   }
   return pages;
