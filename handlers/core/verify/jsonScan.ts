@@ -136,61 +136,58 @@ export function topLevelStrings(bytes: Buffer, fields: readonly string[]): (stri
   if (bytes[i] !== 0x7b) return none();
   i++;
   while (i < end && isWs(bytes[i]!)) i++;
-  if (bytes[i] === 0x7d) {
-    i++;
-  } else {
-    for (;;) {
-      // Member name.
-      if (bytes[i] !== QUOTE) return none();
-      const nameOpen = i;
-      const nameClose = stringEnd(bytes, i);
-      if (nameClose < 0) return none();
-      let matched = -1;
-      if (needsDecoding(bytes, nameOpen, nameClose)) {
-        const name = decodeString(bytes, nameOpen, nameClose);
-        if (name === undefined) return none();
-        matched = fields.indexOf(name);
-      } else {
-        for (let f = 0; f < n; f++) {
-          if (nameIs(bytes, nameOpen + 1, nameClose, fields[f]!)) {
-            matched = f;
-            break;
-          }
+  // The empty object `{}` has no members: its '}' fails the name check below, which answers the same (none).
+  for (;;) {
+    // Member name.
+    if (bytes[i] !== QUOTE) return none();
+    const nameOpen = i;
+    const nameClose = stringEnd(bytes, i);
+    if (nameClose < 0) return none();
+    let matched = -1;
+    if (needsDecoding(bytes, nameOpen, nameClose)) {
+      const name = decodeString(bytes, nameOpen, nameClose);
+      if (name === undefined) return none();
+      matched = fields.indexOf(name);
+    } else {
+      for (let f = 0; f < n; f++) {
+        if (nameIs(bytes, nameOpen + 1, nameClose, fields[f]!)) {
+          matched = f;
+          break;
         }
       }
-      i = nameClose + 1;
-      while (i < end && isWs(bytes[i]!)) i++;
-      if (bytes[i] !== 0x3a) return none();
-      i++;
-      while (i < end && isWs(bytes[i]!)) i++;
-      // Member value.
-      const c = bytes[i];
-      if (c === QUOTE) {
-        const close = stringEnd(bytes, i);
-        if (close < 0) return none();
-        if (matched >= 0) {
-          if (state[matched] !== NONE) {
-            state[matched] = DUPLICATE;
-          } else {
-            state[matched] = STRING;
-            values[matched] = needsDecoding(bytes, i, close) ? decodeString(bytes, i, close) : bytes.toString("utf8", i + 1, close);
-          }
-        }
-        i = close + 1;
-      } else {
-        if (c === 0x7b || c === 0x5b) i = containerEnd(bytes, i);
-        else if (c === undefined) return none();
-        else i = scalarEnd(bytes, i);
-        if (i < 0) return none();
-        if (matched >= 0) state[matched] = state[matched] !== NONE ? DUPLICATE : OTHER;
-      }
-      while (i < end && isWs(bytes[i]!)) i++;
-      const sep = bytes[i];
-      i++;
-      if (sep === 0x7d) break;
-      if (sep !== 0x2c) return none();
-      while (i < end && isWs(bytes[i]!)) i++;
     }
+    i = nameClose + 1;
+    while (i < end && isWs(bytes[i]!)) i++;
+    if (bytes[i] !== 0x3a) return none();
+    i++;
+    while (i < end && isWs(bytes[i]!)) i++;
+    // Member value.
+    const c = bytes[i];
+    if (c === QUOTE) {
+      const close = stringEnd(bytes, i);
+      if (close < 0) return none();
+      if (matched >= 0) {
+        if (state[matched] !== NONE) {
+          state[matched] = DUPLICATE;
+        } else {
+          state[matched] = STRING;
+          values[matched] = needsDecoding(bytes, i, close) ? decodeString(bytes, i, close) : bytes.toString("utf8", i + 1, close);
+        }
+      }
+      i = close + 1;
+    } else {
+      if (c === 0x7b || c === 0x5b) i = containerEnd(bytes, i);
+      else if (c === undefined) return none();
+      else i = scalarEnd(bytes, i);
+      if (i < 0) return none();
+      if (matched >= 0) state[matched] = state[matched] !== NONE ? DUPLICATE : OTHER;
+    }
+    while (i < end && isWs(bytes[i]!)) i++;
+    const sep = bytes[i];
+    i++;
+    if (sep === 0x7d) break;
+    if (sep !== 0x2c) return none();
+    while (i < end && isWs(bytes[i]!)) i++;
   }
   while (i < end && isWs(bytes[i]!)) i++;
   if (i !== end) return none();
