@@ -59,7 +59,7 @@ describe("component resources", () => {
     const resolved = async (component: string) => {
       const outputs = registered.get(component);
       assert.ok(outputs, `${component} registers outputs`);
-      const entries = await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, await new Promise((done) => pulumi.output(v).apply(done))] as const));
+      const entries = await Promise.all(Object.entries(outputs).map(async ([k, v]) => [k, await new Promise((done) => (pulumi.output(v) as pulumi.Output<unknown>).apply(done))] as const));
       return Object.fromEntries(entries);
     };
     const bucket = find(run, "aws:s3/bucket:Bucket", "bodies-bucket").state;
