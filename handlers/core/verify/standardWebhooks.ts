@@ -18,18 +18,16 @@ export function prepareStandardWebhooksKeys(secrets: readonly string[]): Standar
   assertSecrets("standard-webhooks", secrets);
   const hmacKeys: Buffer[] = [];
   const publicKeys: KeyObject[] = [];
-  secrets.forEach((secret, index) => {
+  // assertSecrets has checked each shape (secretFormat.ts): `whpk_` + base64 of 32 bytes, or base64 of 24..64 bytes.
+  for (const secret of secrets) {
     if (secret.startsWith("whpk_")) {
-      const raw = decodeBase64(secret.slice(5));
-      if (!raw || raw.length !== 32) throw new Error(`secret #${index}: whpk_ key must be 32 bytes of base64`);
+      const raw = decodeBase64(secret.slice(5))!;
       publicKeys.push(createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" }));
-      return;
+      continue;
     }
     // The reference library accepts the bare base64 key as well as the `whsec_` form.
-    const raw = decodeBase64(secret.startsWith("whsec_") ? secret.slice(6) : secret);
-    if (!raw || raw.length < 24 || raw.length > 64) throw new Error(`secret #${index}: whsec_ key must be 24..64 bytes of base64`);
-    hmacKeys.push(raw);
-  });
+    hmacKeys.push(decodeBase64(secret.startsWith("whsec_") ? secret.slice(6) : secret)!);
+  }
   return { hmacKeys, publicKeys };
 }
 
