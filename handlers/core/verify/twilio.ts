@@ -53,15 +53,16 @@ export function twilioUrlVariants(url: string): string[] {
   } catch {
     return [url];
   }
+  // Only http(s) has a default port. The URL parser reads a default port as none (`:443` gives port ""), so a
+  // port here is another one, and such a URL has no variant.
   const defaultPort = parsed.protocol === "https:" ? "443" : parsed.protocol === "http:" ? "80" : "";
+  if (defaultPort === "" || parsed.port !== "") return [url];
   const authority = `${parsed.username}${parsed.password ? `:${parsed.password}` : ""}${parsed.username ? "@" : ""}`;
   const rest = `${parsed.pathname}${parsed.search}${parsed.hash}`;
   const without = `${parsed.protocol}//${authority}${parsed.hostname}${rest}`;
-  const withPort = `${parsed.protocol}//${authority}${parsed.hostname}:${parsed.port || defaultPort}${rest}`;
+  const withPort = `${parsed.protocol}//${authority}${parsed.hostname}:${defaultPort}${rest}`;
   const variants = [url];
-  if (parsed.port === "" || parsed.port === defaultPort) {
-    for (const candidate of [without, withPort]) if (!variants.includes(candidate)) variants.push(candidate);
-  }
+  for (const candidate of [without, withPort]) if (!variants.includes(candidate)) variants.push(candidate);
   return variants;
 }
 
