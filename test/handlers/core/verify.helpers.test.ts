@@ -2,7 +2,7 @@
 // usable as event ids, how delivery ids are capped, scheme names, and secret shapes at their exact limits.
 import assert from "node:assert/strict";
 import { ConfigError } from "../../../handlers/core/errors";
-import { createVerifier, secretProblemFor, verifyGetSafely } from "../../../handlers/core/verify/registry";
+import { createVerifier, secretProblemFor, verifyGetSafely, verifySafely } from "../../../handlers/core/verify/registry";
 import { assertSecrets, secretProblem } from "../../../handlers/core/verify/secretFormat";
 import { signRequest } from "../../../local/sign";
 import { ENDPOINT, HMAC_OPTIONS, NOW_SECONDS, TOLERANCE } from "../../helpers/arbitraries";
@@ -42,6 +42,8 @@ describe("verifier helpers", () => {
     assert.deepEqual(["1234567", "12345678"].map((s) => secretProblem("github", s)), ["must be at least 8 characters", undefined]);
     for (const blank of ["", "   ", "\t"]) assert.equal(secretProblem("github", blank), "is blank");
     assert.equal(secretProblem("github", " 12345678"), "has leading or trailing whitespace");
+    // A secrets file is JSON: a value that is not a string is refused like a blank one, never with a TypeError.
+    for (const notText of [12345678, null, undefined, { secret: "12345678" }]) assert.equal(secretProblem("github", notText as never), "is blank", String(notText));
     assert.throws(() => assertSecrets("github", []), /^Error: no secret configured$/);
     assert.throws(() => assertSecrets("github", ["12345678", "short"]), /^Error: secret #1: must be at least 8 characters$/);
   });
@@ -51,6 +53,10 @@ describe("verifier construction and scheme-specific outcomes", () => {
   it("an unknown scheme, or hmac-sha256 without its settings, is a ConfigError", () => {
     assert.throws(() => createVerifier({ scheme: "md5" as never, toleranceSeconds: 300 }), (error: unknown) => error instanceof ConfigError && /unknown scheme 'md5'/.test(error.message));
     assert.throws(() => createVerifier({ scheme: "hmac-sha256", toleranceSeconds: 300 }), (error: unknown) => error instanceof ConfigError && /needs hmac settings/.test(error.message));
+    // Whatever the value (config is JSON, but the check takes unknown), the error is a ConfigError naming it.
+    for (const [scheme, named] of [[5, "5"], [null, "null"], [Symbol("s"), "Symbol(s)"], [["github"], "github"]] as const) {
+      assert.throws(() => createVerifier({ scheme: scheme as never, toleranceSeconds: 300 }), (error: unknown) => error instanceof ConfigError && error.message === `unknown scheme '${named}'`, named);
+    }
   });
 
   it("slack: only url_verification with a non-empty challenge is a handshake; other signed events are events, keyed by event_id", () => {
@@ -88,6 +94,14 @@ describe("secret checks and GET verification guards", () => {
     assert.equal(secretProblemFor({ scheme: "github", toleranceSeconds: 300 }, "12345678"), undefined);
     assert.equal(secretProblemFor({ scheme: "github", toleranceSeconds: 300 }, "short"), "must be at least 8 characters");
     assert.equal(secretProblemFor({ scheme: "stripe", toleranceSeconds: 300 }, "sk_live_x"), "a Stripe endpoint secret starts with whsec_");
+    // Only the leading position is removed, never the same text inside a message.
+    assert.equal(secretProblemFor({ scheme: "secret #0: x" as never, toleranceSeconds: 300 }, "12345678"), "unknown scheme 'secret #0: x'");
+  });
+
+  it("verifySafely turns a throwing verification into a 401, never an exception", () => {
+    const verifier = { scheme: "github", prepare: (s: readonly string[]) => s, verify: () => { throw new RangeError("bug"); } } as never;
+    const verdict = verifySafely(verifier, { headers: {}, body: Buffer.alloc(0), url: ENDPOINT, nowSeconds: NOW_SECONDS }, []);
+    assert.deepEqual(verdict.ok ? "accepted" : [verdict.status, verdict.reason, verdict.message], [401, "bad_signature", "signature could not be verified"]);
   });
 
   it("verifyGetSafely turns a throwing GET verification into a 401, never an exception", () => {
