@@ -66,3 +66,17 @@ describe("tenant secret sources", () => {
     await assert.rejects(new FileSecretSource(file, "acme").load(), unavailable(/^secrets file has no entry/));
   });
 });
+
+describe("tenant secret sources: what a failure carries", () => {
+  it("a failed GetSecretValue keeps the AWS error as the cause; a thrown non-Error is named by its text", async () => {
+    const aws = Object.assign(new Error("denied"), { name: "AccessDeniedException" });
+    const failing = (thrown: unknown) => ({ send: async () => Promise.reject(thrown) }) as never;
+    await assert.rejects(new SecretsManagerSource(failing(aws), "arn").load(), (error: unknown) => error instanceof SecretsUnavailableError && error.cause === aws);
+    await assert.rejects(new SecretsManagerSource(failing("timeout"), "arn").load(), (error: unknown) => error instanceof SecretsUnavailableError && error.message === "GetSecretValue failed: timeout");
+  });
+
+  it("an unreadable secrets file keeps the file system's error as the cause", async () => {
+    const missing = join(tmpdir(), `no-such-secrets-${process.pid}.json`);
+    await assert.rejects(new FileSecretSource(missing, "acme").load(), (error: unknown) => error instanceof SecretsUnavailableError && (error.cause as NodeJS.ErrnoException).code === "ENOENT" && error.message === "cannot read secrets file: ENOENT");
+  });
+});
