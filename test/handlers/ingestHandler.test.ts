@@ -405,6 +405,13 @@ describe("ingest handler answers and metric lines (in-memory queue)", () => {
     assert.deepEqual([put.statusCode, put.headers], [405, { "content-type": "application/json", allow: "POST" }]);
   });
 
+  it("an event without a request context is a 405 when PUBLIC_BASE_URL names the URL, never a throw", async () => {
+    const { handler } = handlerFor("github", memory(), { publicBaseUrl: "https://hooks.example.com" });
+    const event = signedEvent("github", Buffer.from("{}"));
+    const response = await handler({ ...event, requestContext: undefined as never });
+    assert.deepEqual([response.statusCode, response.headers.allow], [405, "POST"]);
+  });
+
   it("the URL the signature covers: the function URL's https origin and path, or PUBLIC_BASE_URL's; '/' when the event has no path", () => {
     const event = functionUrlEvent({ method: "POST", url: "https://abc.lambda-url.eu-west-1.on.aws/hooks?a=1", headers: {}, body: Buffer.alloc(0) }, NOW);
     assert.equal(requestUrl(event), "https://abc.lambda-url.eu-west-1.on.aws/hooks?a=1");

@@ -81,4 +81,10 @@ describe("stream consumer: which records are published", () => {
     await untimed.handler({ Records: [insert(1, "a")] });
     assert.equal(untimed.sent.length, 5, "without a context, all attempts");
   });
+
+  it("an event without Records publishes nothing and reports nothing", async () => {
+    const { handler, sent, metrics } = consumer();
+    assert.deepEqual(await handler({} as never), { batchItemFailures: [] });
+    assert.deepEqual([sent, metrics.lines], [[], []]);
+  });
 });

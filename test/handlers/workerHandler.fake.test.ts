@@ -99,6 +99,10 @@ describe("worker handler over a scripted DynamoDB (no Java)", () => {
         (error: unknown) => error instanceof ReplayBatchFailedError && error.failedMessageIds.join() === "b" && error.name === "ReplayBatchFailedError" && /1 record\(s\).*b/.test(error.message),
       );
       assert.deepEqual(await handler({ replay: true, Records: [sqsRecord({ messageId: "c", body: envelope("other") })] }), { batchItemFailures: [] });
+      await assert.rejects(
+        handler({ replay: true, Records: [sqsRecord({ messageId: "x", body: envelope("slow") }), sqsRecord({ messageId: "y", body: "junk" })] }),
+        (error: unknown) => error instanceof ReplayBatchFailedError && error.message === "replayed batch: 2 record(s) not stored: x, y",
+      );
       // Not a replay: the same failure is a partial batch response, not a throw.
       assert.deepEqual(await handler({ Records: [sqsRecord({ messageId: "b", body: envelope("slow") })] }), { batchItemFailures: [{ itemIdentifier: "b" }] });
     } finally {

@@ -79,5 +79,8 @@ describe("worker batch (properties)", () => {
     const outcomes = await storeBatch([{ messageId: "m1", body }], store, settings);
     assert.deepEqual(sqsBatchResponse(outcomes).batchItemFailures, [{ itemIdentifier: "m1" }]);
     assert.equal(store.items.size, 0);
+    const outcome = outcomes[0]!;
+    assert.equal(outcome.result, "malformed");
+    if (outcome.result === "malformed") assert.equal(outcome.error.message, "envelope for tenant 'other' reached tenant 'acme's worker");
   });
 });
