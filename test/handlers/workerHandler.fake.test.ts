@@ -145,4 +145,12 @@ describe("DynamoDB item attributes", () => {
     const bare = eventItemAttributes(eventItemFrom({ ...base, eventId: "e2" }, 7));
     assert.ok(!("deliveryId" in bare) && !("signedUrl" in bare) && !("bodyPointer" in bare), "absent metadata is no attribute (DynamoDB refuses empty strings in keys)");
   });
+
+  it("a pointed body is a bodyPointer map of bucket, key, size and sha256, and no body attribute", () => {
+    const pointer = { bucket: "bodies", key: "acme/k", size: 9000, sha256: "a".repeat(64) };
+    const attributes = eventItemAttributes(eventItemFrom({ ...base, eventId: "e3", body: Buffer.alloc(0), bodyPointer: pointer }, 7));
+    assert.deepEqual(attributes.bodyPointer, { M: { bucket: { S: "bodies" }, key: { S: "acme/k" }, size: { N: "9000" }, sha256: { S: "a".repeat(64) } } });
+    assert.equal("body" in attributes, false);
+    assert.deepEqual(attributes.size, { N: "9000" });
+  });
 });
