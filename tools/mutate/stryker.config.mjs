@@ -19,11 +19,19 @@ const FOLDERS = {
       "test/handlers/streamHandler.test.ts",
       "test/handlers/streamHandler.records.test.ts",
       "test/handlers/workerHandler.fake.test.ts",
+      "test/claimCheck/core.test.ts",
     ],
   },
   components: {
     mutate: ["components/**/*.ts"],
-    spec: ["test/components/*.test.ts", "test/cost/*.test.ts", "test/policy/*.test.ts", "test/contract/*.test.ts"],
+    spec: [
+      "test/components/*.test.ts",
+      "test/cost/*.test.ts",
+      "test/policy/*.test.ts",
+      "test/contract/*.test.ts",
+      "test/claimCheck/cost.test.ts",
+      "test/claimCheck/stack.test.ts",
+    ],
   },
   local: {
     // The event-source emulators: what AWS does between the handlers, emulated.
