@@ -31,7 +31,7 @@ describe("claim check pointers", () => {
     assert.equal(problem(pointer), undefined);
     assert.equal(problem({ ...pointer, size: 0 }), undefined, "an empty body");
     assert.equal(problem({ ...pointer, size: 6 * 1024 * 1024 }), undefined, "the largest function URL payload (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)");
-    assert.equal(problem([pointer]), "bodyPointer is not an object");
+    for (const notObject of [null, undefined, [pointer], 5]) assert.equal(problem(notObject), "bodyPointer is not an object", String(notObject));
     assert.equal(problem("acme/x"), "bodyPointer is not an object");
     assert.equal(problem({ ...pointer, bucket: undefined }), "bodyPointer.bucket missing");
     assert.equal(problem({ ...pointer, bucket: "" }), "bodyPointer.bucket missing");
