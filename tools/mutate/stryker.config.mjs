@@ -19,6 +19,7 @@ const FOLDERS = {
       "test/handlers/streamHandler.test.ts",
       "test/handlers/streamHandler.records.test.ts",
       "test/handlers/workerHandler.fake.test.ts",
+      "test/handlers/misconfigured.test.ts",
       "test/claimCheck/core.test.ts",
     ],
   },
