@@ -1,9 +1,9 @@
-// Logs: pino JSON, one child logger per request or batch (tenant, event id, AWS request id). No payload body is
+// Logs: JSON lines (handlers/logger.ts), one child logger per request or batch (tenant, event id, AWS request id). No payload body is
 // ever logged; secrets and signature headers are redacted in case a caller passes them by mistake.
 // Metrics: CloudWatch Embedded Metric Format lines on stdout, turned into metrics by CloudWatch Logs with no
 // PutMetricData call on the hot path.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
-import pino, { type Logger } from "pino";
+import { createJsonLogger, type LogDestination, type Logger, type LoggerLevel } from "./logger";
 import { isPublishedMetric, PUBLISHED_METRICS, type MetricName } from "./metrics";
 
 export type { Logger };
@@ -34,15 +34,10 @@ export const REDACTED_PATHS = [
   "*.authorization",
 ];
 
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
-  const settings: pino.LoggerOptions = {
-    level: options.level ?? process.env.LOG_LEVEL ?? "info",
-    base: undefined,
-    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-    formatters: { level: (label) => ({ level: label }) },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+/** The level: given, else LOG_LEVEL (set per function by the stack), else info. An unknown level throws at init. */
+export function createLogger(options: { level?: string; destination?: LogDestination; now?: () => number } = {}): Logger {
+  const level = (options.level ?? (process.env.LOG_LEVEL || "info")) as LoggerLevel;
+  return createJsonLogger({ level, redactPaths: REDACTED_PATHS, destination: options.destination, now: options.now });
 }
 
 export type { MetricName } from "./metrics";
@@ -82,7 +77,7 @@ export function emfLine(metric: MetricLine): string {
 
 export type MetricSink = (line: string) => void;
 
-/** Lambda forwards stdout lines to CloudWatch Logs; EMF must be its own line, outside pino's JSON. */
+/** Lambda forwards stdout lines to CloudWatch Logs; EMF must be its own line, outside a log line's JSON. */
 export const stdoutMetricSink: MetricSink = (line) => {
   process.stdout.write(`${line}\n`);
 };

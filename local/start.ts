@@ -3,10 +3,9 @@
 // tenants' URLs, then one live summary line. Ctrl-C drains in-flight work and stops every child process.
 // While it runs, `.local/<stack>.endpoints.json` names its endpoints and resources for `npm run ops -- --local`.
 import { once } from "node:events";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import pino from "pino";
 import { ConfigValidationError, loadStackFile } from "../components/config";
 import { QUEUE } from "../components/settings";
 import { createLogger } from "../handlers/observability";
@@ -131,7 +130,7 @@ async function main(): Promise<number> {
 
   const logFile = path.join(ROOT, ".local", `${config.stack}.log`);
   mkdirSync(path.dirname(logFile), { recursive: true });
-  const logDestination = pino.destination({ dest: logFile, sync: false, append: false }); // this run's logs only
+  const logDestination = createWriteStream(logFile, { flags: "w" }); // this run's logs only
   await once(logDestination, "ready");
   const logger = createLogger({ destination: logDestination });
 
@@ -204,7 +203,7 @@ async function main(): Promise<number> {
   console.log(`draining in-flight work… (last: ${last || "no status yet"})`);
   removeOwnEndpointsFile(endpointsFile);
   await pipeline.stop();
-  await new Promise<void>((resolve) => logDestination.flush(() => resolve()));
+  await new Promise<void>((resolve) => logDestination.end(() => resolve()));
   console.log("stopped: every server and child process is down");
   return 0;
 }

@@ -250,7 +250,7 @@ export function platformLogLines(memoryMb: number): string[] {
 
 const logBytes = (lines: readonly string[]) => lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1 + LOG_EVENT_OVERHEAD_BYTES, 0);
 
-/** A pino line as the handlers write it (level, ISO time, bindings, fields, msg). */
+/** A log line as the handlers write it (handlers/logger.ts: level, ISO time, bindings, fields, msg). */
 function pinoLine(fields: Record<string, unknown>, msg: string): string {
   return JSON.stringify({ level: "info", time: SAMPLE_TIME, ...fields, msg });
 }

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -66,6 +66,9 @@ describe("npm start (local/start.ts)", function () {
       child.kill("SIGINT");
       assert.equal(await exitOf(child, 30_000), 0, output());
       assert.match(output(), /stopped: every server and child process is down/);
+      // The run's log file holds the handlers' JSON lines, flushed by the stop: the accepted event among them.
+      const logLines = readFileSync(path.join(ROOT, ".local", "dev.log"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+      assert.ok(logLines.some((line) => line.msg === "event accepted" && line.tenant === tenant.id && line.level === "info"), "no 'event accepted' line in .local/dev.log");
       for (const used of ports) assert.ok(await portIsFree(used), `port ${used} still taken after stop`);
       const java = spawnSync("pgrep", ["-f", `DynamoDBLocal.jar.*-port ${servers[1]}`], { encoding: "utf8" });
       assert.equal(java.stdout.trim(), "", "DynamoDB Local (Java) still running");
