@@ -7,6 +7,7 @@ import { isUtf8 } from "node:buffer";
 import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { bodyPointerProblem } from "../handlers/core/claimCheck";
+import { bodyFromStored } from "../handlers/core/storedBody";
 import { OpsError, requireTenant, UsageError } from "./args";
 import type { Command } from "./command";
 
@@ -15,7 +16,12 @@ import type { Command } from "./command";
  * the pointer's size and sha256 (what ingest verified and S3 was told to check on put).
  */
 export async function bodyOf(item: Record<string, AttributeValue>, s3?: S3Client, expected?: { tenant: string; eventId: string; bucket?: string }): Promise<Buffer> {
-  if (item.body?.B !== undefined) return Buffer.from(item.body.B);
+  if (item.body?.B !== undefined) {
+    // Stored gzip'ed when that made the item smaller (handlers/core/storedBody.ts): shown as received.
+    const body = bodyFromStored(Buffer.from(item.body.B), item.bodyEncoding?.S, Number(item.size?.N));
+    if (body === undefined) throw new OpsError(`the event's stored body does not decode (bodyEncoding ${item.bodyEncoding?.S ?? "none"}, size ${item.size?.N ?? "missing"})`);
+    return body;
+  }
   const pointer = item.bodyPointer?.M;
   if (pointer) {
     const bucket = pointer.bucket?.S;

@@ -77,6 +77,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
   }
   const w = workload as unknown as Workload;
   if (w.compressionRatio <= 0 || w.compressionRatio > 1) throw new UsageError("--compression-ratio must be in (0, 1]");
+  if (w.storedCompressionRatio <= 0 || w.storedCompressionRatio > 1) throw new UsageError("--stored-compression-ratio must be in (0, 1]");
   for (const key of ["ingestMemoryMb", "sqsPollers", "idleReceiveWaitSeconds", "tableStreamShards", "secretsRefreshSeconds"] as const) {
     if (w[key] <= 0) throw new UsageError(`${WORKLOAD_ASSUMPTIONS.find((a) => a.key === key)!.flag} must be positive`);
   }

@@ -6,6 +6,7 @@
 // Every assumption is a field of `Workload` with a default and a one-line meaning (WORKLOAD_ASSUMPTIONS); the CLI
 // prints them all and takes each as a flag. Nothing here reads the clock, the disk or the network.
 import { INLINE_BODY_MAX_BYTES } from "../../handlers/core/claimCheck";
+import { GZIP_MIN_BODY_BYTES } from "../../handlers/core/storedBody";
 import { emfLine } from "../../handlers/observability";
 import { PUBLISHED_METRICS } from "../../handlers/metrics";
 import type { StackConfig } from "../config";
@@ -121,6 +122,11 @@ export interface Workload {
   bodyBytes: number;
   /** Stored and forwarded body size as a fraction of the body (1 = as received; 0.3 = gzip of typical JSON). */
   compressionRatio: number;
+  /**
+   * The item's body as a fraction of the body: the worker gzips inline bodies of 256 B or more when that makes them
+   * smaller (handlers/core/storedBody.ts); SQS and Kinesis carry them as received.
+   */
+  storedCompressionRatio: number;
   ingestMemoryMb: number;
   /** Billed ms of one ingest invocation (verify + SendMessage round trip). */
   ingestMs: number;
@@ -173,6 +179,8 @@ export const DEFAULT_WORKLOAD: Workload = {
   ratePerSecond: 50,
   bodyBytes: 2 * KIB,
   compressionRatio: 1,
+  // Measured: a 2,230 B GitHub push (hash ids, URLs, nested objects) gzips to 649 B (0.29): storedBody.property.test.ts.
+  storedCompressionRatio: 0.3,
   ingestMemoryMb: INGEST.memoryMb,
   ingestMs: 40,
   workerBaseMs: 20,
@@ -203,7 +211,8 @@ const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}
 const MEANINGS: Record<keyof Workload, string> = {
   ratePerSecond: "webhooks per second, all tenants, spread evenly over the tenants (accepts 50/s, 3000/min)",
   bodyBytes: "body size as posted (accepts 2KiB, 512, 1MiB)",
-  compressionRatio: "stored/forwarded body size / body size; 1 = bodies kept as received (today), ~0.3 = gzip of JSON (then base64 in SQS and Kinesis)",
+  compressionRatio: "forwarded body size / body size in SQS and Kinesis; 1 = bodies as received (today), ~0.3 = gzip of JSON (then base64 in SQS and Kinesis)",
+  storedCompressionRatio: `item body size / body size: inline bodies of ${GZIP_MIN_BODY_BYTES} B or more are stored gzip'ed when smaller (today; ~0.3 for JSON, 1 = incompressible)`,
   ingestMemoryMb: `ingest function memory, MB (configured: ${INGEST.memoryMb}, components/settings.ts)`,
   ingestMs: "billed duration of one ingest invocation, ms (HMAC of the body + one SQS SendMessage round trip, warm)",
   workerBaseMs: `worker invocation base duration, ms (memory ${WORKER.memoryMb} MB)`,
@@ -359,11 +368,14 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
   // its place in the message, the item and the analytics record.
   const offloaded = w.bodyBytes > INLINE_BODY_MAX_BYTES;
   const bodyBytesInS3 = offloaded ? w.bodyBytes : 0;
-  const storedBody = offloaded ? w.bodyPointerBytes : Math.ceil(w.bodyBytes * w.compressionRatio);
+  const forwardedBody = offloaded ? w.bodyPointerBytes : Math.ceil(w.bodyBytes * w.compressionRatio);
   // Compressed bodies are binary: base64 in the SQS envelope and the analytics JSON.
-  const textBody = offloaded ? w.bodyPointerBytes : compressed ? Math.ceil(storedBody / 3) * 4 : w.bodyBytes;
+  const textBody = offloaded ? w.bodyPointerBytes : compressed ? Math.ceil(forwardedBody / 3) * 4 : w.bodyBytes;
   const messageBytes = textBody + w.envelopeOverheadBytes;
   const sqsChunks = Math.ceil(messageBytes / (64 * KIB));
+  // The item's body: the pointer, or the body gzip'ed at rest when long enough (storedBody.ts) and smaller.
+  const gzippedAtRest = !offloaded && w.bodyBytes >= GZIP_MIN_BODY_BYTES && w.storedCompressionRatio < 1;
+  const storedBody = offloaded ? w.bodyPointerBytes : gzippedAtRest ? Math.min(forwardedBody, Math.ceil(w.bodyBytes * w.storedCompressionRatio)) : forwardedBody;
   const itemBytes = storedBody + w.itemOverheadBytes;
   const itemWru = Math.ceil(itemBytes / KIB);
   const indexWru = Math.ceil(w.indexItemBytes / KIB);
@@ -395,7 +407,7 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
 
   // DynamoDB.
   const D = prices.dynamodb;
-  add("dynamodb: item write", M * itemWru * (D.onDemandWritePerMillion.usd / M), `${itemWru} WRU (item ${itemBytes} B = body ${storedBody} + ${w.itemOverheadBytes}) x ${usd(D.onDemandWritePerMillion.usd)}/M`);
+  add("dynamodb: item write", M * itemWru * (D.onDemandWritePerMillion.usd / M), `${itemWru} WRU (item ${itemBytes} B = body ${storedBody}${gzippedAtRest ? " gzip'ed" : ""} + ${w.itemOverheadBytes}) x ${usd(D.onDemandWritePerMillion.usd)}/M`);
   add("dynamodb: index write", M * indexWru * (D.onDemandWritePerMillion.usd / M), `${indexWru} WRU (byTenantTime copy ${w.indexItemBytes} B)`);
   const retentionDays = config.tenants.reduce((sum, t) => sum + t.retentionDays, 0) / T;
   const storedGbMonths = (M * (itemBytes + w.indexItemBytes + 200)) / GIB * (retentionDays / DAYS_PER_MONTH);

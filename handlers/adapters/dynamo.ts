@@ -19,7 +19,7 @@ export function eventItemAttributes(item: EventItem): Record<string, AttributeVa
     // Inline body or the pointer to it (an item has exactly one of the two).
     ...(item.bodyPointer !== undefined
       ? { bodyPointer: { M: { bucket: { S: item.bodyPointer.bucket }, key: { S: item.bodyPointer.key }, size: { N: String(item.bodyPointer.size) }, sha256: { S: item.bodyPointer.sha256 } } } }
-      : { body: { B: item.body } }),
+      : { body: { B: item.body }, ...(item.bodyEncoding !== undefined ? { bodyEncoding: { S: item.bodyEncoding } } : {}) }),
     size: { N: String(item.size) },
     tenantShard: { S: item.tenantShard },
     receivedKey: { S: item.receivedKey },

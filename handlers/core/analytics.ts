@@ -3,6 +3,7 @@
 // Limits: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
 import { isUtf8 } from "node:buffer";
 import { sha256Hex } from "./crypto";
+import { bodyFromStored } from "./storedBody";
 
 export const KINESIS_LIMITS = {
   /** Records per PutRecords call. */
@@ -60,7 +61,10 @@ export function analyticsRecordOf(image: Readonly<Record<string, StreamAttribute
   const receivedAt = Number(image.receivedAt?.N);
   if (!tenant || !eventId || !scheme || !Number.isFinite(receivedAt)) return undefined;
   const pointer = image.bodyPointer?.M;
-  const body = image.body?.B !== undefined ? Buffer.from(image.body.B, "base64") : Buffer.alloc(0);
+  const stored = image.body?.B !== undefined ? Buffer.from(image.body.B, "base64") : Buffer.alloc(0);
+  // A gzip'ed body (storedBody.ts) is published as received; one that does not gunzip to its size is damaged.
+  const body = bodyFromStored(stored, image.bodyEncoding?.S, Number(image.size?.N));
+  if (body === undefined) return undefined;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(image.headers?.M ?? {})) if (typeof value.S === "string") headers[name] = value.S;
   // An item written before unsignedHeaders existed did not record coverage: every header is marked unsigned.

@@ -10,6 +10,7 @@
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-sharding.html
 import { createHash } from "node:crypto";
 import type { BodyPointer } from "./claimCheck";
+import { storedBodyOf, type StoredBodyEncoding } from "./storedBody";
 import { unsignedHeadersOf, type Envelope } from "./envelope";
 import type { TenantScheme } from "./verify/types";
 
@@ -31,8 +32,10 @@ export interface EventItem {
   readonly deliveryId?: string;
   /** Twilio: the URL the signature covers. */
   readonly signedUrl?: string;
-  /** The body inline; empty when `bodyPointer` says where it is. */
+  /** The body inline as stored (see `bodyEncoding`); empty when `bodyPointer` says where it is. */
   readonly body: Buffer;
+  /** "gzip" when `body` is the gzip of the body (storedBody.ts); absent when it is the body as received. */
+  readonly bodyEncoding?: StoredBodyEncoding;
   readonly bodyPointer?: BodyPointer;
   /** Bytes of the body, inline or not. */
   readonly size: number;
@@ -58,11 +61,15 @@ export function eventItemFrom(envelope: Envelope, retentionDays: number): EventI
     unsignedHeaders: unsignedHeadersOf(envelope),
     ...(envelope.deliveryId !== undefined ? { deliveryId: envelope.deliveryId } : {}),
     ...(envelope.signedUrl !== undefined ? { signedUrl: envelope.signedUrl } : {}),
-    body: envelope.body,
-    ...(envelope.bodyPointer !== undefined ? { bodyPointer: envelope.bodyPointer } : {}),
+    ...(envelope.bodyPointer !== undefined ? { body: envelope.body, bodyPointer: envelope.bodyPointer } : storedFields(envelope.body)),
     size: envelope.bodyPointer?.size ?? envelope.body.length,
     tenantShard: tenantShardOf(envelope.tenant, envelope.eventId),
     receivedKey: `${new Date(envelope.receivedAt).toISOString()}#${envelope.eventId}`,
     expiresAt: Math.floor(envelope.receivedAt / 1000) + Math.round(retentionDays * 86_400),
   };
+}
+
+function storedFields(body: Buffer): Pick<EventItem, "body" | "bodyEncoding"> {
+  const stored = storedBodyOf(body);
+  return stored.encoding !== undefined ? { body: stored.bytes, bodyEncoding: stored.encoding } : { body: stored.bytes };
 }

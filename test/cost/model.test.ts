@@ -22,6 +22,8 @@ const HAND: Workload = {
   ...DEFAULT_WORKLOAD,
   ratePerSecond: 10,
   bodyBytes: 1000,
+  // An incompressible body: the item holds it as received.
+  storedCompressionRatio: 1,
   ingestMemoryMb: 512,
   ingestMs: 100,
   workerBaseMs: 50,
@@ -102,6 +104,23 @@ describe("cost model", function () {
     // Shared: 8 alarm metrics 0.80 + 1 series 0.30 + 1 dashboard 3.00 + 1 KMS key 1.00 + 1 shard x 730 h x $0.015 = 10.95.
     close(report.fixedMonthlySharedUsd, 16.05, "shared");
     close(report.fixedMonthlyUsd, 21.6566, "fixed");
+  });
+
+  it("a body gzip'ed at rest pays write units and storage for its gzip'ed size only; SQS and Kinesis carry it whole", () => {
+    const whole = costOf(config, inventory, { ...HAND, bodyBytes: 3000 }, PRICES["us-east-1"]);
+    const gzipped = costOf(config, inventory, { ...HAND, bodyBytes: 3000, storedCompressionRatio: 0.3 }, PRICES["us-east-1"]);
+    const line = (report: typeof whole, component: string) => report.perMillion.find((l) => l.component === component)!.usd;
+    // Item 3,000 + 24 = 3,024 B = 3 WRU as received; 900 + 24 = 924 B = 1 WRU gzip'ed; $0.625/M each.
+    assert.deepEqual([whole.derived.itemWru, gzipped.derived.itemWru], [3, 1]);
+    close(line(gzipped, "dynamodb: item write"), 0.625, "item");
+    // storage: 1M x (924 + 100 + 200) B = 1.139936 GiB, kept 30 of 30.4167 days, x $0.25
+    close(line(gzipped, "dynamodb: storage while retained"), 0.281079, "storage");
+    // The message (3,024 B: 1 chunk) and the analytics record (3,024 B: 1 PUT unit) are the same either way.
+    assert.equal(line(gzipped, "sqs: send + receive + delete"), line(whole, "sqs: send + receive + delete"));
+    assert.equal(line(gzipped, "kinesis: PUT payload units"), line(whole, "kinesis: PUT payload units"));
+    // Bodies under 256 B are never gzip'ed (storedBody.ts): the ratio does not apply.
+    const short = costOf(config, inventory, { ...HAND, bodyBytes: 255, storedCompressionRatio: 0.3 }, PRICES["us-east-1"]);
+    assert.equal(short.derived.itemBytes, 255 + 24);
   });
 
   it("is linear in rate once batches are full (monthly variable cost scales with the rate)", () => {

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { bodyKeyOf } from "../../handlers/core/claimCheck";
 import { bodyOf } from "../../ops/event";
+import { storedBodyOf } from "../../handlers/core/storedBody";
 import { batchInfoOf } from "../../ops/republish";
 
 const NOW = Date.parse("2026-11-27T12:00:00Z");
@@ -54,5 +55,18 @@ describe("ops event: where a stored body may be read from", () => {
     await assert.rejects(bodyOf(item("bodies", bodyKeyOf("acme", "e2", sha)), unreachable, expected), /not the key of this event's body/);
     await assert.rejects(bodyOf(item("bodies", bodyKeyOf("globex", "e1", sha)), unreachable, expected), /prefix/);
     await assert.rejects(bodyOf(item("attacker-bucket", bodyKeyOf("acme", "e1", sha)), unreachable, expected), /not the stack's bodies bucket bodies/);
+  });
+});
+
+describe("ops event: a body stored gzip'ed", () => {
+  it("is shown as received; one that does not gunzip to its size is refused, naming encoding and size", async () => {
+    const body = Buffer.from(JSON.stringify({ id: "evt_1", data: "x".repeat(600) }));
+    const stored = storedBodyOf(body);
+    assert.equal(stored.encoding, "gzip");
+    const item = { body: { B: stored.bytes }, bodyEncoding: { S: "gzip" }, size: { N: String(body.length) } };
+    assert.deepEqual(await bodyOf(item), body);
+    assert.deepEqual(await bodyOf({ body: { B: body }, size: { N: String(body.length) } }), body, "an item without bodyEncoding holds the body as received");
+    await assert.rejects(bodyOf({ ...item, size: { N: "5" } }), { message: "the event's stored body does not decode (bodyEncoding gzip, size 5)" });
+    await assert.rejects(bodyOf({ ...item, bodyEncoding: { S: "br" }, size: undefined as never }), { message: "the event's stored body does not decode (bodyEncoding br, size missing)" });
   });
 });

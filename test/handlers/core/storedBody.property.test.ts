@@ -1,0 +1,152 @@
+// Bodies at rest (handlers/core/storedBody.ts): gzip'ed in the events table only when smaller, always given back
+// byte for byte, and a damaged item is refused rather than published as some other body.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import fc from "fast-check";
+import { eventItemAttributes } from "../../../handlers/adapters/dynamo";
+import { analyticsRecordOf, type StreamAttribute } from "../../../handlers/core/analytics";
+import { eventItemFrom } from "../../../handlers/core/eventItem";
+import { bodyFromStored, GZIP_MIN_BODY_BYTES, storedBodyOf } from "../../../handlers/core/storedBody";
+import { arbBody, arbJsonBody } from "../../helpers/arbitraries";
+
+/** A webhook as providers send them: ~2 KiB of JSON with repeated keys, URLs and ids. */
+function sampleWebhook(): Buffer {
+  const repo = { id: 1296269, name: "hello-world", full_name: "octo/hello-world", private: false, html_url: "https://github.com/octo/hello-world", description: "This your first repo!", fork: false, url: "https://api.github.com/repos/octo/hello-world" };
+  // Commit ids are hashes (incompressible), as in a real push.
+  const sha = (i: number) => createHash("sha1").update(`commit ${i}`).digest("hex");
+  const commits = Array.from({ length: 5 }, (_, i) => ({ id: sha(i), message: `Change ${i}: ${["fix the parser", "bump deps", "docs", "refactor retries", "add tests"][i]}`, timestamp: `2026-11-27T12:0${i}:00Z`, url: `https://github.com/octo/hello-world/commit/${sha(i)}`, author: { name: "Monalisa Octocat", email: "mona@github.com", username: "octocat" }, added: [], removed: [], modified: ["README.md"] }));
+  return Buffer.from(JSON.stringify({ ref: "refs/heads/main", before: sha(100), after: sha(4), repository: repo, pusher: { name: "octocat", email: "mona@github.com" }, sender: { login: "octocat", id: 1, type: "User", site_admin: false }, commits }));
+}
+
+/**
+ * An item's size as DynamoDB bills it: each attribute's name plus its value (strings and binaries by length,
+ * numbers ~1 byte per 2 digits + 1, maps and lists 3 bytes + their elements, each element 1 byte more).
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
+ */
+function itemBytes(item: Record<string, { S?: string; N?: string; B?: Uint8Array; M?: Record<string, unknown>; L?: unknown[] }>): number {
+  const valueBytes = (value: { S?: string; N?: string; B?: Uint8Array; M?: Record<string, unknown>; L?: unknown[] }): number => {
+    if (value.S !== undefined) return Buffer.byteLength(value.S);
+    if (value.N !== undefined) return Math.ceil(value.N.replace(/^-/, "").replace(".", "").length / 2) + 1;
+    if (value.B !== undefined) return value.B.length;
+    if (value.M !== undefined) return 3 + Object.entries(value.M).reduce((sum, [name, inner]) => sum + Buffer.byteLength(name) + valueBytes(inner as never) + 1, 0);
+    if (value.L !== undefined) return 3 + value.L.reduce<number>((sum, inner) => sum + valueBytes(inner as never) + 1, 0);
+    throw new Error(`unsized attribute ${JSON.stringify(value)}`);
+  };
+  return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueBytes(value), 0);
+}
+
+const envelopeOf = (body: Buffer) => ({
+  tenant: "acme",
+  eventId: `sig:${"ab".repeat(32)}`,
+  scheme: "github" as const,
+  receivedAt: 1_764_244_800_000,
+  headers: { "content-type": "application/json", "x-github-event": "push", "user-agent": "GitHub-Hookshot/abc1234" },
+  body,
+});
+
+/** The stream image Lambda would deliver for the item (binary attributes base64). */
+function imageOf(attributes: ReturnType<typeof eventItemAttributes>): Record<string, StreamAttribute> {
+  return JSON.parse(JSON.stringify(attributes, (_key, value) => (value?.type === "Buffer" ? Buffer.from(value.data).toString("base64") : value)));
+}
+
+describe("bodies at rest", () => {
+  it("any body comes back byte for byte from what the item stores", () => {
+    fc.assert(
+      fc.property(fc.oneof(arbBody, arbJsonBody, fc.string({ maxLength: 4096 }).map((text) => Buffer.from(text.repeat(3)))), (body) => {
+        const stored = storedBodyOf(body);
+        assert.ok(stored.bytes.length <= body.length, "stored bytes never exceed the body");
+        assert.deepEqual(bodyFromStored(stored.bytes, stored.encoding, body.length), body);
+      }),
+    );
+  });
+
+  it("a body shorter than 256 bytes is stored as received, whatever gzip would make of it", () => {
+    assert.equal(GZIP_MIN_BODY_BYTES, 256);
+    const short = Buffer.from("a".repeat(255));
+    assert.deepEqual(storedBodyOf(short), { bytes: short });
+    assert.equal(storedBodyOf(Buffer.from("a".repeat(256))).encoding, "gzip");
+  });
+
+  it("a body gzip does not shrink (random bytes) is stored as received", () => {
+    const random = Buffer.concat(Array.from({ length: 32 }, (_, i) => createHash("sha256").update(String(i)).digest()));
+    const stored = storedBodyOf(random);
+    assert.equal(stored.encoding, undefined);
+    assert.equal(stored.bytes, random);
+  });
+
+  it("a typical 2 KiB JSON webhook's item takes at most 2 write units instead of 3 (each started KB is one)", () => {
+    const body = sampleWebhook();
+    assert.ok(body.length >= 1900 && body.length <= 2300, `sample is ${body.length} B`);
+    const item = eventItemAttributes(eventItemFrom(envelopeOf(body), 7));
+    assert.equal(item.bodyEncoding?.S, "gzip");
+    const asReceived = { ...item, body: { B: body } } as typeof item;
+    delete (asReceived as Record<string, unknown>).bodyEncoding;
+    assert.equal(Math.ceil(itemBytes(asReceived as never) / 1024), 3);
+    assert.ok(Math.ceil(itemBytes(item as never) / 1024) <= 2, `gzip'ed item is ${itemBytes(item as never)} B`);
+  });
+
+  it("the item says gzip only when its body is gzip'ed, and keeps the body's own size", () => {
+    const body = sampleWebhook();
+    const gzipped = eventItemAttributes(eventItemFrom(envelopeOf(body), 7));
+    assert.deepEqual([gzipped.bodyEncoding, gzipped.size], [{ S: "gzip" }, { N: String(body.length) }]);
+    const plain = eventItemAttributes(eventItemFrom(envelopeOf(Buffer.from("{}")), 7));
+    assert.equal("bodyEncoding" in plain, false);
+    assert.deepEqual(plain.body, { B: Buffer.from("{}") });
+  });
+
+  it("the analytics record carries the body as received, from a gzip'ed item's stream image", () => {
+    const body = sampleWebhook();
+    const record = analyticsRecordOf(imageOf(eventItemAttributes(eventItemFrom(envelopeOf(body), 7))));
+    assert.deepEqual([record?.payloadEncoding, record?.payload, record?.size], ["utf8", body.toString("utf8"), body.length]);
+  });
+
+  it("any changed byte of a gzip'ed body gives the same body or none, never another body", () => {
+    const body = sampleWebhook();
+    const stored = storedBodyOf(body);
+    fc.assert(
+      fc.property(fc.nat({ max: stored.bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), (index, flip) => {
+        const damaged = Buffer.from(stored.bytes);
+        damaged[index]! ^= flip;
+        const back = bodyFromStored(damaged, "gzip", body.length);
+        assert.ok(back === undefined || back.equals(body), `byte ${index} ^ ${flip} gave another body`);
+      }),
+    );
+  });
+
+  it("a stored body that disagrees with its item is refused: wrong size, unknown encoding, not gzip, over the limit", () => {
+    const body = sampleWebhook();
+    const { bytes } = storedBodyOf(body);
+    assert.deepEqual(bodyFromStored(bytes, "gzip", body.length), body);
+    for (const size of [body.length - 1, body.length + 1, Number.NaN, -1, 1.5]) assert.equal(bodyFromStored(bytes, "gzip", size), undefined, String(size));
+    assert.equal(bodyFromStored(bytes, "br", body.length), undefined);
+    assert.equal(bodyFromStored(body, "gzip", body.length), undefined);
+    // A body can be at most a function URL's 6 MB payload (Lambda quotas), so no size above it is believed.
+    // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+    const sixMb = 6_291_456;
+    const zeros = gzipSync(Buffer.alloc(sixMb + 1));
+    assert.equal(bodyFromStored(zeros, "gzip", sixMb + 1), undefined);
+    assert.equal(bodyFromStored(gzipSync(Buffer.alloc(sixMb)), "gzip", sixMb)?.length, sixMb);
+  });
+
+  it("a small size cannot be inflated past: a gzip bomb claiming 100 bytes is refused without inflating it", () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    assert.equal(bodyFromStored(bomb, "gzip", 100), undefined);
+    assert.equal(bodyFromStored(gzipSync(Buffer.alloc(0)), "gzip", 0)?.length, 0);
+  });
+
+  it("a damaged gzip'ed image is not an event to publish (the consumer counts it malformed)", () => {
+    const attributes = eventItemAttributes(eventItemFrom(envelopeOf(sampleWebhook()), 7));
+    const image = imageOf(attributes);
+    assert.ok(analyticsRecordOf(image));
+    assert.equal(analyticsRecordOf({ ...image, size: { N: "1" } }), undefined);
+    assert.equal(analyticsRecordOf({ ...image, bodyEncoding: { S: "zstd" } }), undefined);
+  });
+
+  it("an item written before bodies were gzip'ed (no bodyEncoding) reads as its bytes", () => {
+    const body = sampleWebhook();
+    assert.deepEqual(bodyFromStored(body, undefined, body.length), body);
+    const record = analyticsRecordOf({ tenant: { S: "acme" }, eventId: { S: "e1" }, scheme: { S: "github" }, receivedAt: { N: "1" }, body: { B: body.toString("base64") }, size: { N: String(body.length) } });
+    assert.equal(record?.payload, body.toString("utf8"));
+  });
+});
