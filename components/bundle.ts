@@ -76,14 +76,22 @@ function bundleDir(): string {
 export function bundleFile(name: HandlerName): string {
   const cached = files.get(name);
   if (cached) return cached;
-  const bundle = bundleHandler(name);
-  const file = path.join(bundleDir(), `${name}-${bundle.sha256}.mjs`);
+  const file = contentAddressedFile(bundleDir(), bundleHandler(name));
+  files.set(name, file);
+  return file;
+}
+
+/**
+ * `<dir>/<name>-<sha256>.mjs` holding exactly the bundle's bytes: kept when already right, else written beside it
+ * and renamed into place (a reader never sees half a file), then checked again.
+ */
+export function contentAddressedFile(dir: string, bundle: Bundle): string {
+  const file = path.join(dir, `${bundle.name}-${bundle.sha256}.mjs`);
   if (sha256Of(file) !== bundle.sha256) {
     const partial = `${file}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(partial, bundle.code, { mode: 0o644 });
     renameSync(partial, file);
-    if (sha256Of(file) !== bundle.sha256) throw new Error(`bundle file ${file} does not hold the ${name} bundle after writing it`);
+    if (sha256Of(file) !== bundle.sha256) throw new Error(`bundle file ${file} does not hold the ${bundle.name} bundle after writing it`);
   }
-  files.set(name, file);
   return file;
 }

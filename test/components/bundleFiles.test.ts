@@ -1,0 +1,80 @@
+// How handler code reaches Lambda (components/bundle.ts): esbuild options the nodejs22.x runtime needs, and the
+// content-addressed files the functions' FileArchives point at.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { BUNDLE_OPTIONS, bundleFile, bundleHandler, contentAddressedFile, HANDLERS, type Bundle } from "../../components/bundle";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const sha256 = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
+
+function fakeBundle(code: string): Bundle {
+  return { name: "ingest", code, sha256: sha256(code) };
+}
+
+describe("handler bundles: build options and files", () => {
+  it("are built as one minified ESM file for Node 22 (the nodejs22.x runtime), nothing written by esbuild itself", () => {
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html (nodejs22.x); ESM handlers: .mjs
+    const { banner, logLevel, absWorkingDir, ...rest } = BUNDLE_OPTIONS;
+    assert.deepEqual(rest, { bundle: true, platform: "node", target: "node22", format: "esm", minify: true, legalComments: "none", write: false });
+    assert.equal(absWorkingDir, ROOT);
+    assert.equal(logLevel, "silent");
+    // CommonJS dependencies that call require() for Node built-ins need one in ESM.
+    assert.equal(banner.js, "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);");
+  });
+
+  it("the three handlers are ingest, worker and stream, each built from handlers/<name>.ts once per process", () => {
+    assert.deepEqual([...HANDLERS], ["ingest", "worker", "stream"]);
+    for (const name of HANDLERS) {
+      const bundle = bundleHandler(name);
+      assert.equal(bundle.name, name);
+      assert.equal(bundle.sha256, sha256(bundle.code), `${name}: sha256 is of the code`);
+      assert.ok(bundle.code.startsWith("import { createRequire as __cr }"), `${name}: the banner comes first`);
+      assert.ok(!/\n\s+\n/.test(bundle.code.slice(0, 10_000)), `${name}: minified`);
+      assert.equal(bundleHandler(name), bundle, `${name}: built once`);
+    }
+    assert.notEqual(bundleHandler("ingest").sha256, bundleHandler("worker").sha256);
+  });
+
+  it("bundleFile is <project>/node_modules/.cache/webhooks-bundles/<name>-<sha256>.mjs holding exactly the bundle", () => {
+    for (const name of HANDLERS) {
+      const bundle = bundleHandler(name);
+      const file = bundleFile(name);
+      assert.equal(file, path.join(ROOT, "node_modules", ".cache", "webhooks-bundles", `${name}-${bundle.sha256}.mjs`));
+      assert.equal(readFileSync(file, "utf8"), bundle.code);
+      assert.equal(bundleFile(name), file);
+    }
+  });
+
+  it("a content-addressed file is written with its bytes, readable by everyone, and no temporary file is left", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "bundle-files-"));
+    const bundle = fakeBundle("export const handler = () => 1;\n");
+    const file = contentAddressedFile(dir, bundle);
+    assert.equal(file, path.join(dir, `ingest-${bundle.sha256}.mjs`));
+    assert.equal(readFileSync(file, "utf8"), bundle.code);
+    assert.equal(statSync(file).mode & 0o777, 0o644 & ~process.umask());
+    assert.deepEqual(readdirSync(dir), [path.basename(file)]);
+  });
+
+  it("a file already holding the bundle is kept as it is; one with other bytes is replaced", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "bundle-files-"));
+    const bundle = fakeBundle("export const handler = () => 2;\n");
+    const file = contentAddressedFile(dir, bundle);
+    const before = statSync(file, { bigint: true });
+    assert.equal(contentAddressedFile(dir, bundle), file);
+    assert.equal(statSync(file, { bigint: true }).ino, before.ino, "an intact file is not rewritten");
+    writeFileSync(file, "tampered");
+    assert.equal(contentAddressedFile(dir, bundle), file);
+    assert.equal(readFileSync(file, "utf8"), bundle.code);
+    assert.deepEqual(readdirSync(dir), [path.basename(file)]);
+  });
+
+  it("a bundle whose sha256 is not its code's is refused after writing, naming the file and the handler", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "bundle-files-"));
+    const lying: Bundle = { name: "worker", code: "export {};", sha256: "0".repeat(64) };
+    const file = path.join(dir, `worker-${"0".repeat(64)}.mjs`);
+    assert.throws(() => contentAddressedFile(dir, lying), { message: `bundle file ${file} does not hold the worker bundle after writing it` });
+  });
+});
