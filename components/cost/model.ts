@@ -99,7 +99,8 @@ export function inventoryOf(resources: readonly ResourceLike[]): StackInventory 
         counts.kmsKeys += 1;
         break;
       case "aws:lambda/eventSourceMapping:EventSourceMapping":
-        if (typeof i.eventSourceArn === "string" && i.eventSourceArn.startsWith("arn:aws:sqs:")) counts.polledQueues += 1;
+        // An SQS queue in any partition (aws, aws-cn, aws-us-gov); a stream mapping's source is a DynamoDB stream.
+        if (typeof i.eventSourceArn === "string" && /^arn:aws[a-z-]*:sqs:/.test(i.eventSourceArn)) counts.polledQueues += 1;
         break;
       case "aws:kinesis/stream:Stream": {
         const mode = (i.streamModeDetails as { streamMode?: string } | undefined)?.streamMode;
