@@ -29,6 +29,8 @@ export interface NodeFunctionArgs {
   readonly logGroupName: pulumi.Input<string>;
   /** Everything the function may do besides writing its own logs. */
   readonly statements: readonly PolicyStatement[];
+  /** Resources whose create or update must finish before this function's (readers of what it writes). */
+  readonly deployAfter?: readonly pulumi.Resource[];
 }
 
 /**
@@ -116,7 +118,7 @@ export class NodeFunction extends pulumi.ComponentResource {
         loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
       },
       // The role must hold its permissions before Lambda validates destinations and event sources.
-      { parent: this, dependsOn: [this.policy, this.logGroup] },
+      { parent: this, dependsOn: [this.policy, this.logGroup, ...(args.deployAfter ?? [])] },
     );
     this.arn = this.function.arn;
     this.functionName = this.function.name;

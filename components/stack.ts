@@ -83,6 +83,8 @@ export function createWebhooksStack(config: StackConfig): WebhooksStackOutputs {
         secretsMaxStaleSeconds: config.secretsMaxStaleSeconds,
         logRetentionDays: config.logRetentionDays,
         metricsNamespace,
+        // The consumer reads what workers write: updated first (e.g. it gunzips bodies before any worker gzips).
+        itemReaders: [analytics.consumer.function],
       }),
   );
 

@@ -32,6 +32,11 @@ export interface TenantPipelineArgs {
   readonly logRetentionDays: pulumi.Input<number>;
   /** CloudWatch namespace of the handlers' EMF metrics. */
   readonly metricsNamespace: string;
+  /**
+   * Functions that read the items this tenant's worker writes (the stream consumer): their update finishes before
+   * the worker's, so a new item format (bodies gzip'ed at rest, say) is never written while an old reader runs.
+   */
+  readonly itemReaders?: readonly pulumi.Resource[];
 }
 
 export class TenantPipeline extends pulumi.ComponentResource {
@@ -138,6 +143,7 @@ export class TenantPipeline extends pulumi.ComponentResource {
         memoryMb: WORKER.memoryMb,
         logRetentionDays: args.logRetentionDays,
         logGroupName: tenantLogGroupName(args.stack, tenant.id, "worker"),
+        deployAfter: args.itemReaders,
         statements: [
           // Only items of its own tenant: every key is `<tenant>#<eventId>`, and tenant ids cannot hold '#', so
           // a worker (or a forged envelope it was handed) can never write or shadow another tenant's events.

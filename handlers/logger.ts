@@ -47,25 +47,27 @@ export function redactorOf(paths: readonly string[]): (value: Record<string, unk
     (byDepth[parts.length] ??= new Set()).add(name);
   }
   const deepest = byDepth.length - 1;
-  const redact = (value: Record<string, unknown>, depth: number): Record<string, unknown> => {
+  // Arrays and class instances are walked too (an index is a level, as `*` matches it in pino): a request object
+  // or a list of them must not carry a signature header past the redaction.
+  const redact = <T extends object>(value: T, depth: number): T => {
     const names = byDepth[depth];
+    const entries = value as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
     for (const key of Object.keys(value)) {
-      const inner = value[key];
+      const inner = entries[key];
       let replaced: unknown = inner;
       if (names?.has(key)) replaced = REDACTED;
-      else if (depth < deepest && isPlainObject(inner)) replaced = redact(inner, depth + 1);
-      if (replaced !== inner) (copy ??= { ...value })[key] = replaced;
+      else if (depth < deepest && isWalkable(inner)) replaced = redact(inner, depth + 1);
+      if (replaced !== inner) (copy ??= (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>)[key] = replaced;
     }
-    return copy ?? value;
+    return (copy as T | undefined) ?? value;
   };
   return (value) => redact(value, 0);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+/** Objects whose own fields become the line's JSON: not binary data, dates or errors (written whole). */
+function isWalkable(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer) && !(value instanceof Date) && !(value instanceof Error);
 }
 
 export interface LoggerOptions {
@@ -101,7 +103,9 @@ function makeLogger(level: LoggerLevel, bindings: Record<string, unknown>, share
     return ((first: object | string, msg?: string) => {
       const fields = typeof first === "string" ? undefined : (first as Record<string, unknown>);
       const text = typeof first === "string" ? first : msg;
-      shared.destination.write(lineOf(name, shared, bindings, fields, text));
+      const line = lineOf(name, shared, bindings, fields, text);
+      // A destination that fails (closed, full) costs the line, never the caller's work.
+      safely(() => shared.destination.write(line), undefined);
     }) as LogMethod;
   };
   return {
@@ -112,14 +116,25 @@ function makeLogger(level: LoggerLevel, bindings: Record<string, unknown>, share
     warn: method("warn"),
     error: method("error"),
     fatal: method("fatal"),
-    child: (more) => makeLogger(level, { ...bindings, ...shared.redact(more) }, shared),
+    child: (more) => makeLogger(level, { ...bindings, ...safely(() => shared.redact(more), { logError: "bindings not redactable" }) }, shared),
   };
+}
+
+/** What `make` returns, or `fallback` when it throws: a logger call never throws into the handler. */
+function safely<T>(make: () => T, fallback: T): T {
+  try {
+    return make();
+  } catch {
+    return fallback;
+  }
 }
 
 function lineOf(level: LevelName, shared: Shared, bindings: Record<string, unknown>, fields: Record<string, unknown> | undefined, msg: string | undefined): string {
   const time = new Date(shared.now()).toISOString();
   try {
-    const record: Record<string, unknown> = { level, time, ...bindings, ...(fields ? shared.redact(fields instanceof Error ? { err: fields } : fields) : {}), ...(msg !== undefined ? { msg } : {}) };
+    // An Error passed alone is logged under err, its message the line's msg unless one is given.
+    const text = msg ?? (fields instanceof Error ? fields.message : undefined);
+    const record: Record<string, unknown> = { level, time, ...bindings, ...(fields ? shared.redact(fields instanceof Error ? { err: fields } : fields) : {}), ...(text !== undefined ? { msg: text } : {}) };
     // A field named level or time cannot disguise the line's own.
     record.level = level;
     record.time = time;
@@ -131,15 +146,37 @@ function lineOf(level: LevelName, shared: Shared, bindings: Record<string, unkno
   }
 }
 
-/** Errors as {type, message, stack} (pino's shape), bigints as text, a repeated or circular object as "[Circular]". */
-function replacer(): (key: string, value: unknown) => unknown {
-  const seen = new WeakSet<object>();
-  return (_key, value) => {
+/**
+ * Errors as {type, message, stack} (pino's shape) plus an AWS SDK error's code, request id and HTTP status, and
+ * their cause; bigints as text; an object met again inside itself as "[Circular]".
+ */
+function replacer(): (this: unknown, key: string, value: unknown) => unknown {
+  // The objects on the path from the root to the value being written: a repeat there is a cycle; a repeat
+  // elsewhere (one object in two fields) is written twice.
+  const ancestors: object[] = [];
+  return function (this: unknown, _key, value) {
     if (typeof value === "bigint") return value.toString();
     if (typeof value !== "object" || value === null) return value;
-    if (seen.has(value)) return "[Circular]";
-    seen.add(value);
-    if (value instanceof Error) return { type: value.name, message: value.message, ...(value.stack ? { stack: value.stack } : {}) };
-    return value;
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+    if (ancestors.includes(value)) return "[Circular]";
+    ancestors.push(value);
+    if (!(value instanceof Error)) return value;
+    // The error's fields are written in its place: they are its children's holder.
+    const fields = errorFields(value);
+    ancestors.push(fields);
+    return fields;
+  };
+}
+
+function errorFields(error: Error): Record<string, unknown> {
+  const aws = error as Error & { code?: unknown; $metadata?: { requestId?: unknown; httpStatusCode?: unknown } };
+  return {
+    type: error.name,
+    message: error.message,
+    ...(aws.code !== undefined ? { code: aws.code } : {}),
+    ...(aws.$metadata?.requestId !== undefined ? { requestId: aws.$metadata.requestId } : {}),
+    ...(aws.$metadata?.httpStatusCode !== undefined ? { httpStatusCode: aws.$metadata.httpStatusCode } : {}),
+    ...(error.stack ? { stack: error.stack } : {}),
+    ...(error.cause !== undefined ? { cause: error.cause } : {}),
   };
 }

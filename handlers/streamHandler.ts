@@ -2,7 +2,7 @@
 // sequence numbers of what could not be published reported back so the event source retries from there.
 // https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
 import type { DynamoDBStreamEvent } from "aws-lambda";
-import { analyticsRecordOf, kinesisEntryOf, publishWithRetry, type KinesisEntry, type KinesisPort, type RetryPolicy, type StreamAttribute } from "./core/analytics";
+import { analyticsRecordOf, kinesisEntryOf, malformedImageReason, publishWithRetry, type KinesisEntry, type KinesisPort, type RetryPolicy, type StreamAttribute } from "./core/analytics";
 import { TENANT_ID_PATTERN } from "./core/eventTable";
 import type { BatchResponse } from "./core/worker";
 import { emfLine, type Logger, type MetricSink } from "./observability";
@@ -47,7 +47,7 @@ export function makeStreamHandler(deps: StreamDeps) {
         // series, or make CloudWatch reject the line (and the total the alarm reads).
         const tenant = typeof image?.tenant?.S === "string" && TENANT_ID_PATTERN.test(image.tenant.S) ? image.tenant.S : "";
         malformed.set(tenant, (malformed.get(tenant) ?? 0) + 1);
-        log.error({ sequenceNumber, tenant: tenant || undefined }, "stream image is not an event item; skipped");
+        log.error({ sequenceNumber, tenant: tenant || undefined, reason: malformedImageReason(image) }, "stream image is not an event item; skipped");
         continue;
       }
       entries.push(kinesisEntryOf(analytics, { sequenceNumber, tenant: analytics.tenant }));

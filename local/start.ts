@@ -2,8 +2,7 @@
 // Runs the whole pipeline on 127.0.0.1 for the stack's tenants (Pulumi.<stack>.yaml, default dev): prints the
 // tenants' URLs, then one live summary line. Ctrl-C drains in-flight work and stops every child process.
 // While it runs, `.local/<stack>.endpoints.json` names its endpoints and resources for `npm run ops -- --local`.
-import { once } from "node:events";
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigValidationError, loadStackFile } from "../components/config";
@@ -130,9 +129,10 @@ async function main(): Promise<number> {
 
   const logFile = path.join(ROOT, ".local", `${config.stack}.log`);
   mkdirSync(path.dirname(logFile), { recursive: true });
-  const logDestination = createWriteStream(logFile, { flags: "w" }); // this run's logs only
-  await once(logDestination, "ready");
-  const logger = createLogger({ destination: logDestination });
+  // This run's logs only, written synchronously: a line is in the file before the call returns, so an error path
+  // that exits at once (or a crash) loses none (a page-cache write of a few hundred bytes: no cost worth buffering).
+  const logFd = openSync(logFile, "w");
+  const logger = createLogger({ destination: { write: (line) => writeSync(logFd, line) } });
 
   console.log(`webhooks: starting stack '${config.stack}' locally (DynamoDB Local, kinesalite, local-aws-sqs, s3rver)${options.fail ? `, failing ${JSON.stringify(options.fail)}` : ""}…`);
   let pipeline: LocalPipeline;
@@ -203,7 +203,7 @@ async function main(): Promise<number> {
   console.log(`draining in-flight work… (last: ${last || "no status yet"})`);
   removeOwnEndpointsFile(endpointsFile);
   await pipeline.stop();
-  await new Promise<void>((resolve) => logDestination.end(() => resolve()));
+  closeSync(logFd);
   console.log("stopped: every server and child process is down");
   return 0;
 }

@@ -82,6 +82,13 @@ export function analyticsRecordOf(image: Readonly<Record<string, StreamAttribute
   };
 }
 
+/** Why analyticsRecordOf refused an image, for the consumer's log line (the on-call engineer's first clue). */
+export function malformedImageReason(image: Readonly<Record<string, StreamAttribute>> | undefined): string {
+  if (!image) return "no new image";
+  if (!image.tenant?.S || !image.eventId?.S || !image.scheme?.S || !Number.isFinite(Number(image.receivedAt?.N))) return "missing tenant, event id, scheme or time";
+  return `stored body does not decode to its size (bodyEncoding ${image.bodyEncoding?.S ?? "none"}, size ${image.size?.N ?? "missing"})`;
+}
+
 function pointerFields(m: Readonly<Record<string, StreamAttribute>>): Pick<AnalyticsRecord, "size" | "bodyPointer"> {
   const size = Number(m.size?.N);
   return { size, bodyPointer: { bucket: m.bucket?.S ?? "", key: m.key?.S ?? "", size, sha256: m.sha256?.S ?? "" } };

@@ -6,6 +6,7 @@
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html (item sizes)
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html (write request units)
 import { gunzipSync, gzipSync } from "node:zlib";
+import { INLINE_BODY_MAX_BYTES } from "./claimCheck";
 
 export type StoredBodyEncoding = "gzip";
 
@@ -13,19 +14,23 @@ export type StoredBodyEncoding = "gzip";
 export const GZIP_MIN_BODY_BYTES = 256;
 
 /**
- * The largest body an item can say it holds: a function URL's whole payload (what MAX_BODY_BYTES_LIMIT in
- * components/settings.ts also bounds). Gunzip stops there, so a damaged or foreign item cannot inflate without end.
+ * Only bodies up to the inline threshold are gzip'ed (every larger one is in the bodies bucket; a stack without one
+ * keeps them as received), so no gzip'ed item may claim more: gunzip stops there, and a damaged or foreign item
+ * cannot make a reader inflate ~1000x (6 MiB of zeros gzip to ~6 KB) into a batch that stalls the shared stream.
  */
-export const STORED_BODY_MAX_BYTES = 6_291_456;
+export const STORED_BODY_MAX_BYTES = INLINE_BODY_MAX_BYTES;
 
 export interface StoredBody {
   readonly bytes: Buffer;
   readonly encoding?: StoredBodyEncoding;
 }
 
-/** The body as the item stores it: gzip'ed when at least GZIP_MIN_BODY_BYTES long and gzip makes it smaller. */
+/**
+ * The body as the item stores it: gzip'ed when GZIP_MIN_BODY_BYTES to STORED_BODY_MAX_BYTES long and gzip makes it
+ * smaller.
+ */
 export function storedBodyOf(body: Buffer): StoredBody {
-  if (body.length < GZIP_MIN_BODY_BYTES) return { bytes: body };
+  if (body.length < GZIP_MIN_BODY_BYTES || body.length > STORED_BODY_MAX_BYTES) return { bytes: body };
   const gzipped = gzipSync(body);
   return gzipped.length < body.length ? { bytes: gzipped, encoding: "gzip" } : { bytes: body };
 }

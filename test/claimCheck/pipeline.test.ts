@@ -14,6 +14,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { parseStackConfig, type TenantConfig } from "../../components/config";
 import { MAX_BODY_BYTES_LIMIT } from "../../components/settings";
 import { INLINE_BODY_MAX_BYTES } from "../../handlers/core/claimCheck";
+import { bodyFromStored } from "../../handlers/core/storedBody";
 import { SCHEMES } from "../../handlers/core/verify/types";
 import { parseFailSpec } from "../../local/faultProxy";
 import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
@@ -127,7 +128,9 @@ describe("claim check through the local pipeline (5 MiB bodies, every code schem
     const dynamodb = new DynamoDBClient({ endpoint: pipeline.endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     const item = async (tenant: string, eventId: string) => (await dynamodb.send(new GetItemCommand({ TableName: pipeline.names.table, Key: { pk: { S: `${tenant}#${eventId}` } }, ConsistentRead: true }))).Item!;
     const at = await item(github.id, atId);
-    assert.ok(Buffer.from(at.body!.B!).equals(atThreshold), "exactly 8 KiB: inline");
+    // Inline, gzip'ed at rest (the padded JSON compresses), and it gunzips to exactly the body sent.
+    assert.equal(at.bodyEncoding?.S, "gzip");
+    assert.ok(bodyFromStored(Buffer.from(at.body!.B!), at.bodyEncoding?.S, Number(at.size!.N))?.equals(atThreshold), "exactly 8 KiB: inline");
     assert.equal(at.bodyPointer, undefined);
     const over = await item(github.id, overId);
     assert.equal(over.body, undefined, "8 KiB + 1: no inline body");

@@ -72,16 +72,20 @@ describe("JSON logger", () => {
     assert.equal(fields.event.req.cookie, "c");
   });
 
-  it("redaction reaches into plain objects only: arrays and class instances are kept whole", () => {
-    const redact = redactorOf(["*.secret"]);
-    class Box {
+  it("redaction reaches into arrays (an index is a level) and class instances, as pino's paths do", () => {
+    const redact = redactorOf(["*.secret", "*.*.headers"]);
+    class Request {
       secret = "in a class";
+      keep = "kept";
     }
-    const value = { list: [{ secret: "in a list" }], box: new Box(), plain: { secret: "x" } };
+    const value = { list: [{ headers: { a: "1" }, id: 1 }], req: new Request(), plain: { secret: "x" }, when: new Date(0), bytes: Buffer.from("ab") };
     const out = redact(value);
     assert.deepEqual(out.plain, { secret: REDACTED });
-    assert.equal(out.list, value.list);
-    assert.equal(out.box, value.box);
+    assert.deepEqual(out.list, [{ headers: REDACTED, id: 1 }]);
+    assert.deepEqual(out.req, { secret: REDACTED, keep: "kept" });
+    assert.equal(out.when, value.when, "dates are written whole");
+    assert.equal(out.bytes, value.bytes, "binary data is written whole");
+    assert.deepEqual(value.list[0]!.headers, { a: "1" }, "the caller's array is not changed");
   });
 
   it("an object with nothing to redact is returned as is (no copy on the hot path)", () => {
@@ -96,23 +100,60 @@ describe("JSON logger", () => {
     }
   });
 
-  it("errors are written as type, message and stack; bigints as text; a repeated object as [Circular]", () => {
+  it("errors are written as type, message and stack; bigints as text; a loop as [Circular], a shared object twice", () => {
     const { logger, lines } = capture();
     const error = new TypeError("boom");
     const loop: Record<string, unknown> = { name: "loop" };
     loop.self = loop;
-    logger.error({ err: error, big: 12345678901234567890n, loop }, "failed");
+    const shared = { id: 7 };
+    logger.error({ err: error, big: 12345678901234567890n, loop, a: shared, b: [shared, shared] }, "failed");
     const line = lines()[0]!;
     assert.deepEqual(line.err, { type: "TypeError", message: "boom", stack: error.stack });
     assert.equal(line.big, "12345678901234567890");
     assert.deepEqual(line.loop, { name: "loop", self: "[Circular]" });
+    assert.deepEqual([line.a, line.b], [{ id: 7 }, [{ id: 7 }, { id: 7 }]]);
   });
 
-  it("an Error passed as the fields is logged under err", () => {
+  it("an AWS SDK error keeps its code, request id and HTTP status, and any error its cause, a looping cause once", () => {
+    const { logger, lines } = capture();
+    const root = new Error("socket hang up");
+    const aws = Object.assign(new Error("Rate exceeded", { cause: root }), { name: "ThrottlingException", code: "Throttling", $metadata: { requestId: "req-1", httpStatusCode: 400 } });
+    const looping = new Error("loops");
+    (looping as { cause?: unknown }).cause = looping;
+    logger.error({ err: aws, other: looping }, "failed");
+    const line = lines()[0]!;
+    assert.deepEqual(line.err, { type: "ThrottlingException", message: "Rate exceeded", code: "Throttling", requestId: "req-1", httpStatusCode: 400, stack: aws.stack, cause: { type: "Error", message: "socket hang up", stack: root.stack } });
+    assert.deepEqual(line.other, { type: "Error", message: "loops", stack: looping.stack, cause: "[Circular]" });
+  });
+
+  it("a destination that throws (closed, full) never throws into the caller", () => {
+    const logger = createJsonLogger({ level: "info", destination: { write: () => { throw new Error("EBADF"); } } });
+    assert.doesNotThrow(() => logger.error({ a: 1 }, "lost"));
+  });
+
+  it("bindings that cannot be read never throw into the caller: the child's lines say so", () => {
+    const { logger, lines } = capture("info", ["secret"]);
+    const hostile = {
+      get secret(): never {
+        throw new Error("getter exploded");
+      },
+      get other(): never {
+        throw new Error("getter exploded");
+      },
+    };
+    const child = logger.child(hostile);
+    child.info("m");
+    assert.deepEqual(lines()[0], { level: "info", time: "2026-11-27T12:00:00.123Z", logError: "bindings not redactable", msg: "m" });
+  });
+
+  it("an Error passed as the fields is logged under err, its message the msg unless one is given", () => {
     const { logger, lines } = capture();
     const error = new RangeError("out");
     logger.error(error, "failed");
     assert.deepEqual(lines()[0]!.err, { type: "RangeError", message: "out", stack: error.stack });
+    assert.equal(lines()[0]!.msg, "failed");
+    logger.error(error);
+    assert.equal(lines()[1]!.msg, "out", "without a message, the error's is the line's");
   });
 
   it("fields JSON cannot hold never throw into the caller: the line keeps level, time and msg and says why", () => {

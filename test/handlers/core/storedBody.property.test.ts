@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { eventItemAttributes } from "../../../handlers/adapters/dynamo";
-import { analyticsRecordOf, type StreamAttribute } from "../../../handlers/core/analytics";
+import { analyticsRecordOf, malformedImageReason, type StreamAttribute } from "../../../handlers/core/analytics";
 import { eventItemFrom } from "../../../handlers/core/eventItem";
 import { bodyFromStored, GZIP_MIN_BODY_BYTES, storedBodyOf } from "../../../handlers/core/storedBody";
 import { arbBody, arbJsonBody } from "../../helpers/arbitraries";
@@ -121,12 +121,17 @@ describe("bodies at rest", () => {
     for (const size of [body.length - 1, body.length + 1, Number.NaN, -1, 1.5]) assert.equal(bodyFromStored(bytes, "gzip", size), undefined, String(size));
     assert.equal(bodyFromStored(bytes, "br", body.length), undefined);
     assert.equal(bodyFromStored(body, "gzip", body.length), undefined);
-    // A body can be at most a function URL's 6 MB payload (Lambda quotas), so no size above it is believed.
-    // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
-    const sixMb = 6_291_456;
-    const zeros = gzipSync(Buffer.alloc(sixMb + 1));
-    assert.equal(bodyFromStored(zeros, "gzip", sixMb + 1), undefined);
-    assert.equal(bodyFromStored(gzipSync(Buffer.alloc(sixMb)), "gzip", sixMb)?.length, sixMb);
+    // Only inline bodies (at most 8 KiB) are gzip'ed, so no larger gzip'ed size is believed.
+    const zeros = gzipSync(Buffer.alloc(8 * 1024 + 1));
+    assert.equal(bodyFromStored(zeros, "gzip", 8 * 1024 + 1), undefined);
+    assert.equal(bodyFromStored(gzipSync(Buffer.alloc(8 * 1024)), "gzip", 8 * 1024)?.length, 8 * 1024);
+    assert.equal(bodyFromStored(gzipSync(Buffer.alloc(6_291_456)), "gzip", 6_291_456), undefined, "6 MiB of zeros gzip to ~6 KB: never inflated");
+  });
+
+  it("a body over the 8 KiB inline threshold (a stack without a bodies bucket) is stored as received; at it, gzip'ed", () => {
+    const over = Buffer.from("x".repeat(8 * 1024 + 1));
+    assert.deepEqual(storedBodyOf(over), { bytes: over });
+    assert.equal(storedBodyOf(Buffer.from("x".repeat(8 * 1024))).encoding, "gzip");
   });
 
   it("a small size cannot be inflated past: a gzip bomb claiming 100 bytes is refused without inflating it", () => {
@@ -141,6 +146,12 @@ describe("bodies at rest", () => {
     assert.ok(analyticsRecordOf(image));
     assert.equal(analyticsRecordOf({ ...image, size: { N: "1" } }), undefined);
     assert.equal(analyticsRecordOf({ ...image, bodyEncoding: { S: "zstd" } }), undefined);
+    // The consumer's log line says why, for on-call (RUNBOOK malformed-stream-records).
+    assert.equal(malformedImageReason({ ...image, size: { N: "1" } }), "stored body does not decode to its size (bodyEncoding gzip, size 1)");
+    assert.equal(malformedImageReason({ ...image, bodyEncoding: { S: "zstd" }, size: undefined as never }), "stored body does not decode to its size (bodyEncoding zstd, size missing)");
+    assert.equal(malformedImageReason({ pk: { S: "x" } }), "missing tenant, event id, scheme or time");
+    assert.equal(malformedImageReason({ ...image, receivedAt: { N: "soon" } }), "missing tenant, event id, scheme or time");
+    assert.equal(malformedImageReason(undefined), "no new image");
   });
 
   it("an item written before bodies were gzip'ed (no bodyEncoding) reads as its bytes", () => {
