@@ -88,6 +88,31 @@ describe("JSON logger", () => {
     assert.deepEqual(value.list[0]!.headers, { a: "1" }, "the caller's array is not changed");
   });
 
+  it("only objects are walked: null, strings, binary data, dates and errors are written as they are, even under a matching path", () => {
+    const { logger, lines } = capture("info", ["*.0", "*.secret"]);
+    const error = Object.assign(new Error("boom"), { secret: "own field of an error" });
+    logger.info({ list: ["a"], none: null, text: "ab", bytes: Buffer.from("z"), view: new Uint8Array([1]), when: Object.assign(new Date(0), { secret: "s" }), err: error }, "m");
+    const line = lines()[0]!;
+    assert.deepEqual(line.list, [REDACTED], "an array is walked: its index 0 matches *.0");
+    assert.equal(line.none, null);
+    assert.equal(line.text, "ab");
+    assert.deepEqual(line.bytes, { type: "Buffer", data: [122] });
+    assert.deepEqual(line.view, { 0: 1 });
+    assert.equal(line.when, "1970-01-01T00:00:00.000Z");
+    assert.deepEqual(line.err, { type: "Error", message: "boom", stack: error.stack });
+  });
+
+  it("a field that throws undefined (or null) still gives a line that says so", () => {
+    const { logger, lines } = capture();
+    const hostile = {
+      get value(): never {
+        throw undefined;
+      },
+    };
+    assert.doesNotThrow(() => logger.warn(hostile, "m"));
+    assert.equal(lines()[0]!.logError, "fields not serializable: undefined");
+  });
+
   it("an object with nothing to redact is returned as is (no copy on the hot path)", () => {
     const redact = redactorOf(["secret", "*.secret"]);
     const value = { tenant: "acme", nested: { id: 1 } };

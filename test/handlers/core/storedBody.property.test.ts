@@ -150,6 +150,13 @@ describe("bodies at rest", () => {
     assert.equal(malformedImageReason({ ...image, size: { N: "1" } }), "stored body does not decode to its size (bodyEncoding gzip, size 1)");
     assert.equal(malformedImageReason({ ...image, bodyEncoding: { S: "zstd" }, size: undefined as never }), "stored body does not decode to its size (bodyEncoding zstd, size missing)");
     assert.equal(malformedImageReason({ pk: { S: "x" } }), "missing tenant, event id, scheme or time");
+    for (const missing of ["tenant", "eventId", "scheme", "receivedAt"]) {
+      const partial = { ...image };
+      delete partial[missing];
+      assert.equal(malformedImageReason(partial), "missing tenant, event id, scheme or time", missing);
+    }
+    const { bodyEncoding: _encoding, ...plain } = image;
+    assert.equal(malformedImageReason(plain), `stored body does not decode to its size (bodyEncoding none, size ${image.size!.N})`);
     assert.equal(malformedImageReason({ ...image, receivedAt: { N: "soon" } }), "missing tenant, event id, scheme or time");
     assert.equal(malformedImageReason(undefined), "no new image");
   });
