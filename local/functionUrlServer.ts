@@ -40,7 +40,7 @@ export async function startFunctionUrlServer(functions: ReadonlyMap<string, Host
   const server = createServer(async (request, response) => {
     try {
       if (extraRoute && (await extraRoute(request, response))) return;
-      const url = new URL(request.url ?? "/", `http://${request.headers.host ?? `127.0.0.1:${port}`}`);
+      const url = new URL(request.url ?? "/", `http://${request.headers.host ?? `127.0.0.1:${actual}`}`);
       const tenant = url.pathname.split("/")[1] ?? "";
       const hosted = functions.get(tenant);
       if (!hosted) return send(response, 404, { error: "not_found", message: `no tenant '${tenant}' here` });

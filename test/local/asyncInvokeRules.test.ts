@@ -3,8 +3,10 @@
 // successful invocation sends nothing anywhere.
 // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
 import assert from "node:assert/strict";
+import { mock } from "node:test";
 import { AsyncInvoker, type AsyncInvocationRecord, type AsyncInvokerOptions } from "../../local/asyncInvoke";
 import { ReservedConcurrency } from "../../local/invocation";
+import { createLogger } from "../../handlers/observability";
 import { silentLogger } from "../helpers/handlers";
 
 function invoker(handler: AsyncInvokerOptions["handler"], overrides: Partial<AsyncInvokerOptions> = {}) {
@@ -73,5 +75,66 @@ describe("asynchronous invocation rules", () => {
       responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" },
       responsePayload: { errorMessage: "cannot store", errorType: "StoreError", stackTrace: [] },
     }]);
+  });
+
+  it("a throttled event exactly maximumEventAgeSeconds old still waits for a slot; it is not EventAgeExceeded", async () => {
+    const concurrency = new ReservedConcurrency(1);
+    concurrency.tryAcquire();
+    let clock = 0;
+    let calls = 0;
+    const { instance, records } = invoker(async () => void (calls += 1), { concurrency, retryDelayMs: () => 1, now: () => clock });
+    instance.invoke({});
+    clock = 60_000;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    concurrency.release();
+    await instance.stop();
+    assert.deepEqual([calls, records.length], [1, 0]);
+  });
+
+  // The emulator's own rule (local/invocation.ts): a destination write is retried with backoff, 10 attempts in all,
+  // and a record it still cannot write is logged as lost. Timers are mocked: the backoff adds up to 26 s.
+  it("an on-failure destination that fails is tried again until it takes the record; after 10 failed attempts the loss is logged", async () => {
+    mock.timers.enable({ apis: ["setTimeout"] });
+    try {
+      const settle = async (done: () => boolean) => {
+        for (let i = 0; i < 200 && !done(); i++) {
+          await new Promise((resolve) => setImmediate(resolve));
+          mock.timers.tick(5_000);
+        }
+      };
+      let attempts = 0;
+      const recovering = invoker(async () => Promise.reject(new Error("boom")), {
+        maximumRetryAttempts: 0,
+        onFailure: async () => {
+          attempts += 1;
+          if (attempts < 3) throw new Error("destination unavailable");
+        },
+      });
+      let stopped = false;
+      recovering.instance.invoke({});
+      void recovering.instance.stop().then(() => (stopped = true));
+      await settle(() => stopped);
+      assert.deepEqual([stopped, attempts], [true, 3], "written on the third attempt");
+
+      const lines: Record<string, unknown>[] = [];
+      let writes = 0;
+      const failing = invoker(async () => Promise.reject(new Error("boom")), {
+        maximumRetryAttempts: 0,
+        onFailure: async () => {
+          writes += 1;
+          throw new Error("destination unavailable");
+        },
+        logger: createLogger({ level: "error", destination: { write: (line) => void lines.push(JSON.parse(line)) } }),
+      });
+      stopped = false;
+      const requestId = failing.instance.invoke({});
+      void failing.instance.stop().then(() => (stopped = true));
+      await settle(() => stopped);
+      assert.deepEqual([stopped, writes], [true, 10]);
+      const lost = lines.find((line) => line.msg === "asynchronous invocation record lost: destination unreachable");
+      assert.deepEqual([lost?.requestId, lost?.reason], [requestId, "destination unavailable"]);
+    } finally {
+      mock.timers.reset();
+    }
   });
 });

@@ -2,6 +2,7 @@
 // 413 above 6 MB (exactly 6 MB is delivered), the event as Lambda builds it, and the handler's response as is.
 import assert from "node:assert/strict";
 import { request } from "node:http";
+import { connect } from "node:net";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { startFunctionUrlServer, type FunctionUrlServer } from "../../local/functionUrlServer";
 
@@ -55,5 +56,65 @@ describe("function URL emulator: AWS's answers", () => {
     const response = await post(`${server.url("acme")}/sub?x=1`, Buffer.from("abc"), { "content-type": "text/plain" });
     assert.deepEqual([response.status, response.headers["x-from"], response.body], [201, "handler", "got 3"]);
     assert.deepEqual([seen[0]!.rawPath, seen[0]!.rawQueryString, seen[0]!.requestContext.http.method, seen[0]!.body], ["/acme/sub", "x=1", "POST", "abc"]);
+  });
+
+  // A function URL's event names the domain the request was sent to (requestContext.domainName), which a signature
+  // over the URL (Twilio's) depends on. https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads
+  it("the event's domain is the request's Host header, and 127.0.0.1:<port> for a request without one (HTTP/1.0)", async () => {
+    seen.length = 0;
+    const response = await post(server.url("acme"), Buffer.from("{}"), { host: "hooks.example.test:8443" });
+    assert.equal(response.status, 201);
+    assert.deepEqual([seen[0]!.requestContext.domainName, seen[0]!.headers.host], ["hooks.example.test:8443", "hooks.example.test:8443"]);
+
+    seen.length = 0;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(server.port, "127.0.0.1", () => socket.end("POST /acme HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}"));
+      let text = "";
+      socket.on("data", (chunk) => (text += chunk));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 201 /);
+    assert.equal(seen[0]!.requestContext.domainName, `127.0.0.1:${server.port}`);
+  });
+
+  it("a handler response that fails once its status line is written ends the connection; it is not answered twice", async () => {
+    const broken = await startFunctionUrlServer(
+      // A body that is not a string makes response.end throw after writeHead.
+      new Map([["acme", { reservedConcurrency: 1, handler: async () => ({ statusCode: 200, headers: {}, body: 42 as unknown as string }) }]]),
+      0,
+    );
+    try {
+      const outcome = await new Promise<string>((resolve) => {
+        request(broken.url("acme"), { method: "POST" }, (res) => {
+          res.on("data", () => undefined);
+          res.on("end", () => resolve(`answered ${res.statusCode}`));
+          res.on("error", (error) => resolve((error as NodeJS.ErrnoException).code ?? error.message));
+        }).on("error", (error) => resolve((error as NodeJS.ErrnoException).code ?? error.message)).end("{}");
+      });
+      assert.equal(outcome, "ECONNRESET");
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it("an extra route (the local status pages) answers before the tenant paths; a request it declines reaches the tenant", async () => {
+    const routed = await startFunctionUrlServer(
+      new Map([["acme", { reservedConcurrency: 1, handler: async () => ({ statusCode: 202, headers: {}, body: "tenant" }) }]]),
+      0,
+      async (request, response) => {
+        if (!request.url?.startsWith("/status")) return false;
+        response.writeHead(200, { "content-type": "text/plain" });
+        response.end("status");
+        return true;
+      },
+    );
+    try {
+      const status = await post(`http://127.0.0.1:${routed.port}/status`, Buffer.alloc(0));
+      const tenant = await post(routed.url("acme"), Buffer.from("{}"));
+      assert.deepEqual([[status.status, status.body], [tenant.status, tenant.body]], [[200, "status"], [202, "tenant"]]);
+    } finally {
+      await routed.close();
+    }
   });
 });

@@ -9,12 +9,18 @@ import { ReservedConcurrency } from "../../local/invocation";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/servers";
 import { SqsEventSourceMapping, type SqsMappingOptions } from "../../local/sqsMapping";
 import { FakeAws, type RecordedCall } from "../helpers/fakeAws";
+import { createLogger } from "../../handlers/observability";
 import { silentLogger } from "../helpers/handlers";
 
 const ARN = "arn:aws:sqs:us-east-1:000000000000:q";
 
-/** A queue of `count` messages served in receives of at most MaxNumberOfMessages; deletes recorded. */
-async function scriptedQueue(count: number, options: { failReceives?: number; failDeletes?: boolean; perReceive?: number } = {}) {
+/**
+ * A queue of `count` messages served in receives of at most MaxNumberOfMessages; deletes recorded. As SQS does, it
+ * reports message attributes only when the receive asks for them (AttributeNames), and refuses a DeleteMessageBatch
+ * of no entries or more than 10.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html
+ */
+async function scriptedQueue(count: number, options: { failReceives?: number; failDeletes?: boolean; perReceive?: number; receiveCount?: number } = {}) {
   const pending = Array.from({ length: count }, (_, i) => `m${i}`);
   const deleted: string[] = [];
   let receiveFailures = options.failReceives ?? 0;
@@ -25,12 +31,16 @@ async function scriptedQueue(count: number, options: { failReceives?: number; fa
         return { status: 500, contentType: "application/x-amz-json-1.0", body: { __type: "com.amazonaws.sqs#InternalError", message: "We encountered an internal error." } };
       }
       const taken = pending.splice(0, Math.min(Number(call.body.MaxNumberOfMessages ?? 1), options.perReceive ?? 10));
-      const messages = taken.map((body) => ({ MessageId: `id-${body}`, ReceiptHandle: `rh-${body}`, Body: body, MD5OfBody: createHash("md5").update(body).digest("hex"), Attributes: { ApproximateReceiveCount: "1" } }));
+      const asked = (call.body.AttributeNames ?? []) as string[];
+      const attributes = asked.includes("All") || asked.includes("ApproximateReceiveCount") ? { Attributes: { ApproximateReceiveCount: String(options.receiveCount ?? 1) } } : {};
+      const messages = taken.map((body) => ({ MessageId: `id-${body}`, ReceiptHandle: `rh-${body}`, Body: body, MD5OfBody: createHash("md5").update(body).digest("hex"), ...attributes }));
       return { status: 200, contentType: "application/x-amz-json-1.0", body: { Messages: messages } };
     }
     if (call.target === "AmazonSQS.DeleteMessageBatch") {
       const entries = call.body.Entries as { Id: string; ReceiptHandle: string }[];
       if (options.failDeletes) return { status: 500, contentType: "application/x-amz-json-1.0", body: { __type: "com.amazonaws.sqs#InternalError", message: "x" } };
+      if (entries.length === 0) return { status: 400, contentType: "application/x-amz-json-1.0", body: { __type: "com.amazonaws.sqs#EmptyBatchRequest", message: "There should be at least one DeleteMessageBatchRequestEntry in the request." } };
+      if (entries.length > 10) return { status: 400, contentType: "application/x-amz-json-1.0", body: { __type: "com.amazonaws.sqs#TooManyEntriesInBatchRequest", message: `Maximum number of entries per request are 10. You have sent ${entries.length}.` } };
       deleted.push(...entries.map((e) => e.ReceiptHandle));
       return { status: 200, contentType: "application/x-amz-json-1.0", body: { Successful: entries.map((e) => ({ Id: e.Id })), Failed: [] } };
     }
@@ -87,6 +97,7 @@ describe("SQS mapping over a scripted SQS", () => {
       await f.stop();
       await failing.stop();
       assert.deepEqual(failing.deleted, [], "nothing deleted after a failed batch");
+      assert.equal(failing.fake.calls.filter((c) => c.target === "AmazonSQS.DeleteMessageBatch").length, 0, "no DeleteMessageBatch call at all for a failed batch");
     }
   });
 
@@ -100,6 +111,9 @@ describe("SQS mapping over a scripted SQS", () => {
     await m.stop();
     await queue.stop();
     assert.deepEqual(sizes, [6]);
+    const asked = queue.fake.calls.filter((c) => c.target === "AmazonSQS.ReceiveMessage").map((c) => c.body.MaxNumberOfMessages as number);
+    assert.deepEqual(asked.slice(0, 3), [6, 4, 2], "each receive asks for what the batch still has room for");
+    assert.ok(asked.every((n) => n >= 1 && n <= 10), `SQS takes MaxNumberOfMessages 1 to 10: ${asked.join(",")}`);
     const noWindow = await scriptedQueue(6, { perReceive: 2 });
     const unbatched: number[] = [];
     const w = mapping(noWindow.client, async (event) => void unbatched.push(event.Records.length), { batchSize: 6, maximumBatchingWindowSeconds: 0 });
@@ -123,24 +137,32 @@ describe("SQS mapping over a scripted SQS", () => {
     assert.deepEqual([calls, queue.deleted.length], [0, 0]);
   });
 
-  it("a failed receive is retried after a back-off, and a failed delete is not fatal", async () => {
+  it("a failed receive is retried after a back-off, and a failed delete is not fatal; both are logged with the poller and queue", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: "warn", destination: { write: (line) => void lines.push(JSON.parse(line)) } });
     const queue = await scriptedQueue(1, { failReceives: 2 });
     const got: string[] = [];
-    const m = mapping(queue.client, async (event) => void got.push(...event.Records.map((r) => r.body)));
+    const m = mapping(queue.client, async (event) => void got.push(...event.Records.map((r) => r.body)), { logger });
     m.start();
     await until(() => got.length === 1, "delivered after the receive failures");
     await until(() => queue.deleted.length === 1, "deleted");
     await m.stop();
     await queue.stop();
     assert.deepEqual(got, ["m0"]);
+    const pollFailures = lines.filter((line) => line.msg === "sqs poll failed; backing off");
+    assert.deepEqual(pollFailures.map((line) => [line.poller, line.queue, line.reason]), [[0, ARN, "We encountered an internal error."], [0, ARN, "We encountered an internal error."]]);
 
+    lines.length = 0;
     const noDelete = await scriptedQueue(1, { failDeletes: true });
     let calls = 0;
-    const d = mapping(noDelete.client, async () => void calls++);
+    const d = mapping(noDelete.client, async () => void calls++, { logger });
     d.start();
     await until(() => calls === 1, "invoked");
+    await until(() => lines.some((line) => line.msg === "delete failed; those messages will be delivered again"), "the failed delete logged");
     await d.stop();
     await noDelete.stop();
+    const deleteFailure = lines.find((line) => line.msg === "delete failed; those messages will be delivered again");
+    assert.deepEqual([deleteFailure?.poller, deleteFailure?.queue, deleteFailure?.records], [0, ARN, 1]);
   });
 
   it("maximumConcurrency pollers run batches at the same time, never more", async () => {
@@ -158,5 +180,71 @@ describe("SQS mapping over a scripted SQS", () => {
     await m.stop();
     await queue.stop();
     assert.equal(peak, 2);
+  });
+
+  // Lambda invokes once the batch is full, the batching window is over or the payload reaches 6 MB, whichever
+  // comes first. https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html#invocation-eventsourcemapping-batching
+  it("a full batch is invoked without waiting out the batching window, and never holds more than batchSize", async () => {
+    // Two messages per receive and a window of 5 minutes: only a full batch (3) ends the gathering in time.
+    const queue = await scriptedQueue(6, { perReceive: 2 });
+    const sizes: number[] = [];
+    const m = mapping(queue.client, async (event) => void sizes.push(event.Records.length), { batchSize: 3, maximumBatchingWindowSeconds: 300 });
+    m.start();
+    await until(() => queue.deleted.length === 6, "both full batches invoked and deleted");
+    await m.stop();
+    await queue.stop();
+    assert.deepEqual(sizes, [3, 3]);
+    const asked = queue.fake.calls.filter((c) => c.target === "AmazonSQS.ReceiveMessage").map((c) => c.body.MaxNumberOfMessages as number);
+    assert.deepEqual(asked.slice(0, 4), [3, 1, 3, 1], "each receive asks for what the batch still has room for, none once it is full");
+  });
+
+  // DeleteMessageBatch takes at most 10 entries, while a batch may hold up to 10,000 records (with a window).
+  // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+  it("a batch larger than 10 is deleted in DeleteMessageBatch calls of at most 10 entries, each message once", async () => {
+    const queue = await scriptedQueue(25);
+    const sizes: number[] = [];
+    const m = mapping(queue.client, async (event) => void sizes.push(event.Records.length), { batchSize: 25, maximumBatchingWindowSeconds: 300 });
+    m.start();
+    await until(() => queue.deleted.length === 25, "all 25 deleted");
+    await m.stop();
+    await queue.stop();
+    assert.deepEqual(sizes, [25]);
+    assert.deepEqual(queue.fake.calls.filter((c) => c.target === "AmazonSQS.DeleteMessageBatch").map((c) => (c.body.Entries as unknown[]).length), [10, 10, 5]);
+    assert.deepEqual([...queue.deleted].sort(), Array.from({ length: 25 }, (_, i) => `rh-m${i}`).sort());
+  });
+
+  it("records carry the receive count SQS reports: the mapping asks for the message attributes", async () => {
+    const queue = await scriptedQueue(1, { receiveCount: 3 });
+    const counts: string[] = [];
+    const m = mapping(queue.client, async (event) => void counts.push(...event.Records.map((r) => r.attributes.ApproximateReceiveCount)));
+    m.start();
+    await until(() => queue.deleted.length === 1, "deleted");
+    await m.stop();
+    await queue.stop();
+    assert.deepEqual(counts, ["3"]);
+  });
+
+  it("stop() lets the batch in the function finish and be deleted before it resolves, and nothing is received after", async () => {
+    const queue = await scriptedQueue(1);
+    let entered = false;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const m = mapping(queue.client, async () => {
+      entered = true;
+      await gate;
+    });
+    m.start();
+    await until(() => entered, "the batch is in the function");
+    let stopped = false;
+    const stopping = m.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(stopped, false, "stop waits for the batch in the function");
+    release();
+    await stopping;
+    assert.deepEqual(queue.deleted, ["rh-m0"], "the drained batch was deleted before stop resolved");
+    const receives = queue.fake.calls.filter((c) => c.target === "AmazonSQS.ReceiveMessage").length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(queue.fake.calls.filter((c) => c.target === "AmazonSQS.ReceiveMessage").length, receives, "no receive after stop");
+    await queue.stop();
   });
 });
