@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { DynamoDBRecord } from "aws-lambda";
 import fc from "fast-check";
 import { STREAM_CONSUMER } from "../../components/settings";
-import { deliverWithRetries, lambdaAttributeValue, matchesFilter, nextAfter, type DeliveryPolicy, type SkipCondition, type StreamInvokeOutcome } from "../../local/streamMapping";
+import { assertSupportedFilter, deliverWithRetries, lambdaAttributeValue, matchesFilter, nextAfter, type DeliveryPolicy, type SkipCondition, type StreamInvokeOutcome } from "../../local/streamMapping";
 
 const NOW_MS = 1_760_000_000_000;
 
@@ -91,6 +91,36 @@ describe("DynamoDB stream mapping emulation", () => {
     const result = await run(old, () => assert.fail("must not invoke"));
     assert.deepEqual(result.skipped.map((skip) => skip.condition), ["RecordAgeExceeded"]);
     assert.equal(result.skipped[0]!.records.length, 3);
+  });
+
+  // https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html (MaximumRecordAgeInSeconds: "discard records older than")
+  it("only the records past maximumRecordAgeSeconds are skipped; the younger ones of the batch still reach the function", async () => {
+    const old = records(2, NOW_MS / 1000 - STREAM_CONSUMER.maximumRecordAgeSeconds - 1);
+    const young = records(4).slice(2);
+    const result = await run([...old, ...young], () => ({ ok: true, result: { batchItemFailures: [] } }));
+    assert.deepEqual(result.skipped, [{ records: old.map(seq), condition: "RecordAgeExceeded", invokeCount: 0 }]);
+    assert.deepEqual(result.invocations, [young.map(seq)]);
+  });
+
+  it("a record exactly maximumRecordAgeSeconds old is not yet older than the limit: it is delivered", async () => {
+    const atLimit = records(1, NOW_MS / 1000 - STREAM_CONSUMER.maximumRecordAgeSeconds);
+    const result = await run(atLimit, () => ({ ok: true, result: { batchItemFailures: [] } }));
+    assert.deepEqual(result.invocations, [atLimit.map(seq)]);
+    assert.deepEqual(result.skipped, []);
+  });
+
+  // https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html (BisectBatchOnFunctionError splits a batch in two)
+  it("with bisect, a single failing record is retried as is: a batch of one is never split, no empty batch is invoked", async () => {
+    const batch = records(1);
+    const result = await run(batch, () => ({ ok: false, error: new Error("boom") }));
+    assert.deepEqual(result.invocations, Array.from({ length: STREAM_CONSUMER.maximumRetryAttempts + 1 }, () => [seq(batch[0]!)]));
+    assert.deepEqual(result.skipped, [{ records: [seq(batch[0]!)], condition: "RetryAttemptsExhausted", invokeCount: STREAM_CONSUMER.maximumRetryAttempts + 1 }]);
+  });
+
+  // https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+  it("a filter list mixing exact values with any other matcher is refused: only exact-value matching is emulated", () => {
+    assert.throws(() => assertSupportedFilter({ eventName: ["INSERT", { prefix: "MOD" }] } as never), /^Error: filter eventName: only exact-value matching is emulated locally$/);
+    assert.throws(() => assertSupportedFilter({ a: { b: [{ numeric: [">", 1] }, "x"] } } as never), /^Error: filter a\.b: only exact-value matching/);
   });
 
   it("stopping ends retries with the checkpoint before the failed records (nothing skipped)", async () => {
