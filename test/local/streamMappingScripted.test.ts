@@ -177,12 +177,13 @@ describe("stream mapping over a scripted DynamoDB Streams API", () => {
   it("a full batch is invoked at once, before the window ends and before reading further", async () => {
     const stream = await scriptedStream([{ id: "s", records: [{ seq: "1" }, { seq: "2" }, { seq: "3" }, { seq: "4" }], closed: false }]);
     const batches: { seqs: string[]; readsBefore: number }[] = [];
-    const { m } = mapping(stream.client, async (event) => void batches.push({ seqs: event.Records.map((r) => r.dynamodb!.SequenceNumber!), readsBefore: getRecordsCalls(stream) }), { batchSize: 2, maximumBatchingWindowSeconds: 300 });
+    const { m } = mapping(stream.client, async (event) => void batches.push({ seqs: event.Records.map((r) => r.dynamodb!.SequenceNumber!), readsBefore: getRecordsCalls(stream) }), { batchSize: 1, maximumBatchingWindowSeconds: 300 });
     m.start();
-    await until(() => batches.length === 2, "both full batches, the clock standing still");
+    await until(() => batches.length === 4, "every full batch, the clock standing still");
     await m.stop();
     await stream.stop();
-    assert.deepEqual(batches, [{ seqs: ["1", "2"], readsBefore: 1 }, { seqs: ["3", "4"], readsBefore: 2 }]);
+    // Each page holds two records: the second one is a full batch already, invoked before the next read.
+    assert.deepEqual(batches, [{ seqs: ["1"], readsBefore: 1 }, { seqs: ["2"], readsBefore: 1 }, { seqs: ["3"], readsBefore: 2 }, { seqs: ["4"], readsBefore: 2 }]);
   });
 
   it("records are gathered for the batching window, counted from the first record read, then invoked together", async () => {
