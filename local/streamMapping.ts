@@ -256,7 +256,14 @@ export class DynamoStreamEventSourceMapping {
           const parent = shard.ParentShardId;
           // Order across a split: a child's records come after its parent's, so it waits for the parent.
           if (parent && known.has(parent) && !this.finished.has(parent)) continue;
-          this.readers.set(id, this.readShard(id, log.child({ shard: id })));
+          const shardLog = log.child({ shard: id });
+          // A reader ends in an error only when stopping gave up on an on-failure destination write: logged here
+          // (that batch's failure record is lost) so it never surfaces as an unhandled rejection before stop()
+          // collects the readers, which would crash `npm start` on its way down.
+          this.readers.set(
+            id,
+            this.readShard(id, shardLog).catch((error: Error) => shardLog.error({ reason: error.message }, "shard reader stopped; the failed batch's on-failure record was not written")),
+          );
         }
       } catch (error) {
         log.warn({ reason: (error as Error).message }, "describe stream failed; retrying");

@@ -327,8 +327,9 @@ describe("stream mapping over a scripted DynamoDB Streams API", () => {
     try {
       m.start();
       await until(() => stopped !== undefined, "invoked");
-      // The reader ends with the destination's error, and stop passes it on: the record was not written.
-      await assert.rejects(stopped!, /^Error: destination down$/);
+      // The reader gives up (logged: the record was not written) and stop ends without an error, so shutting
+      // down with a destination down never crashes on an unhandled rejection.
+      await stopped;
     } finally {
       await stream.stop();
     }
