@@ -5,7 +5,7 @@
 import { PluginKind, declareValuePlugin } from "@stryker-mutator/api/plugin";
 
 const LOG_METHODS = new Set(["info", "warn", "error", "debug", "trace", "fatal", "child"]);
-const LOG_OBJECTS = /^(log|logger|eventLog|recordLog|deps\.logger|this\.logger|this\.log)$/;
+const LOG_OBJECTS = /^(log|logger|eventLog|recordLog|shardLog|deps\.logger|this\.logger|this\.log)$/;
 
 function calleeText(node) {
   if (node.type === "Identifier") return node.name;
