@@ -261,12 +261,12 @@ export function platformLogLines(memoryMb: number): string[] {
 const logBytes = (lines: readonly string[]) => lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1 + LOG_EVENT_OVERHEAD_BYTES, 0);
 
 /** A log line as the handlers write it (handlers/logger.ts: level, ISO time, bindings, fields, msg). */
-function pinoLine(fields: Record<string, unknown>, msg: string): string {
+function logLine(fields: Record<string, unknown>, msg: string): string {
   return JSON.stringify({ level: "info", time: SAMPLE_TIME, ...fields, msg });
 }
 
 export function ingestLines(tenant: string, namespace: string, appLines: number): { app: string[]; emf: string[] } {
-  const accepted = pinoLine({ tenant, requestId: SAMPLE_UUID, eventId: `msg_${SAMPLE_UUID}`, messageId: SAMPLE_UUID, size: 2048 }, "event accepted");
+  const accepted = logLine({ tenant, requestId: SAMPLE_UUID, eventId: `msg_${SAMPLE_UUID}`, messageId: SAMPLE_UUID, size: 2048 }, "event accepted");
   return {
     app: Array.from({ length: appLines }, () => accepted),
     emf: [emfLine({ namespace, dimensions: { Tenant: tenant }, values: { Received: 1, Accepted: 1 }, timestampMs: 1_767_225_600_000 })],
@@ -276,14 +276,14 @@ export function ingestLines(tenant: string, namespace: string, appLines: number)
 export function workerLines(tenant: string, namespace: string, records: number): { app: string[]; emf: string[] } {
   const counts = { Stored: records, Duplicates: 0, Malformed: 0, StoreFailures: 0 };
   return {
-    app: [pinoLine({ tenant, requestId: SAMPLE_UUID, records, ...counts }, "batch processed")],
+    app: [logLine({ tenant, requestId: SAMPLE_UUID, records, ...counts }, "batch processed")],
     emf: [emfLine({ namespace, dimensions: { Tenant: tenant }, values: counts, timestampMs: 1_767_225_600_000 })],
   };
 }
 
 export function consumerLines(tenants: readonly string[], namespace: string, records: number): { app: string[]; emf: string[] } {
   return {
-    app: [pinoLine({ requestId: SAMPLE_UUID, records, published: records, attempts: 1 }, "stream batch processed")],
+    app: [logLine({ requestId: SAMPLE_UUID, records, published: records, attempts: 1 }, "stream batch processed")],
     emf: tenants.map((tenant) => emfLine({ namespace, dimensions: { Tenant: tenant }, values: { Published: 1, PublishFailures: 0 }, timestampMs: 1_767_225_600_000 })),
   };
 }

@@ -12,21 +12,12 @@ import { functionUrlEvent } from "../../local/events";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type RunningServer } from "../../local/servers";
 import { startSqsRulesProxy, type SqsRulesProxy } from "../../local/sqsRules";
 import { signRequest } from "../../local/sign";
-import { arbHeaders, HMAC_OPTIONS } from "../helpers/arbitraries";
+import { arbHeaders, HMAC_OPTIONS, SCHEME_SECRETS as SECRETS } from "../helpers/arbitraries";
 import { FakeAws } from "../helpers/fakeAws";
 import { MetricsSpy, silentLogger } from "../helpers/handlers";
 
 const NOW = 1_760_000_000_000;
 const URL_BASE = "https://abc.lambda-url.eu-west-1.on.aws/";
-const SECRETS: Record<SchemeName, string> = {
-  "standard-webhooks": `whsec_${Buffer.alloc(32, 7).toString("base64")}`,
-  stripe: "whsec_test_secret",
-  github: "gh-secret",
-  shopify: "shop-secret",
-  slack: "slack-secret",
-  twilio: "0123456789abcdef0123456789abcdef",
-  "hmac-sha256": "generic-secret",
-};
 
 function handlerFor(scheme: SchemeName, queue: EventQueuePort, options: { secrets?: () => Promise<string[]>; maxBodyBytes?: number; publicBaseUrl?: string } = {}) {
   const verifier = createVerifier({ scheme, toleranceSeconds: 300, hmac: HMAC_OPTIONS });

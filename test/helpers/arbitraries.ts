@@ -9,6 +9,17 @@ export const ENDPOINT = "https://abc123.lambda-url.eu-west-1.on.aws/";
 
 export const HMAC_OPTIONS: HmacOptions = { header: "X-Signature", encoding: "hex", prefix: "sha256=" };
 
+/** A valid secret for each scheme written as code, as the example-based verifier and handler tests sign with. */
+export const SCHEME_SECRETS: Record<SchemeName, string> = {
+  "standard-webhooks": `whsec_${Buffer.alloc(32, 7).toString("base64")}`,
+  stripe: "whsec_test_secret",
+  github: "gh-secret",
+  shopify: "shop-secret",
+  slack: "slack-secret",
+  twilio: "0123456789abcdef0123456789abcdef",
+  "hmac-sha256": "generic-secret",
+};
+
 export const arbBody = fc.uint8Array({ maxLength: 1024 }).map((bytes) => Buffer.from(bytes));
 export const arbJsonBody = fc.jsonValue().map((value) => Buffer.from(JSON.stringify({ id: "evt_x", data: value })));
 export const arbScheme: fc.Arbitrary<SchemeName> = fc.constantFrom(...SCHEMES);

@@ -4,17 +4,8 @@ import assert from "node:assert/strict";
 import { createVerifier } from "../../../handlers/core/verify/registry";
 import { SIGNATURE_LIMITS, type SchemeName, type VerifyRequest } from "../../../handlers/core/verify/types";
 import { signRequest } from "../../../local/sign";
-import { ENDPOINT, HMAC_OPTIONS, NOW_SECONDS, TOLERANCE } from "../../helpers/arbitraries";
+import { ENDPOINT, HMAC_OPTIONS, NOW_SECONDS, SCHEME_SECRETS as SECRETS, TOLERANCE } from "../../helpers/arbitraries";
 
-const SECRETS: Partial<Record<SchemeName, string>> = {
-  "standard-webhooks": `whsec_${Buffer.alloc(32, 7).toString("base64")}`,
-  stripe: "whsec_test_secret",
-  github: "gh-secret",
-  shopify: "shop-secret",
-  slack: "slack-secret",
-  twilio: "0123456789abcdef0123456789abcdef",
-  "hmac-sha256": "generic-secret",
-};
 
 function signed(scheme: SchemeName, contentType = "application/json"): VerifyRequest {
   const body = Buffer.from(contentType === "application/json" ? '{"id":"evt_1"}' : "Body=hi");
