@@ -62,6 +62,17 @@ function mapping(client: SQSClient, handler: SqsMappingOptions["handler"], overr
   });
 }
 
+/** Runs a mapping over `queue` until `count` messages are deleted, then stops both: the batch sizes it invoked. */
+async function batchSizesUntilDeleted(queue: Awaited<ReturnType<typeof scriptedQueue>>, count: number, overrides: Partial<SqsMappingOptions>, what: string): Promise<number[]> {
+  const sizes: number[] = [];
+  const m = mapping(queue.client, async (event) => void sizes.push(event.Records.length), overrides);
+  m.start();
+  await until(() => queue.deleted.length === count, what);
+  await m.stop();
+  await queue.stop();
+  return sizes;
+}
+
 describe("SQS mapping over a scripted SQS", () => {
   it("delivers Lambda SQS records in batches of at most batchSize and deletes what succeeded", async () => {
     const queue = await scriptedQueue(25);
@@ -104,12 +115,7 @@ describe("SQS mapping over a scripted SQS", () => {
   it("the batching window gathers several receives into one batch", async () => {
     // Two messages per receive: only the window can gather six into one batch.
     const queue = await scriptedQueue(6, { perReceive: 2 });
-    const sizes: number[] = [];
-    const m = mapping(queue.client, async (event) => void sizes.push(event.Records.length), { batchSize: 6, maximumBatchingWindowSeconds: 1 });
-    m.start();
-    await until(() => queue.deleted.length === 6, "all deleted");
-    await m.stop();
-    await queue.stop();
+    const sizes = await batchSizesUntilDeleted(queue, 6, { batchSize: 6, maximumBatchingWindowSeconds: 1 }, "all deleted");
     assert.deepEqual(sizes, [6]);
     const asked = queue.fake.calls.filter((c) => c.target === "AmazonSQS.ReceiveMessage").map((c) => c.body.MaxNumberOfMessages as number);
     assert.deepEqual(asked.slice(0, 3), [6, 4, 2], "each receive asks for what the batch still has room for");
@@ -187,12 +193,7 @@ describe("SQS mapping over a scripted SQS", () => {
   it("a full batch is invoked without waiting out the batching window, and never holds more than batchSize", async () => {
     // Two messages per receive and a window of 5 minutes: only a full batch (3) ends the gathering in time.
     const queue = await scriptedQueue(6, { perReceive: 2 });
-    const sizes: number[] = [];
-    const m = mapping(queue.client, async (event) => void sizes.push(event.Records.length), { batchSize: 3, maximumBatchingWindowSeconds: 300 });
-    m.start();
-    await until(() => queue.deleted.length === 6, "both full batches invoked and deleted");
-    await m.stop();
-    await queue.stop();
+    const sizes = await batchSizesUntilDeleted(queue, 6, { batchSize: 3, maximumBatchingWindowSeconds: 300 }, "both full batches invoked and deleted");
     assert.deepEqual(sizes, [3, 3]);
     const asked = queue.fake.calls.filter((c) => c.target === "AmazonSQS.ReceiveMessage").map((c) => c.body.MaxNumberOfMessages as number);
     assert.deepEqual(asked.slice(0, 4), [3, 1, 3, 1], "each receive asks for what the batch still has room for, none once it is full");
@@ -202,12 +203,7 @@ describe("SQS mapping over a scripted SQS", () => {
   // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
   it("a batch larger than 10 is deleted in DeleteMessageBatch calls of at most 10 entries, each message once", async () => {
     const queue = await scriptedQueue(25);
-    const sizes: number[] = [];
-    const m = mapping(queue.client, async (event) => void sizes.push(event.Records.length), { batchSize: 25, maximumBatchingWindowSeconds: 300 });
-    m.start();
-    await until(() => queue.deleted.length === 25, "all 25 deleted");
-    await m.stop();
-    await queue.stop();
+    const sizes = await batchSizesUntilDeleted(queue, 25, { batchSize: 25, maximumBatchingWindowSeconds: 300 }, "all 25 deleted");
     assert.deepEqual(sizes, [25]);
     assert.deepEqual(queue.fake.calls.filter((c) => c.target === "AmazonSQS.DeleteMessageBatch").map((c) => (c.body.Entries as unknown[]).length), [10, 10, 5]);
     assert.deepEqual([...queue.deleted].sort(), Array.from({ length: 25 }, (_, i) => `rh-m${i}`).sort());
