@@ -185,6 +185,16 @@ describe("Pulumi program under mocks", () => {
     });
   }
 
+  it("the stream consumer logs to the group RUNBOOK.md names (CONSUMER_LOGS), and the stack outputs it", async () => {
+    const config = loadStackFile("dev");
+    const run = await runOffline(config);
+    const runbookName = /^CONSUMER_LOGS=(\S+)$/m.exec(RUNBOOK)?.[1]?.replace("$STACK", config.stack);
+    assert.equal(runbookName, `/aws/lambda/webhooks-${config.stack}-stream-consumer`);
+    assert.equal(find(run, "aws:cloudwatch/logGroup:LogGroup", "analytics-consumer-logs").inputs.name, runbookName);
+    assert.equal((find(run, "aws:lambda/function:Function", "analytics-consumer-fn").inputs.loggingConfig as { logGroup: string }).logGroup, runbookName);
+    assert.equal((run.outputs.logGroups as { streamConsumer: string }).streamConsumer, runbookName);
+  });
+
   it("for generated tenant sets, the same invariants hold", async () => {
     const arbTenant = fc.record({
       scheme: fc.constantFrom(...SCHEMES),
