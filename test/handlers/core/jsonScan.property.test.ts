@@ -4,7 +4,7 @@
 // inside strings, backslash runs before quotes, deep nesting).
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { topLevelString, topLevelStrings } from "../../../handlers/core/verify/jsonScan";
+import { firstTopLevelString, topLevelString, topLevelStrings } from "../../../handlers/core/verify/jsonScan";
 import { jsonStringField } from "../../../handlers/core/verify/types";
 
 const FIELDS = ["id", "event_id", "type", "challenge"] as const;
@@ -53,6 +53,8 @@ const arbDocument = fc
     let text = "";
     const gaps: number[] = [];
     const structure: number[] = [];
+    /** Where each member's name token starts. */
+    const nameOffsets: number[] = [];
     const put = (piece: string, kind: "token" | "structure" | "ws") => {
       if (kind === "structure") structure.push(Buffer.byteLength(text));
       text += piece;
@@ -66,6 +68,7 @@ const arbDocument = fc
       if (index > 0) put(",", "structure");
       put(ws[0]!, "ws");
       gaps.push(Buffer.byteLength(text));
+      nameOffsets.push(Buffer.byteLength(text));
       put(spell(name, nameMode), "token");
       put(ws[1]!, "ws");
       put(":", "structure");
@@ -78,7 +81,7 @@ const arbDocument = fc
     put("}", "structure");
     put(trail, "ws");
     gaps.push(Buffer.byteLength(text));
-    return { text, members, trail, gaps, structure };
+    return { text, members, trail, gaps, structure, nameOffsets };
   });
 
 /** The answer for a body that is not a JSON object: one undefined per field asked. */
@@ -228,5 +231,86 @@ describe("jsonScan: top-level string members without parsing (properties)", () =
     assert.equal(jsonStringField(Buffer.from('{"id":""}'), "id"), undefined);
     assert.equal(jsonStringField(Buffer.from('{"id":"e"}'), "id"), "e");
     assert.equal(jsonStringField(Buffer.from("not json"), "id"), undefined);
+  });
+});
+
+/** The first top-level occurrence's value when it is a string (what firstTopLevelString promises). */
+function firstExpected(members: readonly { name: string; value: unknown }[], field: string): string | undefined {
+  const first = members.find((m) => m.name === field);
+  return typeof first?.value === "string" ? first.value : undefined;
+}
+
+describe("jsonScan: the first occurrence of one member, the scan ending there (Stripe's id)", () => {
+  it("on every generated document, the first top-level occurrence's value when it is a string, else undefined", () => {
+    fc.assert(
+      fc.property(arbDocument, fc.constantFrom(...FIELDS), ({ text, members }, field) => {
+        assert.equal(firstTopLevelString(Buffer.from(text), field), firstExpected(members, field), `${field} in ${text}`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("where the member occurs at most once it answers as the whole-body scan does (and so as JSON.parse)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.constantFrom(undefined, 1, "\t"), fc.constantFrom(...FIELDS), (value, indent, field) => {
+        const bytes = Buffer.from(JSON.stringify(value, null, indent));
+        assert.equal(firstTopLevelString(bytes, field), topLevelString(bytes, field));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("the bytes after the member's value are never read: anything appended there, JSON or not, gives the same answer", () => {
+    fc.assert(
+      fc.property(arbDocument, fc.uint8Array({ maxLength: 40 }), ({ members }, tail) => {
+        const before = members.filter((m) => m.name !== "id").map((m) => `${JSON.stringify(m.name)}:${JSON.stringify(m.value)}`);
+        const head = `{${[...before, '"id":"evt_first"'].join(",")}`;
+        assert.equal(firstTopLevelString(Buffer.concat([Buffer.from(head), Buffer.from(tail)]), "id"), "evt_first", head);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("the bytes before it are checked as strictly as by the whole-body scan: a stray byte there yields nothing", () => {
+    fc.assert(
+      fc.property(arbDocument, fc.nat(), fc.constantFrom(...STRAY), fc.boolean(), ({ text, gaps, structure, members, nameOffsets }, at, byte, replace) => {
+        const bytes = Buffer.from(text);
+        // Positions up to the first "id" member's name are before the stop.
+        const firstId = members.findIndex((m) => m.name === "id");
+        fc.pre(firstId >= 0);
+        const candidates = (replace ? structure : gaps).filter((offset) => offset <= nameOffsets[firstId]!);
+        fc.pre(candidates.length > 0);
+        const i = candidates[at % candidates.length]!;
+        fc.pre(!replace || bytes[i] !== byte);
+        const mutated = Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(replace ? i + 1 : i)]);
+        assert.equal(firstTopLevelString(mutated, "id"), undefined, mutated.toString());
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("adversarial documents: first occurrence wins, a non-string first occurrence gives nothing, truncation before it gives nothing", () => {
+    const cases: [string, string | undefined][] = [
+      ['{"id":"first","id":"second"}', "first"],
+      ['{"\\u0069d":"escaped first","id":"second"}', "escaped first"],
+      ['{"id":7,"id":"second"}', undefined],
+      ['{"id":{"id":"nested"},"id":"second"}', undefined],
+      ['{"data":{"id":"nested"},"id":"top"}', "top"],
+      ['{"note":"\\"id\\":\\"inside\\"","id":"top"}', "top"],
+      ['{"id":"evt_1"', "evt_1"],
+      ['{"id":"evt_1"} trailing', "evt_1"],
+      ['{"id":"evt_1",,,', "evt_1"],
+      ['{"id":"evt_\\u0031"', "evt_1"],
+      ['{"id":"x\u0001"}', undefined],
+      ['{"object":"event","id"', undefined],
+      ['{"object":"event" "id":"evt_1"}', undefined],
+      ['{"object":"event",', undefined],
+      ['{"object":', undefined],
+      ["{}", undefined],
+      ['["id","x"]', undefined],
+      ["", undefined],
+      [`{"deep":${"[".repeat(100_000)}${"]".repeat(100_000)},"id":"after deep nesting"}`, "after deep nesting"],
+    ];
+    for (const [text, want] of cases) assert.equal(firstTopLevelString(Buffer.from(text), "id"), want, text.slice(0, 80));
   });
 });

@@ -290,6 +290,22 @@ describe("event ids come from signed material (properties)", () => {
     });
   }
 
+  it("stripe: the event id is the body's first top-level id wherever it stands; a repeat after it is not read", () => {
+    const secret = "whsec_0123456789abcdef";
+    const idOf = (text: string) => {
+      const body = Buffer.from(text);
+      const signed = signRequest({ scheme: "stripe", secret, body, nowSeconds: NOW_SECONDS, url: ENDPOINT });
+      const verdict = verify("stripe", [secret], { headers: signed.headers, body, url: ENDPOINT, nowSeconds: NOW_SECONDS });
+      assert.ok(verdict.ok, text);
+      return verdict.eventId;
+    };
+    assert.equal(idOf('{"id":"evt_1","object":"event","data":{"object":{"id":"ch_1"}}}'), "evt_1");
+    assert.equal(idOf('{"object":"event","data":{"id":"ch_1"},"id":"evt_2"}'), "evt_2");
+    assert.equal(idOf('{"id":"evt_first","object":"event","id":"evt_second"}'), "evt_first");
+    assert.match(idOf('{"id":7,"id":"evt_second"}'), /^sha256:[0-9a-f]{64}$/, "a non-string first id: the body hash");
+    assert.match(idOf('{"object":"event","data":{"id":"ch_1"}}'), /^sha256:[0-9a-f]{64}$/, "no top-level id: the body hash");
+  });
+
   it("github/shopify: a delivery id longer than the cap is kept cut to it", () => {
     const secret = "0123456789abcdef";
     const body = Buffer.from("{}");
