@@ -89,15 +89,17 @@ export function twilioVerifier(): Verifier<Buffer[]> {
         return malformedBody(`more than ${SIGNATURE_LIMITS.maxFormParams} form parameters`);
       }
       const tail = bodyHash === undefined ? twilioFormParams(request.body) : "";
-      let matched: { url: string; mac: Buffer } | undefined;
-      for (const url of twilioUrlVariants(request.url)) {
+      const signedWith = (url: string): { url: string; mac: Buffer } | undefined => {
         for (const key of keys) {
           const expected = hmac("sha1", key, url, tail);
-          if (constantTimeEqual(provided, expected)) {
-            matched = { url, mac: expected };
-            break;
-          }
+          if (constantTimeEqual(provided, expected)) return { url, mac: expected };
         }
+        return undefined;
+      };
+      // The URL as addressed first; the port variants (a URL parse) only when it does not match.
+      let matched = signedWith(request.url);
+      for (const url of matched ? [] : twilioUrlVariants(request.url).slice(1)) {
+        matched = signedWith(url);
         if (matched) break;
       }
       if (!matched) return badSignature();
