@@ -4,10 +4,12 @@
 // SQS takes message bodies of at most 1 MiB made only of #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD |
 // #x10000-#x10FFFF; anything else is refused, and a refused SendMessage would make the sender retry for days.
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
-// So the body travels as UTF-8 text only when every character is one SQS takes and JSON leaves at most 2 bytes
-// for (no control characters other than tab, LF, CR; no U+FFFE/U+FFFF), and as base64 otherwise. Either way a
-// body of 358,400 bytes (the largest maxBodyBytes) encodes to at most ~717,000 bytes, within the limit; ingest
-// still measures the encoded message (envelopeProblem) and answers 413 for anything that would not fit.
+// So the body travels as JSON-escaped UTF-8 text unless that is longer than its base64, or it holds U+FFFE/U+FFFF
+// (which JSON leaves as they are): JSON escapes every other character SQS refuses (controls, lone surrogates)
+// to ASCII. Either way a body of 358,400 bytes (the largest maxBodyBytes) encodes to at most its base64, ~478,000
+// bytes, within the limit; ingest still measures the encoded message (envelopeProblem) and answers 413 for
+// anything that would not fit. Choosing by length costs nothing beyond the escaping itself, where a scan for
+// control characters first cost up to ~0.8x the HMAC of the body.
 import { isUtf8 } from "node:buffer";
 import { bodyPointerProblem, type BodyPointer } from "./claimCheck";
 import { MalformedEnvelopeError } from "./errors";
@@ -94,8 +96,6 @@ interface WireEnvelopeV3 extends Omit<WireEnvelopeV2, "v" | "body" | "bodyEncodi
   bodyPointer: BodyPointer;
 }
 
-/** A character JSON.stringify would escape to 6 bytes, or one SQS refuses that JSON leaves as it is. */
-const NOT_TEXT_SAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const NONCHARACTERS = /[\uFFFE\uFFFF]/g;
 const HAS_NONCHARACTER = /[\uFFFE\uFFFF]/;
 
@@ -108,18 +108,41 @@ function sqsSafeJson(value: unknown): string {
   return HAS_NONCHARACTER.test(json) ? json.replace(NONCHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16)}`) : json;
 }
 
+/** How the body travels, and its JSON string token in the message with that token's size in UTF-8 bytes. */
+export interface BodyEncoding {
+  readonly bodyEncoding: "utf8" | "base64";
+  /** The body as text (its own, or its base64). */
+  readonly text: string;
+  /** `text` as a JSON string token, quotes included. */
+  readonly token: string;
+  readonly tokenBytes: number;
+}
+
 /**
- * How the body travels: as text when that is safe and compact, else base64 (see the file comment). `asText` is
- * the body already as a string (the function URL event's own text), used only when it is what the bytes decode
- * to: a well-formed string (no lone surrogate) encodes to UTF-8 and back unchanged. It saves one pass and, for
- * a large body, one large string.
+ * How the body travels: as escaped text unless its base64 is shorter or it holds U+FFFE/U+FFFF (see the file
+ * comment). `asText` is the body already as a string (the function URL event's own text), used only when it is
+ * what the bytes decode to: a well-formed string (no lone surrogate) encodes to UTF-8 and back unchanged. It
+ * saves one pass and, for a large body, one large string.
  */
-export function bodyEncodingOf(body: Buffer, asText?: string): { bodyEncoding: "utf8" | "base64"; text: string } {
+export function bodyEncodingOf(body: Buffer, asText?: string): BodyEncoding {
   if (isUtf8(body)) {
     const text = asText !== undefined && asText.length <= body.length && asText.isWellFormed() ? asText : body.toString("utf8");
-    if (!NOT_TEXT_SAFE.test(text)) return { bodyEncoding: "utf8", text };
+    // (For a one-byte string, as most JSON bodies are, V8 answers this without reading it.)
+    if (!HAS_NONCHARACTER.test(text)) {
+      const token = JSON.stringify(text);
+      // Every character JSON escapes is ASCII and becomes ASCII (text is well-formed: no lone surrogate), so the
+      // token's UTF-8 size is the body's bytes plus the characters the escaping added (quotes included).
+      const tokenBytes = body.length + (token.length - text.length);
+      if (tokenBytes <= base64TokenBytes(body.length)) return { bodyEncoding: "utf8", text, token, tokenBytes };
+    }
   }
-  return { bodyEncoding: "base64", text: body.toString("base64") };
+  const text = body.toString("base64");
+  return { bodyEncoding: "base64", text, token: `"${text}"`, tokenBytes: text.length + 2 };
+}
+
+/** The size of the base64 of `length` bytes as a JSON string token (padded; quotes included). */
+function base64TokenBytes(length: number): number {
+  return 4 * Math.ceil(length / 3) + 2;
 }
 
 /** The envelope's unsigned header names; without the field, every kept header. */
@@ -159,13 +182,9 @@ export function encodeEnvelopeSized(envelope: Envelope, asText?: string): { mess
     const message = `${head},"bodyPointer":${sqsSafeJson({ bucket: pointer.bucket, key: pointer.key, size: pointer.size, sha256: pointer.sha256 })}}`;
     return { message, bytes: Buffer.byteLength(message, "utf8") };
   }
-  const { bodyEncoding, text } = bodyEncodingOf(envelope.body, asText);
+  const { bodyEncoding, token, tokenBytes } = bodyEncodingOf(envelope.body, asText);
   head += `,"bodyEncoding":"${bodyEncoding}","body":`;
-  // Text here is SQS-safe and free of control characters (bodyEncodingOf), so JSON.stringify only adds ASCII
-  // backslashes: its UTF-8 size is the body's bytes plus the characters it added. Base64 is ASCII.
-  const escaped = bodyEncoding === "utf8" ? JSON.stringify(text) : `"${text}"`;
-  const bodyBytes = bodyEncoding === "utf8" ? envelope.body.length + (escaped.length - text.length) : escaped.length;
-  return { message: `${head}${escaped}}`, bytes: Buffer.byteLength(head, "utf8") + bodyBytes + 1 };
+  return { message: `${head}${token}}`, bytes: Buffer.byteLength(head, "utf8") + tokenBytes + 1 };
 }
 
 /** Why SQS would refuse this message body, or undefined when it takes it. */

@@ -50,9 +50,12 @@ describe("envelope decoding refuses each malformed field, naming it", () => {
 });
 
 describe("envelope encoding", () => {
-  it("a UTF-8 body travels as text, anything else as base64", () => {
-    assert.deepEqual(bodyEncodingOf(Buffer.from('{"a":"é"}')), { bodyEncoding: "utf8", text: '{"a":"é"}' });
-    assert.deepEqual(bodyEncodingOf(Buffer.from([0xff, 0x00])), { bodyEncoding: "base64", text: "/wA=" });
+  it("a UTF-8 body travels as escaped text, anything else as base64; the token's size is its UTF-8 size", () => {
+    const json = Buffer.from('{"a":"é"}');
+    assert.deepEqual(bodyEncodingOf(json), { bodyEncoding: "utf8", text: '{"a":"é"}', token: '"{\\"a\\":\\"é\\"}"', tokenBytes: 16 });
+    assert.equal(Buffer.byteLength(bodyEncodingOf(json).token), 16);
+    assert.deepEqual(bodyEncodingOf(Buffer.from([0xff, 0x00])), { bodyEncoding: "base64", text: "/wA=", token: '"/wA="', tokenBytes: 6 });
+    assert.deepEqual(bodyEncodingOf(Buffer.alloc(0)), { bodyEncoding: "utf8", text: "", token: '""', tokenBytes: 2 });
     assert.equal(JSON.parse(encodeEnvelope({ ...envelope, body: Buffer.from("hello") })).bodyEncoding, "utf8");
   });
 
@@ -73,16 +76,33 @@ describe("envelope encoding", () => {
   });
 
   it("the event's own text is used only when it can be what the bytes decode to", () => {
-    assert.deepEqual(bodyEncodingOf(Buffer.from("ab"), "abc"), { bodyEncoding: "utf8", text: "ab" }, "longer than the bytes: not their text");
-    assert.deepEqual(bodyEncodingOf(Buffer.from("\uD800"), "\uD800"), { bodyEncoding: "utf8", text: "\uFFFD" }, "a lone surrogate is not what the bytes decode to");
-    assert.deepEqual(bodyEncodingOf(Buffer.from("é"), "é"), { bodyEncoding: "utf8", text: "é" });
+    const textOf = (body: Buffer, asText: string) => {
+      const { bodyEncoding, text } = bodyEncodingOf(body, asText);
+      return { bodyEncoding, text };
+    };
+    assert.deepEqual(textOf(Buffer.from("ab"), "abc"), { bodyEncoding: "utf8", text: "ab" }, "longer than the bytes: not their text");
+    assert.deepEqual(textOf(Buffer.from("\uD800"), "\uD800"), { bodyEncoding: "utf8", text: "\uFFFD" }, "a lone surrogate is not what the bytes decode to");
+    assert.deepEqual(textOf(Buffer.from("é"), "é"), { bodyEncoding: "utf8", text: "é" });
   });
 
-  it("a body with a control character or U+FFFE/U+FFFF travels as base64; tab, newline and carriage return as text", () => {
-    for (const text of ["a\u0000", "a\u0008", "a\u000B", "a\u000C", "a\u000E", "a\u001F", "a\uFFFE", "a\uFFFF"]) {
-      assert.equal(bodyEncodingOf(Buffer.from(text)).bodyEncoding, "base64", JSON.stringify(text));
-    }
-    assert.deepEqual(bodyEncodingOf(Buffer.from("a\tb\nc\rd\u0020\uFFFD")), { bodyEncoding: "utf8", text: "a\tb\nc\rd \uFFFD" });
+  it("a body whose escaped text is longer than its base64, or that holds U+FFFE/U+FFFF, travels as base64; otherwise as text", () => {
+    // 2-byte bodies: base64 "xxx=" is a 6-byte token; "a" + a control is 2 + 6 ("\\u0000") or 2 + 2 ("\\b") bytes.
+    for (const text of ["a\u0000", "a\u000B", "a\u000E", "a\u001F"]) assert.equal(bodyEncodingOf(Buffer.from(text)).bodyEncoding, "base64", JSON.stringify(text));
+    for (const text of ["a\b", "a\f", "a\t", "a\n", "a\r", 'a"', "a\\"]) assert.equal(bodyEncodingOf(Buffer.from(text)).bodyEncoding, "utf8", JSON.stringify(text));
+    // U+FFFE and U+FFFF: JSON leaves them as they are and SQS refuses them, whatever the lengths.
+    for (const text of ["a\uFFFE", "a\uFFFF", `${"x".repeat(1000)}\uFFFF`]) assert.equal(bodyEncodingOf(Buffer.from(text)).bodyEncoding, "base64", JSON.stringify(text.slice(-2)));
+    // A long JSON body with a few controls stays text: its escaping adds far less than base64's third.
+    const mostlyJson = Buffer.from(`{"log":"${"line\u0001".repeat(10)}${"x".repeat(1000)}"}`);
+    assert.equal(bodyEncodingOf(mostlyJson).bodyEncoding, "utf8");
+    assert.deepEqual(bodyEncodingOf(Buffer.from("a\tb\nc\rd\u0020\uFFFD")).text, "a\tb\nc\rd \uFFFD");
+  });
+
+  it("at the tie the text is kept: a token exactly as long as the base64 one travels as text, one byte longer as base64", () => {
+    // 6 bytes: base64 is 8 characters, a 10-byte token. abcd"" escapes to 4 + 2x2 = 8, plus 2 quotes = 10: text.
+    // abc""" escapes to 3 + 3x2 = 9, plus 2 quotes = 11 > 10: base64.
+    assert.equal(bodyEncodingOf(Buffer.from('abcd""')).bodyEncoding, "utf8");
+    assert.equal(bodyEncodingOf(Buffer.from('abcd""')).tokenBytes, 10);
+    assert.equal(bodyEncodingOf(Buffer.from('abc"""')).bodyEncoding, "base64");
   });
 
   it("U+FFFE and U+FFFF in metadata are escaped (SQS refuses them), and decode back", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeEnvelope, encodeEnvelope, encodeEnvelopeSized, SQS_MAX_MESSAGE_BYTES, type Envelope } from "../../../handlers/core/envelope";
+import { bodyEncodingOf, decodeEnvelope, encodeEnvelope, encodeEnvelopeSized, SQS_MAX_MESSAGE_BYTES, type Envelope } from "../../../handlers/core/envelope";
 import { MalformedEnvelopeError } from "../../../handlers/core/errors";
 import { MAX_ID_LENGTH } from "../../../handlers/core/verify/types";
 import { arbBody, arbDeliveryId, arbLargeBody, arbScheme } from "../../helpers/arbitraries";
@@ -32,6 +32,20 @@ describe("envelope (properties)", () => {
         const decoded = decodeEnvelope(encodeEnvelope(envelope));
         assert.deepEqual({ ...decoded, body: decoded.body.toString("hex") }, { ...envelope, headers: { ...envelope.headers }, body: envelope.body.toString("hex") });
       }),
+    );
+  });
+
+  it("a body's token is never longer than its base64 token, is SQS-safe, is as many bytes as it says, and gives the body back", () => {
+    const arbAnyBody = fc.oneof(arbBody, fc.string({ unit: "binary", maxLength: 300 }).map((s) => Buffer.from(s)), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), fc.string({ unit: fc.constantFrom("\u0000", "\u0001", "\u001f", '"', "\\", "a", "\uffff", "é"), maxLength: 60 }).map((s) => Buffer.from(s)));
+    fc.assert(
+      fc.property(arbAnyBody, (body) => {
+        const { bodyEncoding, token, tokenBytes } = bodyEncodingOf(body);
+        assert.equal(tokenBytes, Buffer.byteLength(token, "utf8"));
+        assert.ok(tokenBytes <= 4 * Math.ceil(body.length / 3) + 2, `${tokenBytes} bytes for a ${body.length}-byte body`);
+        assert.ok(SQS_SAFE.test(token));
+        assert.ok(Buffer.from(JSON.parse(token) as string, bodyEncoding).equals(body));
+      }),
+      { numRuns: 500 },
     );
   });
 
