@@ -34,14 +34,20 @@ export const BUNDLE_OPTIONS = {
 } as const satisfies BuildOptions;
 const cache = new Map<HandlerName, Bundle>();
 
+/** The handler's bundle, built once per process (see buildBundle). */
 export function bundleHandler(name: HandlerName): Bundle {
   const cached = cache.get(name);
   if (cached) return cached;
-  const result = buildSync({ entryPoints: [path.join(ROOT, "handlers", `${name}.ts`)], ...BUNDLE_OPTIONS });
-  const code = result.outputFiles[0]!.text;
-  const bundle = { name, code, sha256: createHash("sha256").update(code).digest("hex") };
+  const bundle = buildBundle(name);
   cache.set(name, bundle);
   return bundle;
+}
+
+/** Builds `handlers/<name>.ts` into one file with BUNDLE_OPTIONS, every time it is called. */
+export function buildBundle(name: HandlerName): Bundle {
+  const result = buildSync({ entryPoints: [path.join(ROOT, "handlers", `${name}.ts`)], ...BUNDLE_OPTIONS });
+  const code = result.outputFiles[0]!.text;
+  return { name, code, sha256: createHash("sha256").update(code).digest("hex") };
 }
 
 const files = new Map<HandlerName, string>();
@@ -55,17 +61,24 @@ function sha256Of(file: string): string | undefined {
   }
 }
 
-/** The project's own cache directory (not world-writable like the OS temp dir), else a private temp dir. */
+/** The directory bundle files go to, chosen once per process (see bundleDirUnder). */
 function bundleDir(): string {
-  if (fileDir) return fileDir;
-  const cache = path.join(ROOT, "node_modules", ".cache", "webhooks-bundles");
+  fileDir ??= bundleDirUnder(ROOT);
+  return fileDir;
+}
+
+/**
+ * `<root>/node_modules/.cache/webhooks-bundles`, created when missing: the project's own cache directory, not
+ * world-writable like the OS temp dir. When it cannot be created, a fresh private directory in the OS temp dir.
+ */
+export function bundleDirUnder(root: string): string {
+  const cache = path.join(root, "node_modules", ".cache", "webhooks-bundles");
   try {
     mkdirSync(cache, { recursive: true });
-    fileDir = cache;
+    return cache;
   } catch {
-    fileDir = mkdtempSync(path.join(tmpdir(), "webhooks-bundles-"));
+    return mkdtempSync(path.join(tmpdir(), "webhooks-bundles-"));
   }
-  return fileDir;
 }
 
 /**

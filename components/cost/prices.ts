@@ -150,7 +150,7 @@ export function isRegion(value: string): value is Region {
 export function pricesOf(table: PriceTable): { path: string; price: Price }[] {
   const out: { path: string; price: Price }[] = [];
   for (const [service, group] of Object.entries(table)) {
-    if (typeof group !== "object" || group === null) continue;
+    if (typeof group !== "object") continue;
     for (const [name, p] of Object.entries(group as Record<string, Price>)) out.push({ path: `${service}.${name}`, price: p });
   }
   return out;

@@ -2,10 +2,10 @@
 // content-addressed files the functions' FileArchives point at.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { BUNDLE_OPTIONS, bundleFile, bundleHandler, contentAddressedFile, HANDLERS, type Bundle } from "../../components/bundle";
+import { BUNDLE_OPTIONS, buildBundle, bundleDirUnder, bundleFile, bundleHandler, contentAddressedFile, HANDLERS, type Bundle } from "../../components/bundle";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const sha256 = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
@@ -36,6 +36,42 @@ describe("handler bundles: build options and files", () => {
       assert.equal(bundleHandler(name), bundle, `${name}: built once`);
     }
     assert.notEqual(bundleHandler("ingest").sha256, bundleHandler("worker").sha256);
+  });
+
+  it("buildBundle builds handlers/<name>.ts afresh on every call, the same bytes as the process's cached bundle", () => {
+    const fresh = buildBundle("stream");
+    assert.notEqual(fresh, bundleHandler("stream"), "not the cached object");
+    assert.deepEqual(fresh, bundleHandler("stream"));
+  });
+
+  it("bundle files go to <root>/node_modules/.cache/webhooks-bundles, created with its parents when missing", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "bundle-root-"));
+    const dir = bundleDirUnder(root);
+    assert.equal(dir, path.join(root, "node_modules", ".cache", "webhooks-bundles"));
+    assert.ok(statSync(dir).isDirectory());
+    assert.equal(bundleDirUnder(root), dir, "an existing directory is used as it is");
+  });
+
+  it("when that directory cannot be created, a fresh private directory in the OS temp dir instead", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "bundle-root-"));
+    writeFileSync(path.join(root, "node_modules"), "a file where the directory should be");
+    const dir = bundleDirUnder(root);
+    assert.equal(path.dirname(dir), tmpdir());
+    assert.match(path.basename(dir), /^webhooks-bundles-.+/);
+    assert.ok(statSync(dir).isDirectory());
+    assert.equal(existsSync(path.join(root, "node_modules", ".cache")), false);
+    assert.notEqual(bundleDirUnder(root), dir, "a new one each time");
+  });
+
+  it("a bundle file is 0644 whatever a looser umask would give (the archive's mode is the file's)", () => {
+    const previous = process.umask(0);
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), "bundle-files-"));
+      const file = contentAddressedFile(dir, fakeBundle("export const handler = () => 3;\n"));
+      assert.equal(statSync(file).mode & 0o777, 0o644);
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it("bundleFile is <project>/node_modules/.cache/webhooks-bundles/<name>-<sha256>.mjs holding exactly the bundle", () => {

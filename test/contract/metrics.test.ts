@@ -223,6 +223,12 @@ describe("metric contract (prod plan against the handlers)", () => {
     }
   });
 
+  it("a metric the AWS table does not list has no documented dimensions, in a listed namespace or not (the check above then fails by name)", () => {
+    assert.deepEqual(documentedDimensions("AWS/Kinesis", "WriteProvisionedThroughputExceeded"), ["StreamName"]);
+    assert.equal(documentedDimensions("AWS/Kinesis", "NoSuchMetric"), undefined);
+    assert.equal(documentedDimensions("AWS/NoSuchService", "Errors"), undefined);
+  });
+
   it("every custom series the handlers publish is read by an alarm or the dashboard", () => {
     const charted = chartedSeries(run);
     const alarmed = alarmMetrics(run).filter((use) => use.namespace === NAMESPACE);
