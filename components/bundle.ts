@@ -2,7 +2,7 @@
 // `pulumi up` alone builds the code) and by `npm run build` (which writes the same bytes to dist/).
 // The AWS SDK is bundled rather than taken from the runtime: the version we test is the version we ship.
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildSync, type BuildOptions } from "esbuild";
@@ -68,17 +68,23 @@ function bundleDir(): string {
 }
 
 /**
- * `<root>/node_modules/.cache/webhooks-bundles`, created when missing: the project's own cache directory, not
- * world-writable like the OS temp dir. When it cannot be created, a fresh private directory in the OS temp dir.
+ * `<root>/node_modules/.cache/webhooks-bundles`, created when missing (0755, whatever the umask): the project's own
+ * cache directory. Another local user who could write there could swap a bundle between its hash check and
+ * Pulumi reading it, so it is used only when it is a real directory of ours that nobody else can write; else,
+ * or when it cannot be created, a fresh private directory (0700) in the OS temp dir.
  */
 export function bundleDirUnder(root: string): string {
   const cache = path.join(root, "node_modules", ".cache", "webhooks-bundles");
   try {
-    mkdirSync(cache, { recursive: true });
-    return cache;
+    // The umask can only narrow the mode: a directory created here is never group- or world-writable.
+    mkdirSync(cache, { recursive: true, mode: 0o755 });
+    const stat = lstatSync(cache);
+    const ours = process.getuid === undefined || stat.uid === process.getuid();
+    if (stat.isDirectory() && (stat.mode & 0o022) === 0 && ours) return cache;
   } catch {
-    return mkdtempSync(path.join(tmpdir(), "webhooks-bundles-"));
+    // Not creatable: the private directory below.
   }
+  return mkdtempSync(path.join(tmpdir(), "webhooks-bundles-"));
 }
 
 /**

@@ -6,10 +6,11 @@
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
 // So the body travels as JSON-escaped UTF-8 text unless that is longer than its base64, or it holds U+FFFE/U+FFFF
 // (which JSON leaves as they are): JSON escapes every other character SQS refuses (controls, lone surrogates)
-// to ASCII. Either way a body of 358,400 bytes (the largest maxBodyBytes) encodes to at most its base64, ~478,000
-// bytes, within the limit; ingest still measures the encoded message (envelopeProblem) and answers 413 for
-// anything that would not fit. Choosing by length costs nothing beyond the escaping itself, where a scan for
-// control characters first cost up to ~0.8x the HMAC of the body.
+// to ASCII. Either way the body's token is at most its base64 (4/3 of the body, plus quotes): an inline body is
+// at most 8 KiB when the stack has a bodies bucket (claimCheck.ts), and without one ingest measures the encoded
+// message (envelopeProblem) and answers 413 for anything that would not fit. Choosing by length costs nothing
+// beyond the escaping itself for text bodies (a scan for control characters first cost up to ~0.8x the HMAC of
+// the body); a UTF-8 body dense in control characters is escaped in vain before it goes as base64.
 import { isUtf8 } from "node:buffer";
 import { bodyPointerProblem, type BodyPointer } from "./claimCheck";
 import { MalformedEnvelopeError } from "./errors";
@@ -120,9 +121,10 @@ export interface BodyEncoding {
 
 /**
  * How the body travels: as escaped text unless its base64 is shorter or it holds U+FFFE/U+FFFF (see the file
- * comment). `asText` is the body already as a string (the function URL event's own text), used only when it is
- * what the bytes decode to: a well-formed string (no lone surrogate) encodes to UTF-8 and back unchanged. It
- * saves one pass and, for a large body, one large string.
+ * comment). `asText` is the body already as a string (the function URL event's own text), used only when it can
+ * be what the bytes decode to: a well-formed string (no lone surrogate) encodes to UTF-8 and back unchanged. It
+ * saves one pass and, for a large body, one large string. Precondition: `body` was encoded from `asText`
+ * (`Buffer.from(asText, "utf8")`, as ingest does); a different string would travel in place of the body.
  */
 export function bodyEncodingOf(body: Buffer, asText?: string): BodyEncoding {
   if (isUtf8(body)) {

@@ -2,7 +2,7 @@
 // content-addressed files the functions' FileArchives point at.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { BUNDLE_OPTIONS, buildBundle, bundleDirUnder, bundleFile, bundleHandler, contentAddressedFile, HANDLERS, type Bundle } from "../../components/bundle";
@@ -39,28 +39,69 @@ describe("handler bundles: build options and files", () => {
   });
 
   it("buildBundle builds handlers/<name>.ts afresh on every call, the same bytes as the process's cached bundle", () => {
-    const fresh = buildBundle("stream");
-    assert.notEqual(fresh, bundleHandler("stream"), "not the cached object");
-    assert.deepEqual(fresh, bundleHandler("stream"));
+    const first = buildBundle("stream");
+    const second = buildBundle("stream");
+    assert.notEqual(first, second, "a new build each call");
+    assert.notEqual(first, bundleHandler("stream"), "not the cached object");
+    assert.deepEqual(first, bundleHandler("stream"));
   });
 
-  it("bundle files go to <root>/node_modules/.cache/webhooks-bundles, created with its parents when missing", () => {
-    const root = mkdtempSync(path.join(tmpdir(), "bundle-root-"));
-    const dir = bundleDirUnder(root);
-    assert.equal(dir, path.join(root, "node_modules", ".cache", "webhooks-bundles"));
-    assert.ok(statSync(dir).isDirectory());
-    assert.equal(bundleDirUnder(root), dir, "an existing directory is used as it is");
-  });
+  describe("the bundle directory", () => {
+    const roots: string[] = [];
+    const freshRoot = () => {
+      const root = mkdtempSync(path.join(tmpdir(), "bundle-root-"));
+      roots.push(root);
+      return root;
+    };
+    /** The directory it chose; a fallback in the OS temp dir is removed after the test. */
+    const chosen = (root: string) => {
+      const dir = bundleDirUnder(root);
+      if (path.dirname(dir) === tmpdir()) roots.push(dir);
+      return dir;
+    };
+    after(() => roots.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  it("when that directory cannot be created, a fresh private directory in the OS temp dir instead", () => {
-    const root = mkdtempSync(path.join(tmpdir(), "bundle-root-"));
-    writeFileSync(path.join(root, "node_modules"), "a file where the directory should be");
-    const dir = bundleDirUnder(root);
-    assert.equal(path.dirname(dir), tmpdir());
-    assert.match(path.basename(dir), /^webhooks-bundles-.+/);
-    assert.ok(statSync(dir).isDirectory());
-    assert.equal(existsSync(path.join(root, "node_modules", ".cache")), false);
-    assert.notEqual(bundleDirUnder(root), dir, "a new one each time");
+    it("is <root>/node_modules/.cache/webhooks-bundles, created with its parents when missing, 0755 whatever the umask", () => {
+      const root = freshRoot();
+      const previous = process.umask(0);
+      let dir: string;
+      try {
+        dir = chosen(root);
+      } finally {
+        process.umask(previous);
+      }
+      assert.equal(dir, path.join(root, "node_modules", ".cache", "webhooks-bundles"));
+      assert.ok(statSync(dir).isDirectory());
+      assert.equal(statSync(dir).mode & 0o777, 0o755);
+      assert.equal(chosen(root), dir, "an existing directory of ours is used as it is");
+    });
+
+    it("when it cannot be created, a fresh private directory in the OS temp dir instead, a new one each time", () => {
+      const root = freshRoot();
+      writeFileSync(path.join(root, "node_modules"), "a file where the directory should be");
+      const dir = chosen(root);
+      assert.equal(path.dirname(dir), tmpdir());
+      assert.match(path.basename(dir), /^webhooks-bundles-.+/);
+      assert.equal(statSync(dir).mode & 0o777, 0o700);
+      assert.notEqual(chosen(root), dir);
+    });
+
+    it("an existing one that others can write, or a symlink, is not used: a private temp dir instead", () => {
+      const writable = freshRoot();
+      const dir = path.join(writable, "node_modules", ".cache", "webhooks-bundles");
+      mkdirSync(dir, { recursive: true });
+      chmodSync(dir, 0o777);
+      assert.equal(path.dirname(chosen(writable)), tmpdir(), "world-writable");
+      chmodSync(dir, 0o775);
+      assert.equal(path.dirname(chosen(writable)), tmpdir(), "group-writable");
+      chmodSync(dir, 0o755);
+      assert.equal(chosen(writable), dir, "0755: used");
+
+      const linked = freshRoot();
+      mkdirSync(path.join(linked, "node_modules", ".cache"), { recursive: true });
+      symlinkSync(freshRoot(), path.join(linked, "node_modules", ".cache", "webhooks-bundles"));
+      assert.equal(path.dirname(chosen(linked)), tmpdir(), "a symlink");
+    });
   });
 
   it("a bundle file is 0644 whatever a looser umask would give (the archive's mode is the file's)", () => {

@@ -10,7 +10,7 @@ describe("alarms on the handlers' metrics", () => {
     assert.throws(() => customMetric("Webhooks/prod", "Accepted", {}), /not published with dimensions \[\]/);
   });
 
-  it("the refusal lists every published set, each in brackets with its names comma-separated, sets space-separated", () => {
+  it("the refusal lists every published set in brackets, separated by spaces", () => {
     assert.deepEqual(customMetric("Webhooks/prod", "MalformedStreamRecords", {}).dimensions, {}, "the stack-wide total is a published set");
     assert.throws(() => customMetric("Webhooks/prod", "MalformedStreamRecords", { Shard: "1", Tenant: "acme" }), {
       message: "MalformedStreamRecords is not published with dimensions [Shard,Tenant] (handlers/metrics.ts lists [] [Tenant])",

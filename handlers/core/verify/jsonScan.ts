@@ -6,7 +6,7 @@
 // closing quote, a quote preceded by an odd run of backslashes being escaped. So a member name or value inside a
 // nested container or inside a string is never taken for a top-level one.
 //
-// It answers only what JSON.parse would answer, or undefined:
+// topLevelStrings answers only what JSON.parse would answer, or undefined (firstTopLevelString, below, does not):
 // - the value is returned only when the member occurs exactly once at the top level and its value is a string;
 //   a duplicated name (parsers disagree: most keep the last, some the first) gives undefined, as does a value
 //   that is not a string;
@@ -16,9 +16,11 @@
 //   yield its top-level member. That value still comes from the signed bytes, and the caller's fallback for
 //   undefined is the body hash, so the worst a malformed body gets is the id it spells out at the top level.
 //
-// firstTopLevelString (Stripe's id) gives up the duplicate check for speed: the first top-level occurrence
-// decides and the scan stops there, so a body whose id comes first costs a few dozen bytes of scanning whatever
-// its size. Only the signer could write a repeat after it, and the first one is as stable an id.
+// firstTopLevelString (Stripe's id) gives up that parity for speed: the first top-level occurrence decides and the
+// scan stops there, so a body whose id comes first costs a few dozen bytes of scanning whatever its size. Where
+// JSON.parse keeps a later repeat, or throws on what follows the member, it still answers the first occurrence.
+// Only the signer can write such a body, and its first id is as stable across retries as any function of the
+// signed bytes; wherever the whole-body scan gives a value, it gives the same one (so no stored id changes).
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
