@@ -43,10 +43,15 @@ const archives = new Map<HandlerName, pulumi.asset.AssetArchive>();
 function codeArchive(handler: HandlerName): pulumi.asset.AssetArchive {
   let archive = archives.get(handler);
   if (!archive) {
-    archive = new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.FileAsset(bundleFile(handler)) });
+    archive = codeArchiveOf(handler);
     archives.set(handler, archive);
   }
   return archive;
+}
+
+/** A new archive of the handler's bundle file as `index.mjs` (the name the `index.handler` entry point loads). */
+export function codeArchiveOf(handler: HandlerName): pulumi.asset.AssetArchive {
+  return new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.FileAsset(bundleFile(handler)) });
 }
 
 export class NodeFunction extends pulumi.ComponentResource {

@@ -2,10 +2,23 @@
 // a role only Lambda can assume, a policy whose first statement writes only to the function's own log group, the
 // log group with the stack's retention, and the function wired to both.
 import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { bundleFile } from "../../components/bundle";
 import { loadStackFile } from "../../components/config";
+import { codeArchiveOf } from "../../components/nodeFunction";
 import { runOffline } from "../../scripts/lib/offline";
 
 describe("function resources", () => {
+  it("a function's code is one file, index.mjs (what the index.handler entry point loads), the handler's bundle file", async () => {
+    for (const handler of ["ingest", "worker", "stream"] as const) {
+      const assets = await codeArchiveOf(handler).assets;
+      assert.deepEqual(Object.keys(assets), ["index.mjs"]);
+      const file = assets["index.mjs"];
+      assert.ok(file instanceof pulumi.asset.FileAsset, `${handler}: a file asset`);
+      assert.equal(await file.path, bundleFile(handler));
+    }
+  });
+
   it("each function: its own role (Lambda only), its own log group with a retention CloudWatch Logs accepts, logs writable there only", async () => {
     const config = loadStackFile("prod");
     const run = await runOffline(config);
