@@ -182,6 +182,7 @@ describe("Pulumi program under mocks", () => {
       assert.equal((mapping.destinationConfig as { onFailure: { destinationArn: string } }).onFailure.destinationArn, find(run, "aws:sqs/queue:Queue", "analytics-failures").state.arn);
       const subscriptions = run.resources.filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription");
       assert.equal(subscriptions.length, config.alarmEmail ? 1 : 0);
+      assert.ok(subscriptions.every((s) => s.parent === "oncall"), "the email subscription belongs to the on-call component");
     });
   }
 
