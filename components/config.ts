@@ -138,7 +138,8 @@ function httpsUrl(field: string, value: unknown, what: string): string | undefin
     return fail(field, `must be ${what}, got ${JSON.stringify(value)}`);
   }
   if (url.protocol !== "https:") fail(field, `must be an https:// URL (it is opened from alarm emails or signed by senders), got ${JSON.stringify(value)}`);
-  if (url.search !== "" || url.hash !== "" || value.includes("#") || value.includes("?")) fail(field, `must have no query or #fragment, got ${JSON.stringify(value)}`);
+  // On the text, not url.search/url.hash: those are empty for a bare "?" or "#", which still is one.
+  if (value.includes("?") || value.includes("#")) fail(field, `must have no query or #fragment, got ${JSON.stringify(value)}`);
   if (url.username !== "" || url.password !== "") fail(field, "must not carry credentials");
   if (value.length > 512) fail(field, "must be at most 512 characters");
   return value;

@@ -65,6 +65,7 @@ describe("https URLs in the config (runbookUrl, a tenant's publicBaseUrl)", () =
     for (const url of ["https://example.com/r?x=1", "https://example.com/r#a", "https://example.com/r?", "https://example.com/r#"]) refused(url, `must have no query or #fragment, got ${JSON.stringify(url)}`);
     refused("https://user:pw@example.com/r", "must not carry credentials");
     refused("https://user@example.com/r", "must not carry credentials");
+    refused("https://:pw@example.com/r", "must not carry credentials");
     refused(`https://example.com/${"r".repeat(493)}`, "must be at most 512 characters");
     refused(5, "must be an absolute https URL of RUNBOOK.md, got 5");
     refused("not a url", 'must be an absolute https URL of RUNBOOK.md, got "not a url"');
