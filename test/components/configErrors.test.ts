@@ -137,6 +137,11 @@ describe("stack config: secrets", () => {
     assert.deepEqual(parse({ tenants: { acme: base }, secrets: JSON.stringify({ acme: ["secret-one"] }) }).secrets, { acme: ["secret-one"] });
   });
 
+  it("a refused secret is named by its whole index, past 9 too, and never shown", () => {
+    const list = [...Array.from({ length: 10 }, (_, i) => `whsec_valid-secret-${i}`), "not-a-stripe-secret"];
+    refuses({ tenants: { acme: { ...base, scheme: "stripe" } }, secrets: { acme: list } }, "webhooks:secrets.acme[10]: a Stripe endpoint secret starts with whsec_ (scheme stripe)");
+  });
+
   it("two tenants may share a secret only where the signed bytes name the tenant (Square's URL setting, a description signing the URL)", () => {
     const secrets = { acme: ["shared-secret-1"], beta: ["shared-secret-1"] };
     const square = (url: string) => ({ ...base, scheme: "square", settings: { notificationUrl: url } });
