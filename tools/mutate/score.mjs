@@ -4,33 +4,15 @@
 // replacement, on a line containing the row's code snippet) is an accepted equivalent mutant: the second score leaves those out. Unlisted survivors are
 // printed, so a new one cannot hide.
 import { existsSync, readFileSync } from "node:fs";
+import { isListed as listedIn, loadIgnored } from "./ignoredList.mjs";
 
 const GOALS = { handlers: 85, components: 75, local: 75 };
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const verbose = process.argv.includes("--survivors");
 const folders = args.length ? args : Object.keys(GOALS);
 
-/** `| file:line | Mutator | replacement | code on that line | reason |` rows of ignored.md; `\|` is a literal '|'. */
-function loadIgnored() {
-  const rows = [];
-  const file = new URL("./ignored.md", import.meta.url);
-  if (!existsSync(file)) return rows;
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    if (!line.startsWith("| ") || line.startsWith("| file") || line.startsWith("|--")) continue;
-    const cells = line.slice(2, -2).split(/ (?<!\\)\| /).map((c) => c.replace(/\\\|/g, "|").replace(/^`|`$/g, ""));
-    if (cells.length < 5) continue;
-    const [where, mutator, replacement, snippet] = cells;
-    rows.push({ file: where.replace(/:\d+$/, ""), mutator, replacement, snippet });
-  }
-  return rows;
-}
-
-function isListed(path, source, mutant) {
-  const line = source.split("\n")[mutant.location.start.line - 1] ?? "";
-  return ignored.some((row) => row.file === path && row.mutator === mutant.mutatorName && row.replacement === (mutant.replacement ?? "") && line.includes(row.snippet));
-}
-
 const ignored = loadIgnored();
+const isListed = (path, source, mutant) => listedIn(ignored, path, source, mutant);
 const pct = (n, d) => (d === 0 ? 100 : (100 * n) / d);
 console.log("folder       score  w/o listed  killed  timeout  survived  listed  no-cov  goal");
 for (const folder of folders) {
