@@ -1,4 +1,4 @@
-// node tools/mutate/recheck.mjs <folder> [--all-specs]
+// node tools/mutate/recheck.mjs <folder> [--all-specs] [--only <text in the file path>]
 //
 // Runs every unlisted survivor of reports/mutation/<folder>/mutation.json again, one at a time, against whole
 // test files rather than Stryker's per-test coverage: each mutant is applied to a copy of the project (the git
@@ -18,6 +18,8 @@ import { isListed, loadIgnored } from "./ignoredList.mjs";
 const ROOT = path.resolve(new URL("../..", import.meta.url).pathname);
 const folder = process.argv[2];
 const allSpecs = process.argv.includes("--all-specs");
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 if (!folder) {
   console.error("usage: node tools/mutate/recheck.mjs <handlers|components|local> [--all-specs]");
   process.exit(2);
@@ -55,7 +57,7 @@ const results = { killed: [], survived: [], skipped: [] };
 try {
   for (const [file, entry] of Object.entries(report.files)) {
     const survivors = entry.mutants.filter((m) => (m.status === "Survived" || m.status === "NoCoverage") && !isListed(ignored, file, entry.source, m));
-    if (survivors.length === 0) continue;
+    if (survivors.length === 0 || (only !== undefined && !file.includes(only))) continue;
     const current = readFileSync(path.join(ROOT, file), "utf8");
     const module = file.replace(/\.ts$/, "");
     // Spec files importing the module (`.../components/config"`); a module no spec imports runs them all.
