@@ -64,6 +64,18 @@ describe("stack config read through Pulumi: several tenants without secrets", ()
   const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
   const { stackConfigFromPulumi } = require("../../components/config") as typeof import("../../components/config");
 
+  // The offline plan only warns (WEBHOOKS_OFFLINE_PLAN=1, which other tests in the same process set): `pulumi up` is
+  // what refuses, so the variable is cleared for this test and put back after it.
+  let offlinePlan: string | undefined;
+  beforeEach(() => {
+    offlinePlan = process.env.WEBHOOKS_OFFLINE_PLAN;
+    delete process.env.WEBHOOKS_OFFLINE_PLAN;
+  });
+  afterEach(() => {
+    if (offlinePlan === undefined) delete process.env.WEBHOOKS_OFFLINE_PLAN;
+    else process.env.WEBHOOKS_OFFLINE_PLAN = offlinePlan;
+  });
+
   it("`pulumi up` names every tenant without a secret, comma-separated, and how to set the first one's", async () => {
     await pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs }, "webhooks", "unit", false);
     pulumi.runtime.setAllConfig({ "webhooks:tenants": JSON.stringify({ acme: base, beta: base, gamma: base }), "webhooks:secrets": JSON.stringify({ beta: ["secret-one"] }) }, ["webhooks:secrets"]);
