@@ -301,6 +301,16 @@ describe("jsonScan: the first occurrence of one member, the scan ending there (S
     assert.deepEqual(topLevelStrings(Buffer.from('{"a":"y","c":1, not json'), fields, true), [undefined, undefined], "b never occurred: the grammar error counts");
     assert.deepEqual(topLevelStrings(Buffer.from('{"a":"y","c":1}'), fields, true), ["y", undefined], "the object ends before b");
     assert.deepEqual(topLevelStrings(Buffer.from('{"a":"y","a":"z","b":"x"}'), fields, true), ["y", "x"]);
+    assert.deepEqual(topLevelStrings(Buffer.from('{"a":1,"b":"x"}'), fields, true), [undefined, "x"], "a non-string first occurrence does not end the scan early");
+    assert.deepEqual(topLevelStrings(Buffer.from('{"a":"y","a":1,"b":"x"}'), fields, true), ["y", "x"], "a repeat, string or not, is not an occurrence of another field");
+  });
+
+  it("with several fields, a repeat (string or not) after the first occurrence changes nothing, even when the object ends before the last field", () => {
+    const fields = ["a", "b"];
+    assert.deepEqual(topLevelStrings(Buffer.from('{"a":"y","a":"z","c":1}'), fields, true), ["y", undefined]);
+    assert.deepEqual(topLevelStrings(Buffer.from('{"a":"y","a":2,"c":3}'), fields, true), ["y", undefined]);
+    // Without firstOccurrence a non-string member never ends the scan: Slack's type may be read after a number.
+    assert.deepEqual(topLevelStrings(Buffer.from('{"type":1,"event_id":"Ev1"}'), ["type", "event_id"]), [undefined, "Ev1"]);
   });
 
   it("adversarial documents: first occurrence wins, a non-string first occurrence gives nothing, truncation before it gives nothing", () => {
