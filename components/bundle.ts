@@ -68,7 +68,7 @@ function bundleDir(): string {
 }
 
 /**
- * `<root>/node_modules/.cache/webhooks-bundles`, created when missing (0755, whatever the umask): the project's own
+ * `<root>/node_modules/.cache/webhooks-bundles`, created when missing (at most 0755, whatever the umask): the project's own
  * cache directory. Another local user who could write there could swap a bundle between its hash check and
  * Pulumi reading it, so it is used only when it is a real directory of ours that nobody else can write; else,
  * or when it cannot be created, a fresh private directory (0700) in the OS temp dir.
@@ -80,7 +80,9 @@ export function bundleDirUnder(root: string): string {
     mkdirSync(cache, { recursive: true, mode: 0o755 });
     const stat = lstatSync(cache);
     const ours = process.getuid === undefined || stat.uid === process.getuid();
-    if (stat.isDirectory() && (stat.mode & 0o022) === 0 && ours) return cache;
+    // Windows reports every writable directory as 0666 and has no uid: there only a real directory is asked for.
+    const notShared = process.platform === "win32" || (stat.mode & 0o022) === 0;
+    if (stat.isDirectory() && notShared && ours) return cache;
   } catch {
     // Not creatable: the private directory below.
   }

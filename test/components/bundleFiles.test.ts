@@ -10,6 +10,15 @@ import { BUNDLE_OPTIONS, buildBundle, bundleDirUnder, bundleFile, bundleHandler,
 const ROOT = path.resolve(__dirname, "..", "..");
 const sha256 = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 
+/** A fresh directory in the OS temp dir, removed when the file's tests end. */
+const scratchDirs: string[] = [];
+function scratchDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "bundle-files-"));
+  scratchDirs.push(dir);
+  return dir;
+}
+after(() => scratchDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function fakeBundle(code: string): Bundle {
   return { name: "ingest", code, sha256: sha256(code) };
 }
@@ -107,7 +116,7 @@ describe("handler bundles: build options and files", () => {
   it("a bundle file is 0644 whatever a looser umask would give (the archive's mode is the file's)", () => {
     const previous = process.umask(0);
     try {
-      const dir = mkdtempSync(path.join(tmpdir(), "bundle-files-"));
+      const dir = scratchDir();
       const file = contentAddressedFile(dir, fakeBundle("export const handler = () => 3;\n"));
       assert.equal(statSync(file).mode & 0o777, 0o644);
     } finally {
@@ -126,7 +135,7 @@ describe("handler bundles: build options and files", () => {
   });
 
   it("a content-addressed file is written with its bytes, readable by everyone, and no temporary file is left", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "bundle-files-"));
+    const dir = scratchDir();
     const bundle = fakeBundle("export const handler = () => 1;\n");
     const file = contentAddressedFile(dir, bundle);
     assert.equal(file, path.join(dir, `ingest-${bundle.sha256}.mjs`));
@@ -136,7 +145,7 @@ describe("handler bundles: build options and files", () => {
   });
 
   it("a file already holding the bundle is kept as it is; one with other bytes is replaced", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "bundle-files-"));
+    const dir = scratchDir();
     const bundle = fakeBundle("export const handler = () => 2;\n");
     const file = contentAddressedFile(dir, bundle);
     const before = statSync(file, { bigint: true });
@@ -149,7 +158,7 @@ describe("handler bundles: build options and files", () => {
   });
 
   it("a bundle whose sha256 is not its code's is refused after writing, naming the file and the handler", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "bundle-files-"));
+    const dir = scratchDir();
     const lying: Bundle = { name: "worker", code: "export {};", sha256: "0".repeat(64) };
     const file = path.join(dir, `worker-${"0".repeat(64)}.mjs`);
     assert.throws(() => contentAddressedFile(dir, lying), { message: `bundle file ${file} does not hold the worker bundle after writing it` });

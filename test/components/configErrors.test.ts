@@ -137,6 +137,10 @@ describe("stack config: secrets", () => {
     assert.deepEqual(parse({ tenants: { acme: base }, secrets: JSON.stringify({ acme: ["secret-one"] }) }).secrets, { acme: ["secret-one"] });
   });
 
+  it("a list holding only a secret setting (Meta's verifyToken) is refused as a whole: no signing secret", () => {
+    refuses({ tenants: { m: { ...base, scheme: "meta" } }, secrets: { m: ["verifyToken:abcdefghij"] } }, "webhooks:secrets.m: no secret configured (scheme meta)");
+  });
+
   it("a refused secret is named by its whole index, past 9 too, and never shown", () => {
     const list = [...Array.from({ length: 10 }, (_, i) => `whsec_valid-secret-${i}`), "not-a-stripe-secret"];
     refuses({ tenants: { acme: { ...base, scheme: "stripe" } }, secrets: { acme: list } }, "webhooks:secrets.acme[10]: a Stripe endpoint secret starts with whsec_ (scheme stripe)");

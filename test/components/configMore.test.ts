@@ -74,6 +74,8 @@ describe("stack config read through Pulumi: several tenants without secrets", ()
   afterEach(() => {
     if (offlinePlan === undefined) delete process.env.WEBHOOKS_OFFLINE_PLAN;
     else process.env.WEBHOOKS_OFFLINE_PLAN = offlinePlan;
+    // No stack config left behind for later files.
+    pulumi.runtime.setAllConfig({}, []);
   });
 
   it("`pulumi up` names every tenant without a secret, comma-separated, and how to set the first one's", async () => {

@@ -149,7 +149,9 @@ describe("tenant pipeline wiring (under mocks)", () => {
     assert.equal(alarms.length, 13);
     for (const alarm of alarms) {
       const description = alarm.inputs.alarmDescription as string;
-      const meaning = description.slice(0, description.indexOf(" Runbook section "));
+      const linkAt = description.indexOf(" Runbook section ");
+      assert.ok(linkAt > 0, `${alarm.name}: the runbook link follows the meaning`);
+      const meaning = description.slice(0, linkAt);
       assert.match(meaning, /\bacme\b/, `${alarm.name}: names the tenant`);
       assert.ok(meaning.length > "tenant acme".length + 20, `${alarm.name}: says what failed`);
     }

@@ -44,10 +44,17 @@ describe("cost model", function () {
   let config: StackConfig;
   let inventory: StackInventory;
 
+  let offlinePlan: string | undefined;
   before(async () => {
+    offlinePlan = process.env.WEBHOOKS_OFFLINE_PLAN;
     process.env.WEBHOOKS_OFFLINE_PLAN = "1";
     config = smallStack();
     inventory = inventoryOf((await runOffline(config)).resources);
+  });
+  // Put back as found: config tests later in the same process expect `pulumi up`'s refusals.
+  after(() => {
+    if (offlinePlan === undefined) delete process.env.WEBHOOKS_OFFLINE_PLAN;
+    else process.env.WEBHOOKS_OFFLINE_PLAN = offlinePlan;
   });
 
   it("counts what costs money from the stack's own plan", () => {

@@ -16,8 +16,8 @@ import { silentLogger } from "../helpers/handlers";
 import { eventually, postSigned, VISIBILITY_TIMEOUT_SECONDS, writeSecrets } from "../helpers/localPipeline";
 
 describe("local pipeline under --fail (throttling, 500 and 503 from every service)", function () {
-  // Up to 8 rounds, each settled (at most 90 s, seconds when healthy).
-  this.timeout(300_000);
+  // Up to 8 rounds, each settled within 90 s (seconds when healthy).
+  this.timeout(8 * 95_000);
   const config = loadStackFile("dev");
   const { file, secrets } = writeSecrets(config.tenants);
   const fail = parseFailSpec("sqs=0.2,dynamodb=0.2,kinesis=0.4");
