@@ -9,6 +9,13 @@
 //
 // A mutant is skipped when the current file no longer holds the mutated code at that place (the report is older
 // than the code): run `npm run mutate -- <folder>` again for those.
+//
+// What counts as killed: mocha ran and named a failing test. The spec files of each module are first run on the
+// unmutated copy, and a module whose specs already fail there is reported and skipped; a run that crashes, times
+// out (300 s) or fails without naming a test is reported as "no verdict", not as a kill. tsx does not type-check,
+// so a mutant Stryker's checker would reject still runs here (it then usually survives: the safe direction).
+// The copy is the tracked and untracked (not ignored) files, with node_modules linked: bundles built by the tests
+// still land in node_modules/.cache, as they do for `npm test`.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +28,7 @@ const allSpecs = process.argv.includes("--all-specs");
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 if (!folder) {
-  console.error("usage: node tools/mutate/recheck.mjs <handlers|components|local> [--all-specs]");
+  console.error("usage: node tools/mutate/recheck.mjs <handlers|components|local> [--all-specs] [--only <text in the file path>]");
   process.exit(2);
 }
 
@@ -47,14 +54,23 @@ const ignored = loadIgnored();
 const specs = await specFiles();
 
 const sandbox = mkdtempSync(path.join(tmpdir(), `recheck-${folder}-`));
-for (const file of spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\n").filter(Boolean)) {
-  mkdirSync(path.dirname(path.join(sandbox, file)), { recursive: true });
-  cpSync(path.join(ROOT, file), path.join(sandbox, file));
+const results = { killed: [], survived: [], "no verdict": [], skipped: [] };
+/** mocha over `run` in the copy: "passed", "failed: <first failing test>", or "no verdict: <why>". */
+function mochaIn(run) {
+  const mocha = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js"), "--bail", "--reporter", "dot", ...run], { cwd: sandbox, encoding: "utf8", timeout: 300_000 });
+  if (mocha.status === 0) return "passed";
+  const failed = /\n\s+1\) ([^\n]+)\n\s+([^\n]+)/.exec(mocha.stdout ?? "");
+  if (mocha.status === null || !failed) return `no verdict: ${mocha.error?.message ?? (mocha.signal ? `killed by ${mocha.signal}` : `exit ${mocha.status} without a failing test`)}`;
+  return `failed: ${failed.slice(1).join(" > ").trim().slice(0, 200)}`;
 }
-symlinkSync(path.join(ROOT, "node_modules"), path.join(sandbox, "node_modules"));
-
-const results = { killed: [], survived: [], skipped: [] };
 try {
+  const files = spawnSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+  for (const file of files) {
+    mkdirSync(path.dirname(path.join(sandbox, file)), { recursive: true });
+    cpSync(path.join(ROOT, file), path.join(sandbox, file));
+  }
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(sandbox, "node_modules"));
+  const baseline = new Map();
   for (const [file, entry] of Object.entries(report.files)) {
     const survivors = entry.mutants.filter((m) => (m.status === "Survived" || m.status === "NoCoverage") && !isListed(ignored, file, entry.source, m));
     if (survivors.length === 0 || (only !== undefined && !file.includes(only))) continue;
@@ -78,15 +94,20 @@ try {
         results.skipped.push(`${label} (code moved)`);
         continue;
       }
-      writeFileSync(path.join(sandbox, file), current.slice(0, start) + mutant.replacement + current.slice(start + original.length));
-      const mocha = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "mocha", "bin", "mocha.js"), "--bail", "--reporter", "dot", ...run], { cwd: sandbox, encoding: "utf8", timeout: 300_000 });
-      writeFileSync(path.join(sandbox, file), current);
-      if (mocha.status === 0) results.survived.push(`${label} (${run.length} spec files)`);
-      else {
-        const failed = /\n\s+1\) ([^\n]+)\n\s+([^\n]+)/.exec(mocha.stdout)?.slice(1).join(" > ") ?? (mocha.error ? `no result: ${mocha.error.message}` : "a test failed");
-        results.killed.push(`${label}\n      by ${failed.trim().slice(0, 200)}`);
+      // The specs must pass on the unmutated copy first, or a failure says nothing about the mutant.
+      const key = run.join(" ");
+      if (!baseline.has(key)) baseline.set(key, mochaIn(run));
+      if (baseline.get(key) !== "passed") {
+        results.skipped.push(`${label} (its specs do not pass unmutated: ${baseline.get(key)})`);
+        continue;
       }
-      process.stderr.write(mocha.status === 0 ? "S" : "k");
+      writeFileSync(path.join(sandbox, file), current.slice(0, start) + mutant.replacement + current.slice(start + original.length));
+      const verdict = mochaIn(run);
+      writeFileSync(path.join(sandbox, file), current);
+      if (verdict === "passed") results.survived.push(`${label} (${run.length} spec files)`);
+      else if (verdict.startsWith("failed: ")) results.killed.push(`${label}\n      by ${verdict.slice(8)}`);
+      else results["no verdict"].push(`${label} (${verdict})`);
+      process.stderr.write(verdict === "passed" ? "S" : verdict.startsWith("failed") ? "k" : "?");
     }
   }
 } finally {
