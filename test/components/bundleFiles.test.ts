@@ -2,7 +2,7 @@
 // content-addressed files the functions' FileArchives point at.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { BUNDLE_OPTIONS, buildBundle, bundleDirUnder, bundleFile, bundleHandler, contentAddressedFile, HANDLERS, type Bundle } from "../../components/bundle";
@@ -93,6 +93,16 @@ describe("handler bundles: build options and files", () => {
       assert.match(path.basename(dir), /^webhooks-bundles-.+/);
       assert.equal(statSync(dir).mode & 0o777, 0o700);
       assert.notEqual(chosen(root), dir);
+    });
+
+    it("an existing one owned by another user is not used: a private temp dir instead (checked where the tests run as root)", function () {
+      if (process.getuid?.() !== 0) this.skip();
+      const root = freshRoot();
+      const dir = path.join(root, "node_modules", ".cache", "webhooks-bundles");
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      assert.equal(chosen(root), dir, "ours: used");
+      chownSync(dir, 65534, 65534);
+      assert.equal(path.dirname(chosen(root)), tmpdir(), "another user's");
     });
 
     it("an existing one that others can write, or a symlink, is not used: a private temp dir instead", () => {
