@@ -2,42 +2,13 @@
 // us-east-1 price table), and its properties: linear in rate, monotone in body size, fixed cost linear in tenants.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseStackConfig, type StackConfig } from "../../components/config";
-import { costOf, DEFAULT_WORKLOAD, inventoryOf, metricSeriesCounts, type StackInventory, type Workload } from "../../components/cost/model";
+import type { StackConfig } from "../../components/config";
+import { costOf, DEFAULT_WORKLOAD, inventoryOf, metricSeriesCounts, type StackInventory } from "../../components/cost/model";
 import { INLINE_BODY_MAX_BYTES } from "../../handlers/core/claimCheck";
 import { PRICES } from "../../components/cost/prices";
 import { parseBytes, parseCostArgs, parseRate } from "../../scripts/cost";
 import { runOffline } from "../../scripts/lib/offline";
-
-const close = (actual: number, expected: number, what: string, tolerance = 1e-5) =>
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not ${expected}`);
-
-/** One tenant, one shard, a runbook URL (so one dashboard), no PITR, logs kept 1 day, 30-day event retention. */
-function smallStack(tenants = 1): StackConfig {
-  const entries = Object.fromEntries(Array.from({ length: tenants }, (_, i) => [i === 0 ? "acme" : `t${i}`, { scheme: "standard-webhooks", ingestConcurrency: 1, workerConcurrency: 2, retentionDays: 30 }]));
-  return parseStackConfig("cost", { runbookUrl: "https://example.com/RUNBOOK.md", analyticsShards: 1, logRetentionDays: 1, pointInTimeRecovery: false, tenants: entries });
-}
-
-/** Sizes chosen so every unit is exactly one: a 1,024-byte SQS message, item, and analytics record. */
-const HAND: Workload = {
-  ...DEFAULT_WORKLOAD,
-  ratePerSecond: 10,
-  bodyBytes: 1000,
-  // An incompressible body: the item holds it as received.
-  storedCompressionRatio: 1,
-  ingestMemoryMb: 512,
-  ingestMs: 100,
-  workerBaseMs: 50,
-  workerPerRecordMs: 5,
-  workerBatch: 10,
-  consumerBaseMs: 100,
-  consumerPerRecordMs: 0,
-  tableStreamShards: 1,
-  envelopeOverheadBytes: 24,
-  itemOverheadBytes: 24,
-  indexItemBytes: 100,
-  analyticsOverheadBytes: 24,
-};
+import { close, costStack, HAND } from "../helpers/cost";
 
 describe("cost model", function () {
   this.timeout(120_000);
@@ -48,7 +19,7 @@ describe("cost model", function () {
   before(async () => {
     offlinePlan = process.env.WEBHOOKS_OFFLINE_PLAN;
     process.env.WEBHOOKS_OFFLINE_PLAN = "1";
-    config = smallStack();
+    config = costStack();
     inventory = inventoryOf((await runOffline(config)).resources);
   });
   // Put back as found: config tests later in the same process expect `pulumi up`'s refusals.
@@ -189,7 +160,7 @@ describe("cost model", function () {
   });
 
   it("fixed cost grows by the same amount for each tenant added", async () => {
-    const three = smallStack(3);
+    const three = costStack(3);
     const report = costOf(three, inventoryOf((await runOffline(three)).resources), HAND, PRICES["us-east-1"]);
     close(report.fixedMonthlyUsd, 16.05 + 3 * 5.6066, "3 tenants");
     close(report.fixedMonthlyPerTenantUsd, 5.6066, "per tenant");

@@ -6,44 +6,14 @@
 // analytics pointer, on-demand Kinesis, active metric series, PITR, the fixed lines and the plan's SQS mappings.
 // Inventories are written by hand, so each fixed line can be given counts that tell its arithmetic apart.
 import assert from "node:assert/strict";
-import { parseStackConfig, type StackConfig } from "../../components/config";
-import { consumerBatchOf, costOf, DEFAULT_WORKLOAD, inventoryOf, metricSeriesCounts, workerBatchOf, type CostReport, type InventoryCounts, type StackInventory, type Workload } from "../../components/cost/model";
+import { consumerBatchOf, costOf, DEFAULT_WORKLOAD, inventoryOf, metricSeriesCounts, workerBatchOf, type CostReport, type InventoryCounts, type StackInventory } from "../../components/cost/model";
 import { PRICES, type PriceTable } from "../../components/cost/prices";
+import { close, costStack, HAND, inventoryCounts } from "../helpers/cost";
 
 const US = PRICES["us-east-1"];
 
-const close = (actual: number, expected: number, what: string, tolerance = 1e-5) =>
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not ${expected}`);
-
-/** Tenants acme, t1, t2, ... each keeping events 30 days; logs kept 1 day; PITR as asked. */
-function stack(tenants = 1, pointInTimeRecovery = false): StackConfig {
-  const entries = Object.fromEntries(Array.from({ length: tenants }, (_, i) => [i === 0 ? "acme" : `t${i}`, { scheme: "standard-webhooks", ingestConcurrency: 1, workerConcurrency: 2, retentionDays: 30 }]));
-  return parseStackConfig("cost", { runbookUrl: "https://example.com/RUNBOOK.md", analyticsShards: 1, logRetentionDays: 1, pointInTimeRecovery, tenants: entries });
-}
-
-const counts = (c: Partial<InventoryCounts> = {}): InventoryCounts => ({ alarms: 0, alarmMetrics: 0, secrets: 0, dashboards: 0, kmsKeys: 0, polledQueues: 0, kinesisShards: 0, kinesisOnDemandStreams: 0, resources: 0, ...c });
 /** Nothing that costs by itself: only the variable lines and the metric series. */
-const EMPTY: StackInventory = { tenants: {}, shared: counts() };
-
-/** model.test.ts's hand case: 1,000-byte bodies, 24-byte overheads, batches of 10, 512 MB x 100 ms ingest. */
-const HAND: Workload = {
-  ...DEFAULT_WORKLOAD,
-  ratePerSecond: 10,
-  bodyBytes: 1000,
-  storedCompressionRatio: 1,
-  ingestMemoryMb: 512,
-  ingestMs: 100,
-  workerBaseMs: 50,
-  workerPerRecordMs: 5,
-  workerBatch: 10,
-  consumerBaseMs: 100,
-  consumerPerRecordMs: 0,
-  tableStreamShards: 1,
-  envelopeOverheadBytes: 24,
-  itemOverheadBytes: 24,
-  indexItemBytes: 100,
-  analyticsOverheadBytes: 24,
-};
+const EMPTY: StackInventory = { tenants: {}, shared: inventoryCounts() };
 
 const lineOf = (report: CostReport, component: string) => {
   const line = report.perMillion.find((l) => l.component === component);
@@ -76,7 +46,7 @@ describe("cost model arithmetic", () => {
     });
 
     it("the report uses the derived batches", () => {
-      const report = costOf(stack(2), EMPTY, { ...HAND, workerBatch: 0, ratePerSecond: 12, sqsPollers: 2, tableStreamShards: 4 }, US);
+      const report = costOf(costStack(2), EMPTY, { ...HAND, workerBatch: 0, ratePerSecond: 12, sqsPollers: 2, tableStreamShards: 4 }, US);
       // Worker: 6/s per tenant / 2 pollers = 3; consumer: 12/s / 4 shards = 3.
       assert.equal(report.derived.workerBatch, 3);
       assert.equal(report.derived.consumerBatch, 3);
@@ -85,14 +55,14 @@ describe("cost model arithmetic", () => {
 
   describe("sizes", () => {
     it("a body forwarded as received is carried byte for byte in the message and the analytics record", () => {
-      const report = costOf(stack(), EMPTY, HAND, US);
+      const report = costOf(costStack(), EMPTY, HAND, US);
       // Message 1,000 + 24 = 1,024 B; record 1,000 + 24 = 1,024 B (no base64: nothing was compressed).
       assert.equal(report.derived.messageBytes, 1024);
       assert.equal(report.derived.analyticsRecordBytes, 1024);
     });
 
     it("a compressed forwarded body travels as base64 of its gzip in SQS and Kinesis, and is stored as its gzip", () => {
-      const report = costOf(stack(), EMPTY, { ...HAND, bodyBytes: 3000, compressionRatio: 0.3 }, US);
+      const report = costOf(costStack(), EMPTY, { ...HAND, bodyBytes: 3000, compressionRatio: 0.3 }, US);
       // gzip: ceil(3,000 x 0.3) = 900 B; base64: ceil(900 / 3) x 4 = 1,200 B; message and record 1,200 + 24 = 1,224 B.
       assert.equal(report.derived.messageBytes, 1224);
       assert.equal(report.derived.analyticsRecordBytes, 1224);
@@ -103,28 +73,28 @@ describe("cost model arithmetic", () => {
 
     it("only a ratio below 1 marks the item's body as gzip'ed at rest", () => {
       // Incompressible (1): the item holds the 3,000-byte body as received, not called gzip'ed.
-      const whole = costOf(stack(), EMPTY, { ...HAND, bodyBytes: 3000, storedCompressionRatio: 1 }, US);
+      const whole = costOf(costStack(), EMPTY, { ...HAND, bodyBytes: 3000, storedCompressionRatio: 1 }, US);
       assert.match(lineOf(whole, "dynamodb: item write").detail, /item 3024 B = body 3000 \+ 24\)/);
       // Forwarded compressed (0.3) and at rest 0.3: min(900, ceil(3,000 x 0.3) = 900) = 900 B, gzip'ed.
-      const both = costOf(stack(), EMPTY, { ...HAND, bodyBytes: 3000, compressionRatio: 0.3, storedCompressionRatio: 0.3 }, US);
+      const both = costOf(costStack(), EMPTY, { ...HAND, bodyBytes: 3000, compressionRatio: 0.3, storedCompressionRatio: 0.3 }, US);
       assert.match(lineOf(both, "dynamodb: item write").detail, /item 924 B = body 900 gzip'ed \+ 24\)/);
     });
 
     it("an analytics pointer record carries only its metadata; a payload record carries the body too", () => {
       // Pointer: 0 + 24 B; payload: 1,000 + 24 = 1,024 B.
-      assert.equal(costOf(stack(), EMPTY, { ...HAND, analyticsPayload: "pointer" }, US).derived.analyticsRecordBytes, 24);
-      assert.equal(costOf(stack(), EMPTY, { ...HAND, analyticsPayload: "payload" }, US).derived.analyticsRecordBytes, 1024);
+      assert.equal(costOf(costStack(), EMPTY, { ...HAND, analyticsPayload: "pointer" }, US).derived.analyticsRecordBytes, 24);
+      assert.equal(costOf(costStack(), EMPTY, { ...HAND, analyticsPayload: "payload" }, US).derived.analyticsRecordBytes, 1024);
     });
 
     it("log bytes per webhook add platform, application and EMF lines", () => {
       // model.test.ts's hand case: 410.4 + 327 + 280 = 1,017.4 B.
-      close(costOf(stack(), EMPTY, HAND, US).derived.logBytesPerWebhook!, 1017.4, "log bytes", 1e-6);
+      close(costOf(costStack(), EMPTY, HAND, US).derived.logBytesPerWebhook!, 1017.4, "log bytes", 1e-6);
     });
   });
 
   describe("variable lines", () => {
     it("a body over 8 KiB is put to S3 once, read once, kept until expiry, and its put lengthens ingest", () => {
-      const report = costOf(stack(), EMPTY, { ...HAND, bodyBytes: 64 * 1024 }, US);
+      const report = costOf(costStack(), EMPTY, { ...HAND, bodyBytes: 64 * 1024 }, US);
       // Ingest: 100 + 25 ms S3 put = 125 ms; 0.5 GB x 0.125 s = 0.0625 GB-s x 1M x 0.0000133334 = 0.8333375 + $0.20.
       close(lineOf(report, "lambda: ingest").usd, 1.0333375, "ingest");
       // 1M PUTs x $0.005/1,000 = $5; 1M GETs x $0.0004/1,000 = $0.40.
@@ -138,46 +108,46 @@ describe("cost model arithmetic", () => {
     });
 
     it("a stream consumer invocation lasts its base plus its per-record time for each record", () => {
-      const report = costOf(stack(), EMPTY, { ...HAND, consumerPerRecordMs: 2 }, US);
+      const report = costOf(costStack(), EMPTY, { ...HAND, consumerPerRecordMs: 2 }, US);
       // Batch 10: 100,000 invocations = $0.02; each 0.25 GB x (100 + 2 x 10 = 120 ms) = 0.03 GB-s -> 3,000 GB-s
       // x 0.0000133334 = $0.0400002.
       close(lineOf(report, "lambda: stream consumer").usd, 0.0600002, "consumer");
     });
 
     it("a worker batch receives its messages in 64 KiB chunks of their total size", () => {
-      const report = costOf(stack(), EMPTY, { ...HAND, bodyBytes: 8000 }, US);
+      const report = costOf(costStack(), EMPTY, { ...HAND, bodyBytes: 8000 }, US);
       // Message 8,000 + 24 = 8,024 B (inline: <= 8,192). 1 send; a batch of 10 returns 80,240 B = 2 chunks -> 0.2
       // receive; 0.1 delete: 1.3 requests x $0.40 = $0.52.
       close(lineOf(report, "sqs: send + receive + delete").usd, 0.52, "sqs");
     });
 
     it("an index copy over 1 KiB pays a write unit per KiB", () => {
-      const report = costOf(stack(), EMPTY, { ...HAND, indexItemBytes: 2000 }, US);
+      const report = costOf(costStack(), EMPTY, { ...HAND, indexItemBytes: 2000 }, US);
       // 2,000 B = 2 WRU x $0.625/M = $1.25.
       close(lineOf(report, "dynamodb: index write").usd, 1.25, "index");
     });
 
     it("the storage line shows the GB of item, index and per-item overhead", () => {
-      const report = costOf(stack(), EMPTY, HAND, US);
+      const report = costOf(costStack(), EMPTY, HAND, US);
       // 1M x (1,024 + 100 + 200) B = 1.233065 GiB.
       assert.match(lineOf(report, "dynamodb: storage while retained").detail, /^1\.233 GB /);
     });
 
     it("point-in-time recovery bills the table's size (no index) while events are retained", () => {
-      const report = costOf(stack(1, true), EMPTY, HAND, US);
+      const report = costOf(costStack(1, true), EMPTY, HAND, US);
       // 1M x (1,024 + 100) B = 1.046805 GiB, kept 30 of 30.4167 days = 1.032466 GB-months x $0.20 = $0.206493.
       close(lineOf(report, "dynamodb: point-in-time recovery").usd, 0.206493, "pitr");
     });
 
     it("a record over 25 KiB pays a PUT payload unit per 25 KiB", () => {
-      const report = costOf(stack(), EMPTY, { ...HAND, analyticsOverheadBytes: 30_000 }, US);
+      const report = costOf(costStack(), EMPTY, { ...HAND, analyticsOverheadBytes: 30_000 }, US);
       // 1,000 + 30,000 = 31,000 B = 2 units of 25,600 B x $0.014/M = $0.028.
       assert.equal(report.derived.kinesisPutUnits, 2);
       close(lineOf(report, "kinesis: PUT payload units").usd, 0.028, "put units");
     });
 
     it("on-demand Kinesis bills each record's size rounded up to 1 KiB, and no PUT payload units", () => {
-      const report = costOf(stack(), EMPTY, { ...HAND, bodyBytes: 1476, kinesisMode: "on-demand" }, US);
+      const report = costOf(costStack(), EMPTY, { ...HAND, bodyBytes: 1476, kinesisMode: "on-demand" }, US);
       // Record 1,476 + 24 = 1,500 B -> 2 KiB; 1M x 2,048 B = 1.907349 GiB x $0.08 = $0.152588.
       close(lineOf(report, "kinesis: on-demand data in").usd, 0.152588, "on-demand in");
       assert.match(lineOf(report, "kinesis: on-demand data in").detail, /^2 KiB per record \(rounded up\), 1\.907 GB$/);
@@ -186,7 +156,7 @@ describe("cost model arithmetic", () => {
 
     it("the stream consumer's EMF lines name the tenants one batch holds, at most the batch size", () => {
       // Three tenants, 8/s over 4 table-stream shards: consumer batch 2, so a batch holds 2 tenants' records.
-      const report = costOf(stack(3), EMPTY, { ...HAND, ratePerSecond: 8, tableStreamShards: 4 }, US);
+      const report = costOf(costStack(3), EMPTY, { ...HAND, ratePerSecond: 8, tableStreamShards: 4 }, US);
       // EMF per webhook: ingest 203 + 27 = 230; worker 234 + 27 = 261 / 10 = 26.1; consumer acme 212 + 27 and t1
       // 210 + 27 (two characters shorter) = 476 / 2 = 238 -> 494.1 B; 1M x 494.1 B = 0.460166 GiB x $0.50.
       close(lineOf(report, "metrics: EMF lines").usd, 0.230083, "emf");
@@ -198,14 +168,14 @@ describe("cost model arithmetic", () => {
     const PRICED: PriceTable = { ...US, kms: { customerKeyMonth: { ...US.kms.customerKeyMonth, usd: 2 } } };
     const INVENTORY: StackInventory = {
       tenants: {
-        acme: counts({ secrets: 1, dashboards: 1, kmsKeys: 1, polledQueues: 1 }),
-        t1: counts({ polledQueues: 1 }),
+        acme: inventoryCounts({ secrets: 1, dashboards: 1, kmsKeys: 1, polledQueues: 1 }),
+        t1: inventoryCounts({ polledQueues: 1 }),
       },
-      shared: counts({ dashboards: 1, kmsKeys: 1, polledQueues: 1, secrets: 1, kinesisShards: 2 }),
+      shared: inventoryCounts({ dashboards: 1, kmsKeys: 1, polledQueues: 1, secrets: 1, kinesisShards: 2 }),
     };
 
     it("each fixed line is its count times its price; a tenant without a secret pays no secret reads", () => {
-      const report = costOf(stack(2), INVENTORY, HAND, PRICED);
+      const report = costOf(costStack(2), INVENTORY, HAND, PRICED);
       // Per tenant: 11 series x $0.30 = 3.30; idle polling 5 pollers x 2,628,000 s / 20 s = 657,000 receives x $0.40/M
       // = 0.2628 per queue. acme adds 1 secret $0.40 + 2,628,000 / 300 = 8,760 reads x $0.05/10k = 0.0438, a
       // dashboard $3 and a key $2: 3.30 + 0.4438 + 0.2628 + 3 + 2 = 9.0066; t1: 3.30 + 0.2628 = 3.5628.
@@ -218,7 +188,7 @@ describe("cost model arithmetic", () => {
     });
 
     it("lists the average tenant's lines and the shared lines, leaving out those that cost nothing", () => {
-      const report = costOf(stack(2), INVENTORY, HAND, PRICED);
+      const report = costOf(costStack(2), INVENTORY, HAND, PRICED);
       // Tenant lines are the mean of acme's and t1's: secrets (0.4438 + 0) / 2, dashboards (3 + 0) / 2, keys (2 + 0) / 2;
       // alarms (no alarm metrics anywhere) cost nothing and are not listed.
       assert.deepEqual(fixedOf(report), [
@@ -239,13 +209,13 @@ describe("cost model arithmetic", () => {
     });
 
     it("the month's total is its variable cost plus its fixed cost", () => {
-      const report = costOf(stack(2), INVENTORY, HAND, PRICED);
+      const report = costOf(costStack(2), INVENTORY, HAND, PRICED);
       assert.ok(report.monthly.variableUsd > 0);
       close(report.monthly.totalUsd, report.monthly.variableUsd + 40.4322, "total", 1e-6);
     });
 
     it("on-demand Kinesis pays one stream-hour price per on-demand stream, and one for a provisioned stream switched over", () => {
-      const shared = (c: Partial<InventoryCounts>) => costOf(stack(), { tenants: {}, shared: counts(c) }, { ...HAND, kinesisMode: "on-demand" }, US);
+      const shared = (c: Partial<InventoryCounts>) => costOf(costStack(), { tenants: {}, shared: inventoryCounts(c) }, { ...HAND, kinesisMode: "on-demand" }, US);
       const stream = (report: CostReport) => report.fixed.filter((l) => l.component.startsWith("kinesis")).map((l) => [l.component, Math.round(l.usd * 1e4) / 1e4]);
       // 1 stream x 730 h x $0.04 = $29.20; 2 streams = $58.40.
       assert.deepEqual(stream(shared({ kinesisOnDemandStreams: 1, kinesisShards: 1 })), [["kinesis on-demand stream", 58.4]]);
@@ -258,7 +228,7 @@ describe("cost model arithmetic", () => {
     it("active metric series bill only what a healthy tenant emits: 5 per tenant, the 1 stack total", () => {
       // Accepted, Rejected, SignatureFailures, Stored, Published (each [Tenant]); MalformedStreamRecords' [] total.
       assert.deepEqual(metricSeriesCounts("active"), { perTenant: 5, shared: 1 });
-      const report = costOf(stack(), EMPTY, { ...HAND, metricSeries: "active" }, US);
+      const report = costOf(costStack(), EMPTY, { ...HAND, metricSeries: "active" }, US);
       // 5 x $0.30 = $1.50 per tenant; nothing else in an empty inventory.
       close(report.fixedMonthlyPerTenantUsd, 1.5, "active series");
     });

@@ -5,48 +5,15 @@
 // The inventory is written by hand (not planned) so that every count differs from every other and every fixed line
 // costs something (a line of $0 is not printed): a detail that shows the wrong count, or none, is then visible.
 import assert from "node:assert/strict";
-import { parseStackConfig, type StackConfig } from "../../components/config";
-import { costOf, DEFAULT_WORKLOAD, type InventoryCounts, type StackInventory, type Workload } from "../../components/cost/model";
+import { costOf, type StackInventory, type Workload } from "../../components/cost/model";
 import { PRICES, type PriceTable } from "../../components/cost/prices";
 import { formatReport } from "../../scripts/cost";
-
-/** One tenant (acme, 30-day retention), logs kept 1 day; PITR as asked. */
-function smallStack(pointInTimeRecovery = false): StackConfig {
-  return parseStackConfig("cost", {
-    runbookUrl: "https://example.com/RUNBOOK.md",
-    analyticsShards: 1,
-    logRetentionDays: 1,
-    pointInTimeRecovery,
-    tenants: { acme: { scheme: "standard-webhooks", ingestConcurrency: 1, workerConcurrency: 2, retentionDays: 30 } },
-  });
-}
-
-const counts = (c: Partial<InventoryCounts>): InventoryCounts => ({ alarms: 0, alarmMetrics: 0, secrets: 0, dashboards: 0, kmsKeys: 0, polledQueues: 0, kinesisShards: 0, kinesisOnDemandStreams: 0, resources: 0, ...c });
+import { costStack, HAND, inventoryCounts } from "../helpers/cost";
 
 /** Every count distinct, every fixed line non-zero (a tenant with its own dashboards and keys, shared secrets). */
 const INVENTORY: StackInventory = {
-  tenants: { acme: counts({ alarms: 13, alarmMetrics: 16, secrets: 1, dashboards: 2, kmsKeys: 3, polledQueues: 1 }) },
-  shared: counts({ alarms: 8, alarmMetrics: 9, secrets: 4, dashboards: 1, kmsKeys: 5, polledQueues: 6, kinesisShards: 7 }),
-};
-
-/** model.test.ts's hand case: a 1,000-byte body as received, a 1,024-byte message, item and analytics record. */
-const HAND: Workload = {
-  ...DEFAULT_WORKLOAD,
-  ratePerSecond: 10,
-  bodyBytes: 1000,
-  storedCompressionRatio: 1,
-  ingestMemoryMb: 512,
-  ingestMs: 100,
-  workerBaseMs: 50,
-  workerPerRecordMs: 5,
-  workerBatch: 10,
-  consumerBaseMs: 100,
-  consumerPerRecordMs: 0,
-  tableStreamShards: 1,
-  envelopeOverheadBytes: 24,
-  itemOverheadBytes: 24,
-  indexItemBytes: 100,
-  analyticsOverheadBytes: 24,
+  tenants: { acme: inventoryCounts({ alarms: 13, alarmMetrics: 16, secrets: 1, dashboards: 2, kmsKeys: 3, polledQueues: 1 }) },
+  shared: inventoryCounts({ alarms: 8, alarmMetrics: 9, secrets: 4, dashboards: 1, kmsKeys: 5, polledQueues: 6, kinesisShards: 7 }),
 };
 
 const US = PRICES["us-east-1"];
@@ -67,7 +34,7 @@ const LOGS = [
 
 describe("cost model texts (what npm run cost prints)", () => {
   it("every per-million line says what it counts: an inline body as received, a payload record, provisioned Kinesis", () => {
-    const report = costOf(smallStack(), INVENTORY, HAND, US);
+    const report = costOf(costStack(), INVENTORY, HAND, US);
     assert.deepEqual(details(report.perMillion), [
       // 0.5 GB x 0.1 s; no S3 put clause (and nothing in its place) for an inline body.
       ["lambda: ingest", "1 request + 512 MB x 100 ms = 0.0500 GB-s per webhook, arm64"],
@@ -90,7 +57,7 @@ describe("cost model texts (what npm run cost prints)", () => {
   });
 
   it("a body over the 8 KiB inline threshold: ingest counts the S3 put, the S3 lines name PUT, GET and storage until expiry, the item holds the pointer; PITR says what it bills", () => {
-    const report = costOf(smallStack(true), INVENTORY, { ...HAND, bodyBytes: 20_000 }, US);
+    const report = costOf(costStack(1, true), INVENTORY, { ...HAND, bodyBytes: 20_000 }, US);
     assert.deepEqual(details(report.perMillion), [
       // 100 ms + 25 ms S3 put = 125 ms x 0.5 GB.
       ["lambda: ingest", "1 request + 512 MB x 125 ms (incl. 25 ms S3 put) = 0.0625 GB-s per webhook, arm64"],
@@ -113,7 +80,7 @@ describe("cost model texts (what npm run cost prints)", () => {
 
   it("a body gzip'ed at rest says so in the item line; on-demand Kinesis counts KiB per record of a pointer record", () => {
     const w: Workload = { ...HAND, bodyBytes: 3000, storedCompressionRatio: 0.3, compressionRatio: 0.5, analyticsPayload: "pointer", kinesisMode: "on-demand" };
-    const report = costOf(smallStack(), INVENTORY, w, US);
+    const report = costOf(costStack(), INVENTORY, w, US);
     const line = (component: string) => report.perMillion.find((l) => l.component === component)?.detail;
     // Forwarded 1,500 B, base64 2,000 B + 24 B envelope.
     assert.equal(line("sqs: send + receive + delete"), "1 send + 0.100 receive + 0.100 delete = 1.200 requests per webhook (message 2024 B, 1 chunk(s) of 64 KiB)");
@@ -124,7 +91,7 @@ describe("cost model texts (what npm run cost prints)", () => {
     assert.equal(line("kinesis: PUT payload units"), undefined);
     assert.equal(line("kinesis: on-demand data in"), "1 KiB per record (rounded up), 0.954 GB");
     // And with a payload record, the PUT unit line names what the record carries.
-    const payload = costOf(smallStack(), INVENTORY, { ...w, kinesisMode: "provisioned", analyticsPayload: "payload" }, US);
+    const payload = costOf(costStack(), INVENTORY, { ...w, kinesisMode: "provisioned", analyticsPayload: "payload" }, US);
     assert.equal(payload.perMillion.find((l) => l.component === "kinesis: PUT payload units")?.detail, "1 unit(s) of 25 KiB per record (2024 B, payload)");
   });
 
@@ -146,7 +113,7 @@ describe("cost model texts (what npm run cost prints)", () => {
       ["idle SQS polling", "6 polled queue(s)"],
       ["secrets", "4"],
     ];
-    const fixed = (w: Workload) => costOf(smallStack(), INVENTORY, w, US).fixed.map((l) => [l.scope, l.component, l.detail]);
+    const fixed = (w: Workload) => costOf(costStack(), INVENTORY, w, US).fixed.map((l) => [l.scope, l.component, l.detail]);
     const scoped = (scope: string, rows: string[][]) => rows.map(([component, detail]) => [scope, component, detail]);
     assert.deepEqual(fixed(HAND), [...scoped("tenant", tenant), ...scoped("shared", shared), ["shared", "kinesis shards", "7 shard(s) x 730 h x $0.0150"]]);
     // On demand: the 7 shards become one stream.
@@ -157,7 +124,7 @@ describe("cost model texts (what npm run cost prints)", () => {
     // Read through the item write line, whose detail ends with the write price: "x $<price>/M".
     const printed = (perMillion: number) => {
       const prices: PriceTable = { ...US, dynamodb: { ...US.dynamodb, onDemandWritePerMillion: { ...US.dynamodb.onDemandWritePerMillion, usd: perMillion } } };
-      const detail = costOf(smallStack(), INVENTORY, HAND, prices).perMillion.find((l) => l.component === "dynamodb: item write")!.detail;
+      const detail = costOf(costStack(), INVENTORY, HAND, prices).perMillion.find((l) => l.component === "dynamodb: item write")!.detail;
       return /x (\S+)\/M$/.exec(detail)![1];
     };
     assert.deepEqual(
