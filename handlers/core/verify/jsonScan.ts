@@ -175,32 +175,26 @@ export function topLevelStrings(bytes: Buffer, fields: readonly string[], firstO
     while (i < end && isWs(bytes[i]!)) i++;
     // Member value.
     const c = bytes[i];
-    if (c === QUOTE) {
-      const close = stringEnd(bytes, i);
-      if (close < 0) return none();
-      if (matched >= 0) {
-        if (state[matched] === NONE) {
-          state[matched] = STRING;
-          values[matched] = needsDecoding(bytes, i, close) ? decodeString(bytes, i, close) : bytes.toString("utf8", i + 1, close);
-          if (firstOccurrence && ++occurred === n) return values;
-        } else if (!firstOccurrence) {
-          state[matched] = DUPLICATE;
-        }
-      }
-      i = close + 1;
+    // A string value's opening quote, or -1 for any other value.
+    const stringOpen = c === QUOTE ? i : -1;
+    if (stringOpen >= 0) {
+      i = stringEnd(bytes, stringOpen);
+      if (i < 0) return none();
+      i++;
     } else {
       if (c === 0x7b || c === 0x5b) i = containerEnd(bytes, i);
       else if (c === undefined) return none();
       else i = scalarEnd(bytes, i);
       if (i < 0) return none();
-      if (matched >= 0) {
-        if (state[matched] === NONE) {
-          // Not a string: no value for this field (with firstOccurrence, whatever follows).
-          state[matched] = OTHER;
-          if (firstOccurrence && ++occurred === n) return values;
-        } else if (!firstOccurrence) {
-          state[matched] = DUPLICATE;
-        }
+    }
+    if (matched >= 0) {
+      if (state[matched] === NONE) {
+        // A value that is not a string gives this field none (with firstOccurrence, whatever follows).
+        state[matched] = stringOpen >= 0 ? STRING : OTHER;
+        if (stringOpen >= 0) values[matched] = needsDecoding(bytes, stringOpen, i - 1) ? decodeString(bytes, stringOpen, i - 1) : bytes.toString("utf8", stringOpen + 1, i - 1);
+        if (firstOccurrence && ++occurred === n) return values;
+      } else if (!firstOccurrence) {
+        state[matched] = DUPLICATE;
       }
     }
     while (i < end && isWs(bytes[i]!)) i++;
