@@ -91,6 +91,7 @@ export interface LocalEndpointsFile {
 export interface LocalPipeline {
   readonly port: number;
   url(tenant: string): string;
+  /** The servers (SQS: behind its rules proxy, as AWS answers), never the --fail proxies. */
   readonly endpoints: { readonly dynamodb: string; readonly kinesis: string; readonly sqs: string; readonly s3: string };
   readonly names: { readonly table: string; readonly bodiesBucket: string; readonly analyticsStream: string; readonly streamFailureQueueUrl: string; readonly tenants: Readonly<Record<string, TenantResources>> };
   status(): Promise<PipelineStatus>;
@@ -131,24 +132,26 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     })());
 
   try {
+    // SQS's own message rules (1 MiB, its character set) are enforced in front of local-aws-sqs, which checks
+    // neither exactly, and its visible count is corrected, so the local pipeline fails and counts where AWS would
+    // (see sqsRules.ts). Everything speaks to SQS through it: setup, the status page, operators and tests.
+    const sqsRules = await startSqsRulesProxy({ target: servers.sqs.endpoint });
+    stoppables.push(() => sqsRules.stop());
+    const sqsEndpoint = sqsRules.endpoint;
     // Setup and the status page talk to the servers directly; the handlers and the emulated event sources go
     // through the fault proxies when --fail asks for them.
     const direct = {
       dynamodb: new DynamoDBClient({ ...clientBase, endpoint: servers.dynamodb.endpoint }),
       kinesis: new KinesisClient({ ...clientBase, endpoint: servers.kinesis.endpoint, requestHandler: new NodeHttpHandler() }),
-      sqs: new SQSClient({ ...clientBase, endpoint: servers.sqs.endpoint }),
+      sqs: new SQSClient({ ...clientBase, endpoint: sqsEndpoint }),
       s3: new S3Client({ region: LOCAL_REGION, credentials: LOCAL_S3_CREDENTIALS, endpoint: servers.s3.endpoint, forcePathStyle: true }),
     };
     destroyables.push(direct.dynamodb, direct.kinesis, direct.sqs, direct.s3);
 
     const proxies: Partial<Record<FaultService, FaultProxy>> = {};
-    // SQS's own message rules (1 MiB, its character set) are enforced in front of local-aws-sqs, which checks
-    // neither exactly, so the local pipeline fails where AWS would (see sqsRules.ts).
-    const sqsRules = await startSqsRulesProxy({ target: servers.sqs.endpoint });
-    stoppables.push(() => sqsRules.stop());
     const endpointFor = async (service: FaultService, server: RunningServer) => {
       const rate = options.fail?.[service] ?? 0;
-      const target = service === "sqs" ? sqsRules.endpoint : server.endpoint;
+      const target = service === "sqs" ? sqsEndpoint : server.endpoint;
       if (rate <= 0) return target;
       const proxy = await startFaultProxy({ service, target, rate });
       proxies[service] = proxy;
@@ -300,7 +303,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     return {
       port: urlServer.port,
       url: (tenant) => urlServer.url(tenant),
-      endpoints: { dynamodb: servers.dynamodb.endpoint, kinesis: servers.kinesis.endpoint, sqs: servers.sqs.endpoint, s3: servers.s3.endpoint },
+      endpoints: { dynamodb: servers.dynamodb.endpoint, kinesis: servers.kinesis.endpoint, sqs: sqsEndpoint, s3: servers.s3.endpoint },
       names: { table: tableName, bodiesBucket, analyticsStream, streamFailureQueueUrl: streamFailures.url, tenants },
       status,
       faults: Object.fromEntries(Object.entries(proxies).map(([service, proxy]) => [service, proxy.stats])),
@@ -308,11 +311,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         stack: config.stack,
         pid,
         region: LOCAL_REGION,
-        // The servers themselves, never the --fail proxies: an operator's command must not meet injected faults.
+        // The servers themselves (SQS behind its rules proxy), never the --fail proxies: an operator's command must
+        // not meet injected faults.
         endpoints: {
           dynamodb: servers.dynamodb.endpoint,
           kinesis: servers.kinesis.endpoint,
-          sqs: servers.sqs.endpoint,
+          sqs: sqsEndpoint,
           s3: servers.s3.endpoint,
           lambda: `http://127.0.0.1:${urlServer.port}/_local/lambda`,
           status: `http://127.0.0.1:${urlServer.port}/_local/status`,

@@ -3,6 +3,10 @@
 // characters #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF (it checks none). So a message
 // AWS would refuse is refused locally too, with the error AWS answers, and the local pipeline fails where the
 // cloud would. https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+// It also corrects one count: local-aws-sqs's ApproximateNumberOfMessages counts every message not delayed, in
+// flight or not, where SQS counts only the messages available for retrieval; a depth summed with
+// ApproximateNumberOfMessagesNotVisible (ops dlq, redrive, the local status) then counted a held message twice.
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html
 import { randomUUID } from "node:crypto";
 import { createServer, request as httpRequest, Agent } from "node:http";
 import { SQS_MAX_MESSAGE_BYTES } from "../handlers/core/envelope";
@@ -42,6 +46,31 @@ export function sqsBodyViolation(body: string, maxBytes: number = SQS_MAX_MESSAG
   return undefined;
 }
 
+const VISIBLE = "ApproximateNumberOfMessages";
+const NOT_VISIBLE = "ApproximateNumberOfMessagesNotVisible";
+
+/**
+ * The GetQueueAttributes request sent on to the emulator: one that asks for the visible count also asks for the
+ * in-flight count (needed to correct it), or undefined when it needs no change.
+ */
+export function countingRequest(payload: unknown): { payload: Record<string, unknown>; addedNotVisible: boolean } | undefined {
+  const input = payload as { AttributeNames?: unknown } | null;
+  if (!input || typeof input !== "object" || !Array.isArray(input.AttributeNames)) return undefined;
+  const names = input.AttributeNames as unknown[];
+  if (!names.includes(VISIBLE) && !names.includes("All")) return undefined;
+  const addedNotVisible = !names.includes(NOT_VISIBLE) && !names.includes("All");
+  return { payload: { ...(input as Record<string, unknown>), AttributeNames: addedNotVisible ? [...names, NOT_VISIBLE] : names }, addedNotVisible };
+}
+
+/** The emulator's GetQueueAttributes answer with ApproximateNumberOfMessages counting only visible messages. */
+export function correctedCounts(answer: unknown, addedNotVisible: boolean): unknown {
+  const attributes = (answer as { Attributes?: Record<string, string> } | null)?.Attributes;
+  if (!attributes || attributes[VISIBLE] === undefined || attributes[NOT_VISIBLE] === undefined) return answer;
+  const corrected: Record<string, string> = { ...attributes, [VISIBLE]: String(Math.max(0, Number(attributes[VISIBLE]) - Number(attributes[NOT_VISIBLE]))) };
+  if (addedNotVisible) delete corrected[NOT_VISIBLE];
+  return { ...(answer as object), Attributes: corrected };
+}
+
 /** The violation of a JSON-protocol SQS call, if it sends a message SQS would refuse. */
 export function sqsCallViolation(target: string, payload: unknown): SqsRuleViolation | undefined {
   const input = payload as { MessageBody?: unknown; Entries?: { MessageBody?: unknown }[] } | null;
@@ -55,6 +84,14 @@ export function sqsCallViolation(target: string, payload: unknown): SqsRuleViola
     }
   }
   return undefined;
+}
+
+function parsed(json: Buffer): unknown {
+  try {
+    return JSON.parse(json.toString("utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 export interface SqsRulesProxy {
@@ -75,13 +112,7 @@ export async function startSqsRulesProxy(options: { target: string }): Promise<S
       const body = Buffer.concat(chunks);
       const operation = String(request.headers["x-amz-target"] ?? "");
       if (operation) {
-        let payload: unknown;
-        try {
-          payload = JSON.parse(body.toString("utf8"));
-        } catch {
-          payload = undefined;
-        }
-        const violation = sqsCallViolation(operation, payload);
+        const violation = sqsCallViolation(operation, parsed(body));
         if (violation) {
           refused += 1;
           const text = JSON.stringify({ __type: violation.type, message: violation.message });
@@ -95,22 +126,37 @@ export async function startSqsRulesProxy(options: { target: string }): Promise<S
           return;
         }
       }
+      const counting = operation.endsWith(".GetQueueAttributes") ? countingRequest(parsed(body)) : undefined;
+      const forwarded = counting ? Buffer.from(JSON.stringify(counting.payload)) : body;
       const outgoing = httpRequest(
-        { host: target.hostname, port: target.port, method: request.method, path: request.url, agent, headers: { ...request.headers, host: target.host, "content-length": String(body.length) } },
+        { host: target.hostname, port: target.port, method: request.method, path: request.url, agent, headers: { ...request.headers, host: target.host, "content-length": String(forwarded.length) } },
         (upstream) => {
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(upstream.headers)) {
             if (value !== undefined && name !== "transfer-encoding" && name !== "connection") headers[name] = Array.isArray(value) ? value.join(", ") : value;
           }
-          response.writeHead(upstream.statusCode ?? 502, headers);
-          upstream.pipe(response);
+          if (!counting || upstream.statusCode !== 200) {
+            response.writeHead(upstream.statusCode ?? 502, headers);
+            upstream.pipe(response);
+            return;
+          }
+          const answer: Buffer[] = [];
+          upstream.on("data", (chunk: Buffer) => answer.push(chunk));
+          upstream.on("end", () => {
+            const original = Buffer.concat(answer);
+            const decoded = parsed(original);
+            const text = decoded === undefined ? original : Buffer.from(JSON.stringify(correctedCounts(decoded, counting.addedNotVisible)));
+            response.writeHead(200, { ...headers, "content-length": String(text.length) });
+            response.end(text);
+          });
+          upstream.on("error", (error) => answerProxyFailure(response, "sqs rules proxy", error));
         },
       );
       outgoing.on("error", (error) => {
         if (!response.headersSent) response.writeHead(502, { "content-type": "text/plain" });
         response.end(`sqs rules proxy: ${error.message}`);
       });
-      outgoing.end(body);
+      outgoing.end(forwarded);
     } catch (error) {
       answerProxyFailure(response, "sqs rules proxy", error);
     }

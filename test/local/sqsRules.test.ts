@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type QueueAttributeName } from "@aws-sdk/client-sqs";
 import { SQS_MAX_MESSAGE_BYTES } from "../../handlers/core/envelope";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type RunningServer } from "../../local/servers";
-import { sqsBodyViolation, startSqsRulesProxy, type SqsRulesProxy } from "../../local/sqsRules";
+import { correctedCounts, countingRequest, sqsBodyViolation, startSqsRulesProxy, type SqsRulesProxy } from "../../local/sqsRules";
 
 describe("local SQS rules proxy (SQS's message size and character set in front of local-aws-sqs)", () => {
   let server: RunningServer;
@@ -41,5 +41,41 @@ describe("local SQS rules proxy (SQS's message size and character set in front o
     assert.equal(received.Messages?.[0]?.Body, body);
     assert.equal(sqsBodyViolation("a".repeat(SQS_MAX_MESSAGE_BYTES)), undefined);
     assert.ok(sqsBodyViolation("a".repeat(SQS_MAX_MESSAGE_BYTES + 1)));
+  });
+
+  it("counts a message in flight once: ApproximateNumberOfMessages is only what is available, as SQS counts it", async () => {
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: "counts" }))).QueueUrl!;
+    const attributes = async (names: QueueAttributeName[]) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }))).Attributes ?? {};
+    const counts = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] as const;
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "held" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "waiting" }));
+    assert.deepEqual(await attributes([...counts]), { ApproximateNumberOfMessages: "2", ApproximateNumberOfMessagesNotVisible: "0" });
+    const held = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, VisibilityTimeout: 30 }))).Messages!;
+    assert.equal(held.length, 1);
+    assert.deepEqual(await attributes([...counts]), { ApproximateNumberOfMessages: "1", ApproximateNumberOfMessagesNotVisible: "1" });
+    // Asked alone, the visible count is corrected too, and the answer holds only what was asked.
+    assert.deepEqual(await attributes(["ApproximateNumberOfMessages"]), { ApproximateNumberOfMessages: "1" });
+    const all = await attributes(["All"]);
+    assert.equal(all.ApproximateNumberOfMessages, "1");
+    assert.equal(all.ApproximateNumberOfMessagesNotVisible, "1");
+    assert.ok(all.QueueArn, "the other attributes pass through");
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: held[0]!.ReceiptHandle!, VisibilityTimeout: 0 }));
+    assert.deepEqual(await attributes([...counts]), { ApproximateNumberOfMessages: "2", ApproximateNumberOfMessagesNotVisible: "0" });
+  });
+
+  it("changes only GetQueueAttributes calls that ask for the visible count, and never below zero", () => {
+    assert.equal(countingRequest({ QueueUrl: "q", AttributeNames: ["QueueArn"] }), undefined);
+    assert.equal(countingRequest({ QueueUrl: "q" }), undefined);
+    assert.equal(countingRequest(null), undefined);
+    assert.deepEqual(countingRequest({ QueueUrl: "q", AttributeNames: ["ApproximateNumberOfMessages"] }), {
+      payload: { QueueUrl: "q", AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] },
+      addedNotVisible: true,
+    });
+    assert.deepEqual(countingRequest({ QueueUrl: "q", AttributeNames: ["All"] }), { payload: { QueueUrl: "q", AttributeNames: ["All"] }, addedNotVisible: false });
+    assert.deepEqual(correctedCounts({ Attributes: { ApproximateNumberOfMessages: "1", ApproximateNumberOfMessagesNotVisible: "3" } }, false), {
+      Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "3" },
+    });
+    assert.deepEqual(correctedCounts({ Attributes: { ApproximateNumberOfMessages: "5", ApproximateNumberOfMessagesNotVisible: "2" } }, true), { Attributes: { ApproximateNumberOfMessages: "3" } });
+    assert.deepEqual(correctedCounts({ Attributes: { ApproximateNumberOfMessages: "5" } }, true), { Attributes: { ApproximateNumberOfMessages: "5" } });
   });
 });
