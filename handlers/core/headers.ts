@@ -16,9 +16,22 @@ export function normalizeHeaders(raw: Record<string, string | string[] | undefin
 
 /** First present, non-empty header among `names` (lower-case). */
 export function firstHeader(headers: Headers, ...names: string[]): string | undefined {
-  for (const name of names) {
-    const value = headers[name];
+  return firstHeaderOf(headers, names);
+}
+
+/** firstHeader over a list held once (a verifier's), with no array made per call. */
+export function firstHeaderOf(headers: Headers, names: readonly string[]): string | undefined {
+  for (let i = 0; i < names.length; i++) {
+    const value = headers[names[i]!];
     if (value !== undefined && value !== "") return value;
   }
   return undefined;
+}
+
+/** Whether String.prototype.trim removes this UTF-16 code unit (ECMAScript's WhiteSpace and LineTerminator). */
+export function isTrimmed(code: number): boolean {
+  return (
+    code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
 }

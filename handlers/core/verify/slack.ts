@@ -2,7 +2,7 @@
 // with the signing secret; `X-Slack-Request-Timestamp` within 5 minutes. When a Request URL is configured Slack
 // posts a signed `{"type":"url_verification","challenge":"..."}` and expects the challenge back with a 200.
 // https://api.slack.com/authentication/verifying-requests-from-slack
-import { bodyHashEventId, constantTimeEqual, decodeHex, hmac } from "../crypto";
+import { bodyHashEventId, digestTextEqual, hmacText, isHexText } from "../crypto";
 import { firstHeader } from "../headers";
 import { topLevelStrings } from "./jsonScan";
 import { badSignature, checkTimestamp, malformedHeader, missingHeader, usableId, utf8KeysFor, type Verifier, type VerifierOptions } from "./types";
@@ -21,9 +21,9 @@ export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
       const checked = checkTimestamp("x-slack-request-timestamp", timestamp, request.nowSeconds, options.toleranceSeconds);
       if (typeof checked !== "number") return checked;
       if (!signature.startsWith("v0=")) return malformedHeader("x-slack-signature", "expected v0=<hex>");
-      const provided = decodeHex(signature.slice(3));
-      if (!provided) return malformedHeader("x-slack-signature", "expected v0=<hex>");
-      const matched = keys.some((key) => constantTimeEqual(provided, hmac("sha256", key, `v0:${timestamp}:`, request.body)));
+      const provided = signature.slice(3);
+      if (!isHexText(provided)) return malformedHeader("x-slack-signature", "expected v0=<hex>");
+      const matched = keys.some((key) => digestTextEqual(provided, hmacText("sha256", key, "hex", `v0:${timestamp}:`, request.body), "hex"));
       if (!matched) return badSignature();
       // The timestamp is signed; the retry headers (x-slack-retry-num, -reason) are not.
       const signedHeaders = ["x-slack-request-timestamp"];

@@ -2,7 +2,7 @@
 // base64, key = base64-decoded `whsec_` secret; v1a = Ed25519 with `whpk_` public keys. The signature header
 // holds space-separated `version,signature` entries (rotation); unknown versions are skipped.
 import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
-import { constantTimeEqual, decodeBase64, hmac } from "../crypto";
+import { decodeBase64, digestTextEqual, hmacText, isCanonicalBase64 } from "../crypto";
 import { firstHeader } from "../headers";
 import { assertSecrets } from "./secretFormat";
 import { badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, type Acceptance, type Verifier, type VerifierOptions } from "./types";
@@ -59,16 +59,20 @@ export function standardWebhooksVerifier(options: VerifierOptions): Verifier<Sta
       }
 
       const prefix = `${id}.${timestamp}.`;
-      const v1: Buffer[] = [];
+      // v1 signatures stay text (compared as text, see hmacText); v1a ones are decoded for Ed25519.
+      const v1: string[] = [];
       const v1a: Buffer[] = [];
       for (const entry of entries) {
         const comma = entry.indexOf(",");
         if (comma < 0) continue;
         const version = entry.slice(0, comma);
-        const decoded = decodeBase64(entry.slice(comma + 1));
-        if (!decoded) continue;
-        if (version === "v1") v1.push(decoded);
-        else if (version === "v1a" && decoded.length === 64) v1a.push(decoded);
+        const text = entry.slice(comma + 1);
+        if (version === "v1") {
+          if (isCanonicalBase64(text)) v1.push(text);
+        } else if (version === "v1a") {
+          const decoded = decodeBase64(text);
+          if (decoded?.length === 64) v1a.push(decoded);
+        }
       }
       // The id and the timestamp are inside the signed content: the id is the event id as the sender gave it.
       const accepted: Acceptance = {
@@ -82,8 +86,8 @@ export function standardWebhooksVerifier(options: VerifierOptions): Verifier<Sta
       };
       if (v1.length > 0) {
         for (const key of keys.hmacKeys) {
-          const expected = hmac("sha256", key, prefix, request.body);
-          if (v1.some((candidate) => constantTimeEqual(candidate, expected))) return accepted;
+          const expected = hmacText("sha256", key, "base64", prefix, request.body);
+          if (v1.some((candidate) => digestTextEqual(candidate, expected, "base64"))) return accepted;
         }
       }
       if (v1a.length > 0 && keys.publicKeys.length > 0) {

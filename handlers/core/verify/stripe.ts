@@ -2,7 +2,7 @@
 // HMAC-SHA256 over `{t}.{body}` keyed with the whole `whsec_...` string. Several v1 entries appear while an
 // endpoint secret is being rolled.
 // https://docs.stripe.com/webhooks#verify-manually
-import { bodyHashEventId, constantTimeEqual, decodeHex, hmac } from "../crypto";
+import { bodyHashEventId, digestTextEqual, hmacText, isHexText } from "../crypto";
 import { firstHeader } from "../headers";
 import { firstTopLevelString } from "./jsonScan";
 import {
@@ -21,7 +21,7 @@ export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
         return malformedHeader("stripe-signature", `longer than ${SIGNATURE_LIMITS.maxHeaderLength} characters`);
       }
       let timestamp: string | undefined;
-      const v1: Buffer[] = [];
+      const v1: string[] = [];
       const seen = new Set<string>();
       for (const item of header.split(",")) {
         const eq = item.indexOf("=");
@@ -31,8 +31,7 @@ export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
         if (key === "t") timestamp = value;
         else if (key === "v1" && !seen.has(value)) {
           seen.add(value);
-          const decoded = decodeHex(value);
-          if (decoded) v1.push(decoded);
+          if (isHexText(value)) v1.push(value);
         }
       }
       if (seen.size > SIGNATURE_LIMITS.maxEntries) return malformedHeader("stripe-signature", `more than ${SIGNATURE_LIMITS.maxEntries} distinct v1 signatures`);
@@ -41,8 +40,8 @@ export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
       if (typeof checked !== "number") return checked;
       if (v1.length === 0) return malformedHeader("stripe-signature", "no v1= signature");
       for (const key of keys) {
-        const expected = hmac("sha256", key, `${timestamp}.`, request.body);
-        if (v1.some((candidate) => constantTimeEqual(candidate, expected))) {
+        const expected = hmacText("sha256", key, "hex", `${timestamp}.`, request.body);
+        if (v1.some((candidate) => digestTextEqual(candidate, expected, "hex"))) {
           // The evt_ id is inside the signed body, its first member as Stripe writes events: the scan stops there
           // (firstTopLevelString), so finding it costs next to nothing beside the HMAC. Without a usable one (absent,
           // not a string, or too long for a key) the body hash: Stripe re-signs each retry with a new t, so the MAC
