@@ -101,7 +101,22 @@ describe("envelope (properties)", () => {
         const withBody = { ...envelope, body };
         const { message, bytes } = encodeEnvelopeSized(withBody);
         assert.equal(bytes, Buffer.byteLength(message, "utf8"));
-        // The reference: the same fields through JSON.parse/JSON.stringify, in the wire order.
+        // The reference: the wire object in the wire order through JSON.stringify, U+FFFE/U+FFFF escaped after.
+        const { bodyEncoding, text } = bodyEncodingOf(body);
+        const reference = JSON.stringify({
+          v: 2,
+          tenant: envelope.tenant,
+          eventId: envelope.eventId,
+          scheme: envelope.scheme,
+          receivedAt: envelope.receivedAt,
+          headers: envelope.headers,
+          unsignedHeaders: envelope.unsignedHeaders ?? Object.keys(envelope.headers),
+          ...(envelope.deliveryId !== undefined ? { deliveryId: envelope.deliveryId } : {}),
+          ...(envelope.signedUrl !== undefined ? { signedUrl: envelope.signedUrl } : {}),
+          bodyEncoding,
+          body: text,
+        }).replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+        assert.equal(message, reference);
         const wire = JSON.parse(message) as Record<string, unknown>;
         assert.deepEqual(Object.keys(wire), ["v", "tenant", "eventId", "scheme", "receivedAt", "headers", "unsignedHeaders", ...(envelope.deliveryId !== undefined ? ["deliveryId"] : []), ...(envelope.signedUrl !== undefined ? ["signedUrl"] : []), "bodyEncoding", "body"]);
         assert.ok(decodeEnvelope(message).body.equals(body));
