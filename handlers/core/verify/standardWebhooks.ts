@@ -3,7 +3,7 @@
 // holds space-separated `version,signature` entries (rotation); unknown versions are skipped.
 import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
 import { decodeBase64, digestTextEqual, hmacText, isCanonicalBase64 } from "../crypto";
-import { firstHeader } from "../headers";
+import { firstHeaderOf, type Headers } from "../headers";
 import { assertSecrets } from "./secretFormat";
 import { badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, type Acceptance, type Verifier, type VerifierOptions } from "./types";
 
@@ -31,6 +31,19 @@ export function prepareStandardWebhooksKeys(secrets: readonly string[]): Standar
   return { hmacKeys, publicKeys };
 }
 
+const ID_HEADERS = ["webhook-id", "svix-id"] as const;
+const TIMESTAMP_HEADERS = ["webhook-timestamp", "svix-timestamp"] as const;
+const SIGNATURE_HEADERS = ["webhook-signature", "svix-signature"] as const;
+
+/** The first of `names` present and non-empty (firstHeaderOf's header, by name). */
+function firstPresentName<N extends string>(headers: Headers, names: readonly N[]): N | undefined {
+  for (const name of names) {
+    const value = headers[name];
+    if (value !== undefined && value !== "") return name;
+  }
+  return undefined;
+}
+
 export function standardWebhooksVerifier(options: VerifierOptions): Verifier<StandardWebhooksKeys> {
   return {
     scheme: "standard-webhooks",
@@ -38,9 +51,11 @@ export function standardWebhooksVerifier(options: VerifierOptions): Verifier<Sta
     verify(request, keys) {
       const { headers } = request;
       // svix-* are the same protocol under the reference sender's original header names.
-      const id = firstHeader(headers, "webhook-id", "svix-id");
-      const timestamp = firstHeader(headers, "webhook-timestamp", "svix-timestamp");
-      const signatures = firstHeader(headers, "webhook-signature", "svix-signature");
+      const idName = firstPresentName(headers, ID_HEADERS);
+      const timestampName = firstPresentName(headers, TIMESTAMP_HEADERS);
+      const id = idName === undefined ? undefined : headers[idName]!;
+      const timestamp = timestampName === undefined ? undefined : headers[timestampName]!;
+      const signatures = firstHeaderOf(headers, SIGNATURE_HEADERS);
       if (id === undefined) return missingHeader("webhook-id");
       if (timestamp === undefined) return missingHeader("webhook-timestamp");
       if (signatures === undefined) return missingHeader("webhook-signature");
@@ -79,10 +94,7 @@ export function standardWebhooksVerifier(options: VerifierOptions): Verifier<Sta
         ok: true,
         eventId: id,
         deliveryId: id,
-        signedHeaders: [
-          firstHeader(headers, "webhook-id") !== undefined ? "webhook-id" : "svix-id",
-          firstHeader(headers, "webhook-timestamp") !== undefined ? "webhook-timestamp" : "svix-timestamp",
-        ],
+        signedHeaders: [idName!, timestampName!],
       };
       if (v1.length > 0) {
         for (const key of keys.hmacKeys) {

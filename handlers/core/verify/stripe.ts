@@ -3,11 +3,58 @@
 // endpoint secret is being rolled.
 // https://docs.stripe.com/webhooks#verify-manually
 import { bodyHashEventId, digestTextEqual, hmacText, isHexText } from "../crypto";
-import { firstHeader } from "../headers";
+import { firstHeader, isTrimmed } from "../headers";
 import { firstTopLevelString } from "./jsonScan";
 import {
   badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, usableId, utf8KeysFor, type Verifier, type VerifierOptions,
 } from "./types";
+
+/**
+ * The `t` and the well-formed `v1` values of a Stripe-Signature header (the last `t` wins; `v1` values distinct, in
+ * order), or "too many" past SIGNATURE_LIMITS.maxEntries distinct `v1` values, well formed or not. Items are
+ * `k=v` separated by commas, key and value trimmed; an item without `=` is skipped.
+ *
+ * One pass, with no array of items and no string for a key: the same answers as split(",") and trim() per item
+ * (property-tested against that form), at a fraction of the verification's fixed cost at 1 KiB.
+ */
+export function parseStripeSignature(header: string): { timestamp: string | undefined; v1: string[] } | "too many" {
+  let timestamp: string | undefined;
+  const v1: string[] = [];
+  // Every distinct v1 value, well formed or not: their number is capped.
+  const seen: string[] = [];
+  // The next "=" at or after `start`, found again only once passed: linear in the header however it is cut.
+  let eq = -1;
+  for (let start = 0; start <= header.length; ) {
+    let end = header.indexOf(",", start);
+    if (end < 0) end = header.length;
+    if (eq < start) {
+      eq = header.indexOf("=", start);
+      if (eq < 0) eq = header.length + 1;
+    }
+    if (eq < end) {
+      let keyStart = start;
+      let keyEnd = eq;
+      while (keyStart < keyEnd && isTrimmed(header.charCodeAt(keyStart))) keyStart++;
+      while (keyEnd > keyStart && isTrimmed(header.charCodeAt(keyEnd - 1))) keyEnd--;
+      let valueStart = eq + 1;
+      let valueEnd = end;
+      while (valueStart < valueEnd && isTrimmed(header.charCodeAt(valueStart))) valueStart++;
+      while (valueEnd > valueStart && isTrimmed(header.charCodeAt(valueEnd - 1))) valueEnd--;
+      if (keyEnd - keyStart === 1 && header.charCodeAt(keyStart) === 0x74 /* t */) {
+        timestamp = header.slice(valueStart, valueEnd);
+      } else if (keyEnd - keyStart === 2 && header.charCodeAt(keyStart) === 0x76 /* v */ && header.charCodeAt(keyStart + 1) === 0x31 /* 1 */) {
+        const value = header.slice(valueStart, valueEnd);
+        if (!seen.includes(value)) {
+          seen.push(value);
+          if (seen.length > SIGNATURE_LIMITS.maxEntries) return "too many";
+          if (isHexText(value)) v1.push(value);
+        }
+      }
+    }
+    start = end + 1;
+  }
+  return { timestamp, v1 };
+}
 
 export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
   return {
@@ -20,21 +67,9 @@ export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
       if (header.length > SIGNATURE_LIMITS.maxHeaderLength) {
         return malformedHeader("stripe-signature", `longer than ${SIGNATURE_LIMITS.maxHeaderLength} characters`);
       }
-      let timestamp: string | undefined;
-      const v1: string[] = [];
-      const seen = new Set<string>();
-      for (const item of header.split(",")) {
-        const eq = item.indexOf("=");
-        if (eq < 0) continue;
-        const key = item.slice(0, eq).trim();
-        const value = item.slice(eq + 1).trim();
-        if (key === "t") timestamp = value;
-        else if (key === "v1" && !seen.has(value)) {
-          seen.add(value);
-          if (isHexText(value)) v1.push(value);
-        }
-      }
-      if (seen.size > SIGNATURE_LIMITS.maxEntries) return malformedHeader("stripe-signature", `more than ${SIGNATURE_LIMITS.maxEntries} distinct v1 signatures`);
+      const parsed = parseStripeSignature(header);
+      if (parsed === "too many") return malformedHeader("stripe-signature", `more than ${SIGNATURE_LIMITS.maxEntries} distinct v1 signatures`);
+      const { timestamp, v1 } = parsed;
       if (timestamp === undefined) return malformedHeader("stripe-signature", "no t= timestamp");
       const checked = checkTimestamp("stripe-signature t", timestamp, request.nowSeconds, options.toleranceSeconds);
       if (typeof checked !== "number") return checked;

@@ -1,0 +1,62 @@
+// Stripe-Signature is parsed in one pass (parseStripeSignature); these properties pin it to the split-and-trim
+// form it replaced, on headers built from the pieces that matter (keys, separators, whitespace, duplicates).
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { isHexText } from "../../../handlers/core/crypto";
+import { parseStripeSignature } from "../../../handlers/core/verify/stripe";
+import { SIGNATURE_LIMITS } from "../../../handlers/core/verify/types";
+
+/** The form it replaced: split on commas, the first "=" splits key from value, both trimmed, v1 values deduplicated. */
+function reference(header: string): { timestamp: string | undefined; v1: string[] } | "too many" {
+  let timestamp: string | undefined;
+  const v1: string[] = [];
+  const seen = new Set<string>();
+  for (const item of header.split(",")) {
+    const eq = item.indexOf("=");
+    if (eq < 0) continue;
+    const key = item.slice(0, eq).trim();
+    const value = item.slice(eq + 1).trim();
+    if (key === "t") timestamp = value;
+    else if (key === "v1" && !seen.has(value)) {
+      seen.add(value);
+      if (isHexText(value)) v1.push(value);
+    }
+  }
+  return seen.size > SIGNATURE_LIMITS.maxEntries ? "too many" : { timestamp, v1 };
+}
+
+const arbSpace = fc.constantFrom("", " ", "  ", "\t", "\u00a0", "\ufeff", "\u2028");
+const arbKey = fc.constantFrom("t", "v1", "v0", "v", "T", "1", "tt", "v1v", "");
+const arbValue = fc.oneof(fc.constantFrom("1700000000", "ab", "AB12", "zz", "", "a=b", "0"), fc.stringMatching(/^[0-9a-fA-F]{0,8}$/), fc.string({ maxLength: 6 }));
+const arbItem = fc.oneof(
+  { weight: 5, arbitrary: fc.tuple(arbSpace, arbKey, arbSpace, fc.constantFrom("=", "=="), arbSpace, arbValue, arbSpace).map((parts) => parts.join("")) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+);
+const arbHeader = fc.oneof(
+  fc.array(arbItem, { maxLength: 9 }).map((items) => items.join(",")),
+  fc.string({ maxLength: 40 }),
+  fc.array(fc.constantFrom(",", "=", " ", "t", "v", "1", "a"), { maxLength: 30 }).map((chars) => chars.join("")),
+);
+
+describe("parseStripeSignature (one pass) answers as split(',') and trim() per item", () => {
+  it("the same t, the same distinct well-formed v1 values in order, the same cap, for any header", () => {
+    fc.assert(
+      fc.property(arbHeader, (header) => {
+        assert.deepEqual(parseStripeSignature(header), reference(header), JSON.stringify(header));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("the cap counts distinct v1 values, well formed or not; repeats count once", () => {
+    const values = Array.from({ length: SIGNATURE_LIMITS.maxEntries + 1 }, (_, i) => `v1=${i === 0 ? "zz" : "ab".repeat(i)}`);
+    assert.equal(parseStripeSignature(`t=1,${values.join(",")}`), "too many");
+    assert.deepEqual(parseStripeSignature(`t=1,${values.slice(1).join(",")},${values[1]}`), { timestamp: "1", v1: values.slice(1).map((v) => v.slice(3)) });
+  });
+
+  it("an '=' found ahead, in a later item, belongs to that item only", () => {
+    assert.deepEqual(parseStripeSignature("t,v1=ab"), { timestamp: undefined, v1: ["ab"] });
+    assert.deepEqual(parseStripeSignature("v1,t=5,,"), { timestamp: "5", v1: [] });
+    assert.deepEqual(parseStripeSignature(`${",".repeat(2046)}t=1`), { timestamp: "1", v1: [] });
+  });
+});
