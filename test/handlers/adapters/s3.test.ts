@@ -2,8 +2,9 @@
 // sha256 as ChecksumSHA256 (so S3 refuses bytes that do not hash to it), and any failure is a retryable
 // BodyStoreError naming the AWS error, which ingest turns into 503 + Retry-After.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import type { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { createHash, createHmac, type BinaryLike } from "node:crypto";
+import { Readable } from "node:stream";
+import { S3Client, type PutObjectCommand } from "@aws-sdk/client-s3";
 import { S3BodyStore } from "../../../handlers/adapters/s3";
 import { BodyStoreError } from "../../../handlers/core/errors";
 
@@ -39,5 +40,49 @@ describe("S3 body store", () => {
     });
     const odd = stubS3(async () => Promise.reject("socket hang up"));
     await assert.rejects(new S3BodyStore(odd.client).put(pointer, body), (error: unknown) => error instanceof BodyStoreError && error.message === "PutObject failed: socket hang up" && error.cause === "socket hang up");
+  });
+
+  it("signs with the pointer's sha256 as the payload hash, so the SDK never hashes the body a second time", async () => {
+    const large = Buffer.alloc(64 * 1024, 7);
+    const largeSha256 = createHash("sha256").update(large).digest("hex");
+    const largePointer = { ...pointer, key: `acme/${"a".repeat(64)}/${largeSha256}`, size: large.length, sha256: largeSha256 };
+    /** Bytes the SDK hashed with SHA-256 (not HMAC: signing itself keys its hashes). */
+    let hashedBytes = 0;
+    class CountingSha256 {
+      private readonly digest_: { update(data: BinaryLike): unknown; digest(): Buffer };
+      constructor(secret?: BinaryLike) {
+        this.digest_ = secret === undefined ? createHash("sha256") : createHmac("sha256", secret);
+        this.keyed = secret !== undefined;
+      }
+      private readonly keyed: boolean;
+      update(data: Uint8Array) {
+        if (!this.keyed) hashedBytes += data.length;
+        this.digest_.update(data);
+      }
+      async digest() {
+        return new Uint8Array(this.digest_.digest());
+      }
+    }
+    const sent: { headers: Record<string, string> }[] = [];
+    const client = new S3Client({
+      region: "eu-west-1",
+      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+      sha256: CountingSha256 as never,
+      requestHandler: {
+        handle: async (request: { headers: Record<string, string> }) => {
+          sent.push(request);
+          return { response: { statusCode: 200, headers: {}, body: Readable.from([]) } };
+        },
+      } as never,
+    });
+    try {
+      await new S3BodyStore(client).put(largePointer, large);
+    } finally {
+      client.destroy();
+    }
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]!.headers["x-amz-content-sha256"], largeSha256);
+    assert.match(sent[0]!.headers.authorization ?? "", /SignedHeaders=[^,]*x-amz-content-sha256/, "the payload hash is signed");
+    assert.ok(hashedBytes < large.length, `the SDK hashed ${hashedBytes} bytes itself, the body being ${large.length}`);
   });
 });
