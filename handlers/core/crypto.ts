@@ -110,8 +110,11 @@ export function macEventId(mac: Uint8Array): string {
 const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const BASE64_VALUE = new Uint8Array(128);
 for (let i = 0; i < BASE64_ALPHABET.length; i++) BASE64_VALUE[BASE64_ALPHABET.charCodeAt(i)] = i;
-/** One reusable buffer per digest length: the id's hash reads it at once, nothing holds it across calls. */
-const digestScratch = new Map<number, Buffer>();
+/** One reusable buffer per MAC length (SHA-1, SHA-256): the id's hash reads it at once, nothing holds it. */
+const digestScratch = new Map<number, Buffer>([
+  [20, Buffer.alloc(20)],
+  [32, Buffer.alloc(32)],
+]);
 
 function hexValue(code: number): number {
   return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
@@ -119,13 +122,14 @@ function hexValue(code: number): number {
 
 /**
  * The bytes of a digest text that hmacText wrote (so well-formed and canonical by construction), decoded in JS into
- * a reused buffer: Buffer.from(text, encoding) costs ~150 ns more here, a fresh Buffer made in C++.
+ * a reused buffer: Buffer.from(text, encoding) costs ~150 ns more here, a fresh Buffer made in C++. Private to
+ * macEventIdOfText, which hashes the buffer at once; a MAC of another length gets a fresh Buffer.from.
  */
-export function digestBytesOfText(text: string, encoding: DigestEncoding): Buffer {
+function digestBytesOfText(text: string, encoding: DigestEncoding): Buffer {
   const padding = encoding === "base64" ? (text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0) : 0;
   const length = encoding === "hex" ? text.length >> 1 : (text.length >> 2) * 3 - padding;
-  let bytes = digestScratch.get(length);
-  if (!bytes) digestScratch.set(length, (bytes = Buffer.alloc(length)));
+  const bytes = digestScratch.get(length);
+  if (!bytes) return Buffer.from(text, encoding);
   if (encoding === "hex") {
     for (let i = 0; i < length; i++) bytes[i] = (hexValue(text.charCodeAt(2 * i)) << 4) | hexValue(text.charCodeAt(2 * i + 1));
     return bytes;
