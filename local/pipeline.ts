@@ -138,8 +138,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const sqsRules = await startSqsRulesProxy({ target: servers.sqs.endpoint });
     stoppables.push(() => sqsRules.stop());
     const sqsEndpoint = sqsRules.endpoint;
-    // Setup and the status page talk to the servers directly; the handlers and the emulated event sources go
-    // through the fault proxies when --fail asks for them.
+    // Setup and the status page talk to the servers directly (SQS through its rules proxy); the handlers and the
+    // emulated event sources go through the fault proxies when --fail asks for them.
     const direct = {
       dynamodb: new DynamoDBClient({ ...clientBase, endpoint: servers.dynamodb.endpoint }),
       kinesis: new KinesisClient({ ...clientBase, endpoint: servers.kinesis.endpoint, requestHandler: new NodeHttpHandler() }),

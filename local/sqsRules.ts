@@ -8,7 +8,7 @@
 // ApproximateNumberOfMessagesNotVisible (ops dlq, redrive, the local status) then counted a held message twice.
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html
 import { randomUUID } from "node:crypto";
-import { createServer, request as httpRequest, Agent } from "node:http";
+import { createServer, request as httpRequest, Agent, type IncomingHttpHeaders } from "node:http";
 import { SQS_MAX_MESSAGE_BYTES } from "../handlers/core/envelope";
 import { answerProxyFailure, listenOnLoopback } from "./servers";
 
@@ -86,6 +86,20 @@ export function sqsCallViolation(target: string, payload: unknown): SqsRuleViola
   return undefined;
 }
 
+/**
+ * The request's headers without the hop-by-hop ones: the body is forwarded whole with its own Content-Length, so
+ * a client's `transfer-encoding: chunked` (or its connection options) must not travel beside it.
+ * https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1
+ */
+export function endToEndHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  return out;
+}
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "content-length"]);
+
 function parsed(json: Buffer): unknown {
   try {
     return JSON.parse(json.toString("utf8"));
@@ -129,7 +143,7 @@ export async function startSqsRulesProxy(options: { target: string }): Promise<S
       const counting = operation.endsWith(".GetQueueAttributes") ? countingRequest(parsed(body)) : undefined;
       const forwarded = counting ? Buffer.from(JSON.stringify(counting.payload)) : body;
       const outgoing = httpRequest(
-        { host: target.hostname, port: target.port, method: request.method, path: request.url, agent, headers: { ...request.headers, host: target.host, "content-length": String(forwarded.length) } },
+        { host: target.hostname, port: target.port, method: request.method, path: request.url, agent, headers: { ...endToEndHeaders(request.headers), host: target.host, "content-length": String(forwarded.length) } },
         (upstream) => {
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(upstream.headers)) {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ChangeMessageVisibilityCommand, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type QueueAttributeName } from "@aws-sdk/client-sqs";
 import { SQS_MAX_MESSAGE_BYTES } from "../../handlers/core/envelope";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startSqs, type RunningServer } from "../../local/servers";
-import { correctedCounts, countingRequest, sqsBodyViolation, startSqsRulesProxy, type SqsRulesProxy } from "../../local/sqsRules";
+import { correctedCounts, countingRequest, endToEndHeaders, sqsBodyViolation, startSqsRulesProxy, type SqsRulesProxy } from "../../local/sqsRules";
 
 describe("local SQS rules proxy (SQS's message size and character set in front of local-aws-sqs)", () => {
   let server: RunningServer;
@@ -77,5 +77,28 @@ describe("local SQS rules proxy (SQS's message size and character set in front o
     });
     assert.deepEqual(correctedCounts({ Attributes: { ApproximateNumberOfMessages: "5", ApproximateNumberOfMessagesNotVisible: "2" } }, true), { Attributes: { ApproximateNumberOfMessages: "3" } });
     assert.deepEqual(correctedCounts({ Attributes: { ApproximateNumberOfMessages: "5" } }, true), { Attributes: { ApproximateNumberOfMessages: "5" } });
+  });
+
+  it("a chunked request is forwarded whole, with its own length and none of the client's hop-by-hop headers", async () => {
+    const { request } = await import("node:http");
+    const payload = JSON.stringify({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] });
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const outgoing = request(
+        `${proxy.endpoint}/`,
+        { method: "POST", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.GetQueueAttributes", "transfer-encoding": "chunked", connection: "keep-alive" } },
+        (response) => {
+          let body = "";
+          response.setEncoding("utf8");
+          response.on("data", (chunk: string) => (body += chunk));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      outgoing.on("error", reject);
+      outgoing.write(payload.slice(0, 10));
+      outgoing.end(payload.slice(10));
+    });
+    assert.equal(answer.status, 200, answer.body);
+    assert.match(JSON.parse(answer.body).Attributes.QueueArn, /:rules$/);
+    assert.deepEqual(endToEndHeaders({ "transfer-encoding": "chunked", connection: "close", "content-length": "3", te: "trailers", "x-amz-target": "t", host: "h" }), { "x-amz-target": "t", host: "h" });
   });
 });
