@@ -154,5 +154,8 @@ describe("header helpers of the hot path", () => {
         assert.equal(firstHeader(headers, ...names), expected);
       }),
     );
+    // Past the last name there is nothing to look up, not even a header that happens to be called "undefined".
+    assert.equal(firstHeaderOf({ undefined: "x" }, []), undefined);
+    assert.equal(firstHeaderOf({ undefined: "x", a: "y" }, ["a"]), "y");
   });
 });
