@@ -47,11 +47,23 @@ describe("local SQS rules proxy (SQS's message size and character set in front o
     const url = (await sqs.send(new CreateQueueCommand({ QueueName: "counts" }))).QueueUrl!;
     const attributes = async (names: QueueAttributeName[]) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }))).Attributes ?? {};
     const counts = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] as const;
+    // The emulator holds a new message as delayed, and a released one as in flight, until its next timer tick
+    // (SQS's counts are approximate too): wait for that to pass, within a bound, before reading exact counts.
+    const settled = async () => {
+      for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 20))) {
+        const now = await attributes(["ApproximateNumberOfMessagesDelayed", "ApproximateNumberOfMessagesNotVisible"]);
+        if (now.ApproximateNumberOfMessagesDelayed === "0" && now.ApproximateNumberOfMessagesNotVisible === expectedInFlight) return;
+      }
+    };
+    let expectedInFlight = "0";
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "held" }));
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "waiting" }));
+    await settled();
     assert.deepEqual(await attributes([...counts]), { ApproximateNumberOfMessages: "2", ApproximateNumberOfMessagesNotVisible: "0" });
     const held = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, VisibilityTimeout: 30 }))).Messages!;
     assert.equal(held.length, 1);
+    expectedInFlight = "1";
+    await settled();
     assert.deepEqual(await attributes([...counts]), { ApproximateNumberOfMessages: "1", ApproximateNumberOfMessagesNotVisible: "1" });
     // Asked alone, the visible count is corrected too, and the answer holds only what was asked.
     assert.deepEqual(await attributes(["ApproximateNumberOfMessages"]), { ApproximateNumberOfMessages: "1" });
@@ -60,6 +72,8 @@ describe("local SQS rules proxy (SQS's message size and character set in front o
     assert.equal(all.ApproximateNumberOfMessagesNotVisible, "1");
     assert.ok(all.QueueArn, "the other attributes pass through");
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: held[0]!.ReceiptHandle!, VisibilityTimeout: 0 }));
+    expectedInFlight = "0";
+    await settled();
     assert.deepEqual(await attributes([...counts]), { ApproximateNumberOfMessages: "2", ApproximateNumberOfMessagesNotVisible: "0" });
   });
 
