@@ -92,13 +92,16 @@ export function sqsCallViolation(target: string, payload: unknown): SqsRuleViola
  * https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1
  */
 export function endToEndHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  // Besides the fixed ones, every header the Connection header names is for this hop only.
+  const named = String(headers.connection ?? "").split(",").map((name) => name.trim().toLowerCase());
   const out: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!HOP_BY_HOP.has(name)) out[name] = value;
+    if (!HOP_BY_HOP.has(name) && !named.includes(name) && name !== "content-length") out[name] = value;
   }
   return out;
 }
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "content-length"]);
+/** The content length is not among them: it is dropped because the proxy sets its own for the body it sends. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]);
 
 function parsed(json: Buffer): unknown {
   try {

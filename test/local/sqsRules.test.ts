@@ -54,6 +54,7 @@ describe("local SQS rules proxy (SQS's message size and character set in front o
         const now = await attributes(["ApproximateNumberOfMessagesDelayed", "ApproximateNumberOfMessagesNotVisible"]);
         if (now.ApproximateNumberOfMessagesDelayed === "0" && now.ApproximateNumberOfMessagesNotVisible === expectedInFlight) return;
       }
+      assert.fail(`the emulator's counts did not settle within 5 s (expected ${expectedInFlight} in flight, none delayed)`);
     };
     let expectedInFlight = "0";
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "held" }));
@@ -114,5 +115,6 @@ describe("local SQS rules proxy (SQS's message size and character set in front o
     assert.equal(answer.status, 200, answer.body);
     assert.match(JSON.parse(answer.body).Attributes.QueueArn, /:rules$/);
     assert.deepEqual(endToEndHeaders({ "transfer-encoding": "chunked", connection: "close", "content-length": "3", te: "trailers", "x-amz-target": "t", host: "h" }), { "x-amz-target": "t", host: "h" });
+    assert.deepEqual(endToEndHeaders({ connection: "keep-alive, X-Hop", "x-hop": "1", "x-amz-target": "t" }), { "x-amz-target": "t" }, "a header the Connection header names stays on this hop");
   });
 });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createHash, createHmac, type BinaryLike } from "node:crypto";
 import { Readable } from "node:stream";
 import { S3Client, type PutObjectCommand } from "@aws-sdk/client-s3";
-import { S3BodyStore } from "../../../handlers/adapters/s3";
+import { payloadHashOf, S3BodyStore } from "../../../handlers/adapters/s3";
 import { BodyStoreError } from "../../../handlers/core/errors";
 
 function stubS3(answer: (input: PutObjectCommand["input"]) => Promise<unknown>) {
@@ -84,5 +84,18 @@ describe("S3 body store", () => {
     assert.equal(sent[0]!.headers["x-amz-content-sha256"], largeSha256);
     assert.match(sent[0]!.headers.authorization ?? "", /SignedHeaders=[^,]*x-amz-content-sha256/, "the payload hash is signed");
     assert.ok(hashedBytes < large.length, `the SDK hashed ${hashedBytes} bytes itself, the body being ${large.length}`);
+  });
+
+  it("the payload hash is given only for a body of bytes without one already (a streamed body keeps the SDK's marker)", async () => {
+    const through = async (request: { headers?: Record<string, string>; body?: unknown }) => {
+      await payloadHashOf("ab".repeat(32))(async (args: { request: unknown }) => args)({ request });
+      return request.headers;
+    };
+    assert.deepEqual(await through({ headers: {}, body: Buffer.from("x") }), { "x-amz-content-sha256": "ab".repeat(32) });
+    assert.deepEqual(await through({ headers: {}, body: new Uint8Array(1) }), { "x-amz-content-sha256": "ab".repeat(32) });
+    assert.deepEqual(await through({ headers: { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER" }, body: Buffer.from("x") }), { "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER" });
+    assert.deepEqual(await through({ headers: {}, body: Readable.from([Buffer.from("x")]) }), {});
+    assert.deepEqual(await through({ headers: {}, body: "text" }), {});
+    assert.equal(await through({ body: Buffer.from("x") }), undefined);
   });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { isUtf8 } from "node:buffer";
 import fc from "fast-check";
 import { bodyEncodingOf, decodeEnvelope, encodeEnvelope, encodeEnvelopeSized, SQS_MAX_MESSAGE_BYTES, type Envelope } from "../../../handlers/core/envelope";
 import { MalformedEnvelopeError } from "../../../handlers/core/errors";
@@ -35,8 +36,13 @@ function fieldByFieldMessage(envelope: Envelope): string {
   head += `},"unsignedHeaders":[${(envelope.unsignedHeaders ?? Object.keys(envelope.headers)).map((name) => sqsSafe(name)).join(",")}]`;
   if (envelope.deliveryId !== undefined) head += `,"deliveryId":${sqsSafe(envelope.deliveryId)}`;
   if (envelope.signedUrl !== undefined) head += `,"signedUrl":${sqsSafe(envelope.signedUrl)}`;
-  const { bodyEncoding, token } = bodyEncodingOf(envelope.body);
-  return `${head},"bodyEncoding":"${bodyEncoding}","body":${token}}`;
+  // The body's form chosen again here, not by bodyEncodingOf: text when the bytes are UTF-8 without U+FFFE/U+FFFF
+  // and its escaped token is no longer than the base64 one.
+  const text = envelope.body.toString("utf8");
+  const textToken = JSON.stringify(text);
+  const base64Token = JSON.stringify(envelope.body.toString("base64"));
+  const asText = isUtf8(envelope.body) && !/[\uFFFE\uFFFF]/.test(text) && Buffer.byteLength(textToken) <= base64Token.length;
+  return `${head},"bodyEncoding":"${asText ? "utf8" : "base64"}","body":${asText ? textToken : base64Token}}`;
 }
 
 describe("envelope (properties)", () => {
