@@ -11,7 +11,7 @@
 // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
 // https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-5-verify-the-webhook
 import { digestTextEqual, hmacText, isCanonicalBase64, isHexText, macEventIdOfText } from "../crypto";
-import { firstHeaderOf, isTrimmed } from "../headers";
+import { firstHeaderOf, trimmedEnd, trimmedStart } from "../headers";
 import { badSignature, cappedDeliveryId, malformedHeader, missingHeader, utf8KeysFor, type HmacOptions, type SchemeName, type Verifier } from "./types";
 
 interface BodyHmacScheme {
@@ -35,10 +35,8 @@ export function bodyHmacVerifier(spec: BodyHmacScheme): Verifier<Buffer[]> {
       if (value === undefined) return missingHeader(headerName);
       if (!value.startsWith(spec.prefix)) return malformedHeader(headerName, `expected prefix '${spec.prefix}'`);
       // The digest's bounds inside the value, as value.slice(prefix.length).trim() would give them, without the copy.
-      let start = spec.prefix.length;
-      let end = value.length;
-      while (start < end && isTrimmed(value.charCodeAt(start))) start++;
-      while (end > start && isTrimmed(value.charCodeAt(end - 1))) end--;
+      const start = trimmedStart(value, spec.prefix.length, value.length);
+      const end = trimmedEnd(value, start, value.length);
       for (const key of keys) {
         // Compared as text (see hmacText): the same verdict as decoding the header, less fixed cost.
         const expected = hmacText("sha256", key, spec.encoding, request.body);

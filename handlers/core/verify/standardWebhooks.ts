@@ -3,7 +3,7 @@
 // holds space-separated `version,signature` entries (rotation); unknown versions are skipped.
 import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
 import { decodeBase64, digestTextEqual, hmacText, isCanonicalBase64 } from "../crypto";
-import { firstHeaderOf, type Headers } from "../headers";
+import { firstHeaderName, firstHeaderOf } from "../headers";
 import { assertSecrets } from "./secretFormat";
 import { badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, type Acceptance, type Verifier, type VerifierOptions } from "./types";
 
@@ -35,15 +35,6 @@ const ID_HEADERS = ["webhook-id", "svix-id"] as const;
 const TIMESTAMP_HEADERS = ["webhook-timestamp", "svix-timestamp"] as const;
 const SIGNATURE_HEADERS = ["webhook-signature", "svix-signature"] as const;
 
-/** The first of `names` present and non-empty (firstHeaderOf's header, by name). */
-function firstPresentName<N extends string>(headers: Headers, names: readonly N[]): N | undefined {
-  for (const name of names) {
-    const value = headers[name];
-    if (value !== undefined && value !== "") return name;
-  }
-  return undefined;
-}
-
 export function standardWebhooksVerifier(options: VerifierOptions): Verifier<StandardWebhooksKeys> {
   return {
     scheme: "standard-webhooks",
@@ -51,8 +42,8 @@ export function standardWebhooksVerifier(options: VerifierOptions): Verifier<Sta
     verify(request, keys) {
       const { headers } = request;
       // svix-* are the same protocol under the reference sender's original header names.
-      const idName = firstPresentName(headers, ID_HEADERS);
-      const timestampName = firstPresentName(headers, TIMESTAMP_HEADERS);
+      const idName = firstHeaderName(headers, ID_HEADERS);
+      const timestampName = firstHeaderName(headers, TIMESTAMP_HEADERS);
       const id = idName === undefined ? undefined : headers[idName]!;
       const timestamp = timestampName === undefined ? undefined : headers[timestampName]!;
       const signatures = firstHeaderOf(headers, SIGNATURE_HEADERS);

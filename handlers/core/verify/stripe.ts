@@ -3,7 +3,7 @@
 // endpoint secret is being rolled.
 // https://docs.stripe.com/webhooks#verify-manually
 import { bodyHashEventId, digestTextEqual, hmacText, isHexText } from "../crypto";
-import { firstHeader, isTrimmed } from "../headers";
+import { firstHeader, trimmedEnd, trimmedStart } from "../headers";
 import { firstTopLevelString } from "./jsonScan";
 import {
   badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, usableId, utf8KeysFor, type Verifier, type VerifierOptions,
@@ -32,14 +32,10 @@ export function parseStripeSignature(header: string): { timestamp: string | unde
       if (eq < 0) eq = header.length + 1;
     }
     if (eq < end) {
-      let keyStart = start;
-      let keyEnd = eq;
-      while (keyStart < keyEnd && isTrimmed(header.charCodeAt(keyStart))) keyStart++;
-      while (keyEnd > keyStart && isTrimmed(header.charCodeAt(keyEnd - 1))) keyEnd--;
-      let valueStart = eq + 1;
-      let valueEnd = end;
-      while (valueStart < valueEnd && isTrimmed(header.charCodeAt(valueStart))) valueStart++;
-      while (valueEnd > valueStart && isTrimmed(header.charCodeAt(valueEnd - 1))) valueEnd--;
+      const keyStart = trimmedStart(header, start, eq);
+      const keyEnd = trimmedEnd(header, keyStart, eq);
+      const valueStart = trimmedStart(header, eq + 1, end);
+      const valueEnd = trimmedEnd(header, valueStart, end);
       if (keyEnd - keyStart === 1 && header.charCodeAt(keyStart) === 0x74 /* t */) {
         timestamp = header.slice(valueStart, valueEnd);
       } else if (keyEnd - keyStart === 2 && header.charCodeAt(keyStart) === 0x76 /* v */ && header.charCodeAt(keyStart + 1) === 0x31 /* 1 */) {

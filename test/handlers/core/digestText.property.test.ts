@@ -8,7 +8,7 @@ import {
   constantTimeEqual, decodeBase64, decodeHex, digestTextEqual, hmacText, isCanonicalBase64, isHexText, macEventId, macEventIdOfText,
   type DigestEncoding,
 } from "../../../handlers/core/crypto";
-import { firstHeader, firstHeaderOf, isTrimmed } from "../../../handlers/core/headers";
+import { firstHeader, firstHeaderName, firstHeaderOf, isTrimmed, trimmedEnd, trimmedStart } from "../../../handlers/core/headers";
 
 const arbEncoding = fc.constantFrom<DigestEncoding>("hex", "base64");
 /** MAC lengths the verifiers meet (SHA-1, SHA-256, SHA-512) and a few odd ones for the base64 padding cases. */
@@ -77,10 +77,8 @@ describe("digest texts: compared as text, accepted exactly as the strict decoder
       fc.property(arbMac, arbEncoding, fc.constantFrom("", "sha256=", "v0="), arbSpace, arbSpace, fc.boolean(), (mac, encoding, prefix, lead, trail, wrong) => {
         const digest = wrong ? mac.toString(encoding).slice(1) : mac.toString(encoding);
         const value = `${prefix}${lead}${digest}${trail}`;
-        let start = prefix.length;
-        let end = value.length;
-        while (start < end && isTrimmed(value.charCodeAt(start))) start++;
-        while (end > start && isTrimmed(value.charCodeAt(end - 1))) end--;
+        const start = trimmedStart(value, prefix.length, value.length);
+        const end = trimmedEnd(value, start, value.length);
         assert.equal(value.slice(start, end), value.slice(prefix.length).trim());
         assert.equal(digestTextEqual(value, mac.toString(encoding), encoding, start, end), digestTextEqual(value.slice(prefix.length).trim(), mac.toString(encoding), encoding));
       }),
@@ -146,11 +144,27 @@ describe("header helpers of the hot path", () => {
     }
   });
 
+  it("trimmedStart and trimmedEnd bound exactly what slice(start, end).trim() keeps, for any text and range", () => {
+    const arbText = fc.array(fc.constantFrom("a", "=", ",", " ", "\t", "\n", "\u00a0", "\u2028", "\ufeff", "\u180e", "\u200b", "x"), { maxLength: 12 }).map((units) => units.join(""));
+    fc.assert(
+      fc.property(arbText, fc.nat(14), fc.nat(14), (text, a, b) => {
+        const from = Math.min(a, b, text.length);
+        const to = Math.min(Math.max(a, b), text.length);
+        const start = trimmedStart(text, from, to);
+        const end = trimmedEnd(text, start, to);
+        assert.ok(from <= start && start <= end && end <= to);
+        assert.equal(text.slice(start, end), text.slice(from, to).trim(), JSON.stringify([text, from, to]));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("firstHeaderOf answers as firstHeader: the first present, non-empty header", () => {
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom("a", "b", "c", "d"), fc.constantFrom("", "x", "y")), fc.array(fc.constantFrom("a", "b", "c", "d"), { maxLength: 4 }), (headers, names) => {
         const expected = names.map((name) => headers[name]).find((value) => value !== undefined && value !== "");
         assert.equal(firstHeaderOf(headers, names), expected);
+        assert.equal(firstHeaderName(headers, names), names.find((name) => headers[name] !== undefined && headers[name] !== ""));
         assert.equal(firstHeader(headers, ...names), expected);
       }),
     );
