@@ -128,8 +128,10 @@ export async function startSqsRulesProxy(options: { target: string }): Promise<S
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks);
       const operation = String(request.headers["x-amz-target"] ?? "");
+      // A JSON-protocol call's input, read once for the rules and the count correction.
+      const payload = operation ? parsed(body) : undefined;
       if (operation) {
-        const violation = sqsCallViolation(operation, parsed(body));
+        const violation = sqsCallViolation(operation, payload);
         if (violation) {
           refused += 1;
           const text = JSON.stringify({ __type: violation.type, message: violation.message });
@@ -143,7 +145,7 @@ export async function startSqsRulesProxy(options: { target: string }): Promise<S
           return;
         }
       }
-      const counting = operation.endsWith(".GetQueueAttributes") ? countingRequest(parsed(body)) : undefined;
+      const counting = operation.endsWith(".GetQueueAttributes") ? countingRequest(payload) : undefined;
       const forwarded = counting ? Buffer.from(JSON.stringify(counting.payload)) : body;
       const outgoing = httpRequest(
         { host: target.hostname, port: target.port, method: request.method, path: request.url, agent, headers: { ...endToEndHeaders(request.headers), host: target.host, "content-length": String(forwarded.length) } },
