@@ -16,6 +16,11 @@
 //   yield its top-level member. That value still comes from the signed bytes, and the caller's fallback for
 //   undefined is the body hash, so the worst a malformed body gets is the id it spells out at the top level.
 //
+// lastTopLevelStrings (Slack's event_id and type) reads the object from its closing brace backwards, member by
+// member, and stops once the members it needs have occurred: Slack writes `type` and `event_id` after the nested
+// `event` object, so the cost is the distance from the end to them, not the event's length. The last top-level
+// occurrence decides, which is JSON.parse's choice when a name repeats; the bytes before the stop are not read.
+//
 // firstTopLevelString (Stripe's id) gives up that parity for speed: the first top-level occurrence decides and the
 // scan stops there, so a body whose id comes first costs a few dozen bytes of scanning whatever its size. Where
 // JSON.parse keeps a later repeat, or throws on what follows the member, it still answers the first occurrence.
@@ -138,8 +143,9 @@ const DUPLICATE = 3;
 export function topLevelStrings(bytes: Buffer, fields: readonly string[], firstOccurrence = false): (string | undefined)[] {
   const n = fields.length;
   let occurred = 0;
-  const state: number[] = new Array<number>(n).fill(NONE);
-  const values: (string | undefined)[] = new Array<string | undefined>(n).fill(undefined);
+  const state: number[] = [];
+  for (let f = 0; f < n; f++) state.push(NONE);
+  const values = undefinedOf(n);
   const none = () => values.fill(undefined);
   const end = bytes.length;
   let i = 0;
@@ -224,4 +230,157 @@ export function topLevelString(bytes: Buffer, field: string): string | undefined
  */
 export function firstTopLevelString(bytes: Buffer, field: string): string | undefined {
   return topLevelStrings(bytes, [field], true)[0];
+}
+
+/** n undefineds in a packed array (`new Array(n).fill()` makes a holey one, slower to create and to read). */
+function undefinedOf(n: number): (string | undefined)[] {
+  const values: (string | undefined)[] = [];
+  for (let f = 0; f < n; f++) values.push(undefined);
+  return values;
+}
+
+/** Index of the opening quote of the string whose closing quote is at `close`, or -1 when none opens it. */
+function stringStart(bytes: Buffer, close: number): number {
+  // Inside a string every quote is escaped, so the opening one is the nearest quote before `close` that is not
+  // preceded by an odd run of backslashes (the opening quote itself follows a structural byte, never a backslash).
+  let i = close - 1;
+  for (;;) {
+    const q = lastQuote(bytes, i);
+    if (q < 0) return -1;
+    if (!isEscapedQuote(bytes, q)) return q;
+    i = q - 1;
+  }
+}
+
+/** The last quote at or before `from`, or -1: the nearest bytes one by one (most strings are short), then natively. */
+function lastQuote(bytes: Buffer, from: number): number {
+  const stop = from - SHORT_STRING;
+  for (let i = from; i >= 0 && i > stop; i--) if (bytes[i] === QUOTE) return i;
+  // Buffer#lastIndexOf counts a negative offset from the end, so the native search starts at 0 or later.
+  return stop < 0 ? -1 : bytes.lastIndexOf(QUOTE, stop);
+}
+
+/** Whether the quote at `q` is preceded by an odd run of backslashes. */
+function isEscapedQuote(bytes: Buffer, q: number): boolean {
+  let run = 0;
+  for (let k = q - 1; k >= 0 && bytes[k] === BACKSLASH; k--) run++;
+  return (run & 1) === 1;
+}
+
+/** Index of the bracket opening the object or array that closes at `close`, or -1 when it never opens. */
+function containerStart(bytes: Buffer, close: number): number {
+  let depth = 1;
+  let i = close - 1;
+  while (i >= 0) {
+    const c = bytes[i]!;
+    if (c === QUOTE) {
+      // Outside strings a quote closes one (an escaped quote here is not JSON).
+      if (isEscapedQuote(bytes, i)) return -1;
+      const open = stringStart(bytes, i);
+      if (open < 0) return -1;
+      i = open - 1;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth++;
+      i--;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (--depth === 0) return i;
+      i--;
+    } else {
+      i--;
+    }
+  }
+  return -1;
+}
+
+/** Index of the first byte of the bare scalar (number, true, false, null) ending at `last`, or -1 when none does. */
+function scalarStart(bytes: Buffer, last: number): number {
+  let i = last;
+  while (i >= 0 && SCALAR_BYTE[bytes[i]!] === 1) i--;
+  return i === last ? -1 : i + 1;
+}
+
+/**
+ * The values of the top-level string members named in `fields` (plain ASCII names), in the same order, read from
+ * the end of the object backwards: each the value of the member's last top-level occurrence when that is a string
+ * (JSON.parse's answer), else undefined. The scan stops as soon as each of the first `required` fields (1 to
+ * fields.length, at most 31; all by default) has occurred
+ * (string or not); fields not met by then stay undefined, and the bytes before the stop are neither read nor
+ * checked. The bytes read are checked as strictly as by topLevelStrings: a grammar error there gives no member at
+ * all, as does a body that is not a JSON object. Linear in the bytes read; iterative, so no depth limit.
+ */
+export function lastTopLevelStrings(bytes: Buffer, fields: readonly string[], required = fields.length): (string | undefined)[] {
+  const n = fields.length;
+  // Which fields have occurred, one bit each (fields are a handful). The values start packed (no holes).
+  let occurred = 0;
+  const values = undefinedOf(n);
+  if (n > 31) throw new RangeError("lastTopLevelStrings: at most 31 fields");
+  let missing = Math.min(required, n);
+  const none = () => values.fill(undefined);
+  let i = bytes.length - 1;
+  while (i >= 0 && isWs(bytes[i]!)) i--;
+  if (i < 0 || bytes[i] !== 0x7d) return none();
+  i--;
+  while (i >= 0 && isWs(bytes[i]!)) i--;
+  // `{}`: no members.
+  if (bytes[i] !== 0x7b) {
+    for (;;) {
+      // Member value, from its last byte.
+      const c = bytes[i];
+      let valueStart: number;
+      // A string value's quotes, or -1 for any other value.
+      let stringOpen = -1;
+      const stringClose = i;
+      if (c === QUOTE) {
+        if (isEscapedQuote(bytes, i)) return none();
+        stringOpen = valueStart = stringStart(bytes, i);
+      } else if (c === 0x7d || c === 0x5d) {
+        valueStart = containerStart(bytes, i);
+      } else if (c === undefined) {
+        return none();
+      } else {
+        valueStart = scalarStart(bytes, i);
+      }
+      if (valueStart < 0) return none();
+      i = valueStart - 1;
+      while (i >= 0 && isWs(bytes[i]!)) i--;
+      if (bytes[i] !== 0x3a) return none();
+      i--;
+      while (i >= 0 && isWs(bytes[i]!)) i--;
+      // Member name.
+      if (bytes[i] !== QUOTE || isEscapedQuote(bytes, i)) return none();
+      const nameClose = i;
+      const nameOpen = stringStart(bytes, nameClose);
+      if (nameOpen < 0) return none();
+      let matched = -1;
+      if (needsDecoding(bytes, nameOpen, nameClose)) {
+        const name = decodeString(bytes, nameOpen, nameClose);
+        if (name === undefined) return none();
+        matched = fields.indexOf(name);
+      } else {
+        for (let f = 0; f < n; f++) {
+          if (nameIs(bytes, nameOpen + 1, nameClose, fields[f]!)) {
+            matched = f;
+            break;
+          }
+        }
+      }
+      if (matched >= 0 && (occurred & (1 << matched)) === 0) {
+        occurred |= 1 << matched;
+        if (stringOpen >= 0) values[matched] = needsDecoding(bytes, stringOpen, stringClose) ? decodeString(bytes, stringOpen, stringClose) : bytes.toString("utf8", stringOpen + 1, stringClose);
+        if (matched < required && --missing === 0) return values;
+      }
+      i = nameOpen - 1;
+      while (i >= 0 && isWs(bytes[i]!)) i--;
+      const sep = bytes[i];
+      if (sep === 0x7b) break;
+      if (sep !== 0x2c) return none();
+      i--;
+      while (i >= 0 && isWs(bytes[i]!)) i--;
+    }
+  }
+  // The object's '{', with only whitespace before it.
+  i--;
+  while (i >= 0 && isWs(bytes[i]!)) i--;
+  if (i !== -1) return none();
+  return values;
 }

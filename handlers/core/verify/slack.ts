@@ -4,9 +4,10 @@
 // https://api.slack.com/authentication/verifying-requests-from-slack
 import { bodyHashEventId, digestTextEqual, hmacText, isHexText } from "../crypto";
 import { firstHeader } from "../headers";
-import { topLevelStrings } from "./jsonScan";
+import { lastTopLevelStrings, topLevelStrings } from "./jsonScan";
 import { badSignature, checkTimestamp, malformedHeader, missingHeader, usableId, utf8KeysFor, type Verifier, type VerifierOptions } from "./types";
 
+/** The members read; the first two (`event_id`, `type`) end the backward scan once both have occurred. */
 const SLACK_FIELDS = ["event_id", "type", "challenge"] as const;
 
 export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
@@ -28,8 +29,12 @@ export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
       // The timestamp is signed; the retry headers (x-slack-retry-num, -reason) are not.
       const signedHeaders = ["x-slack-request-timestamp"];
 
-      // Read only now, after the signature held: one scan of the body for the three members (see jsonScan.ts).
-      const [eventId, type, challenge] = topLevelStrings(request.body, SLACK_FIELDS);
+      // Read only now, after the signature held. Slack writes `type` and `event_id` after the nested `event` object
+      // (https://docs.slack.dev/reference/objects/event-object), so they are read from the end of the body, which
+      // stops once both have occurred (see jsonScan.ts): the event itself is not scanned. A handshake is read
+      // whole, as before, so its challenge is found wherever it stands.
+      let [eventId, type, challenge] = lastTopLevelStrings(request.body, SLACK_FIELDS, 2);
+      if (type === "url_verification") [eventId, type, challenge] = topLevelStrings(request.body, SLACK_FIELDS);
       if (type === "url_verification" && challenge !== undefined && challenge !== "") {
         return { ok: true, eventId: bodyHashEventId(request.body), signedHeaders, handshake: { contentType: "text/plain", body: challenge } };
       }

@@ -4,7 +4,7 @@
 // inside strings, backslash runs before quotes, deep nesting).
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { firstTopLevelString, topLevelString, topLevelStrings } from "../../../handlers/core/verify/jsonScan";
+import { firstTopLevelString, lastTopLevelStrings, topLevelString, topLevelStrings } from "../../../handlers/core/verify/jsonScan";
 import { jsonStringField } from "../../../handlers/core/verify/types";
 
 const FIELDS = ["id", "event_id", "type", "challenge"] as const;
@@ -336,5 +336,193 @@ describe("jsonScan: the first occurrence of one member, the scan ending there (S
       [`{"deep":${"[".repeat(100_000)}${"]".repeat(100_000)},"id":"after deep nesting"}`, "after deep nesting"],
     ];
     for (const [text, want] of cases) assert.equal(firstTopLevelString(Buffer.from(text), "id"), want, text.slice(0, 80));
+  });
+});
+
+/**
+ * What lastTopLevelStrings promises: members read from the last one backwards, each field's first one met (its
+ * last occurrence) deciding, the reading ending once each of the first `required` fields has been met. Also
+ * which member ended it (its index), or -1 when the whole object was read.
+ */
+function lastExpected(members: readonly { name: string; value: unknown }[], required: number): { values: (string | undefined)[]; stoppedAt: number } {
+  const values: (string | undefined)[] = FIELDS.map(() => undefined);
+  const met = new Set<number>();
+  for (let m = members.length - 1; m >= 0; m--) {
+    const f = (FIELDS as readonly string[]).indexOf(members[m]!.name);
+    if (f < 0 || met.has(f)) continue;
+    met.add(f);
+    const value = members[m]!.value;
+    if (typeof value === "string") values[f] = value;
+    if (FIELDS.slice(0, required).every((_, k) => met.has(k))) return { values, stoppedAt: m };
+  }
+  return { values, stoppedAt: -1 };
+}
+
+const arbRequired = fc.integer({ min: 1, max: FIELDS.length });
+
+describe("jsonScan: read from the end, the last occurrence deciding (Slack's event_id and type)", () => {
+  it("on every generated document, each field's last top-level occurrence's value when a string, else undefined; fields not met before the stop stay undefined", () => {
+    let stoppedEarly = 0;
+    fc.assert(
+      fc.property(arbDocument, arbRequired, ({ text, members }, required) => {
+        const { values, stoppedAt } = lastExpected(members, required);
+        if (stoppedAt >= 0) stoppedEarly++;
+        assert.deepEqual(lastTopLevelStrings(Buffer.from(text), FIELDS, required), values, `${required} of ${text}`);
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(stoppedEarly > 300, `only ${stoppedEarly} documents ended the scan early`);
+  });
+
+  it("whatever it returns is JSON.parse's value of the member (JSON.parse keeps a repeated name's last value)", () => {
+    fc.assert(
+      fc.property(arbDocument, arbRequired, ({ text }, required) => {
+        const parsed = JSON.parse(text) as Record<string, unknown>;
+        lastTopLevelStrings(Buffer.from(text), FIELDS, required).forEach((value, index) => {
+          if (value !== undefined) assert.equal(value, parsed[FIELDS[index]!], `${FIELDS[index]} in ${text}`);
+        });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("wherever the whole-body scan gives a value, it gives the same one or (a field it need not read) none (an id stored before the switch is the id of a retry after it)", () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(arbDocument, arbRequired, ({ text }, required) => {
+        const bytes = Buffer.from(text);
+        const whole = topLevelStrings(bytes, FIELDS);
+        const last = lastTopLevelStrings(bytes, FIELDS, required);
+        FIELDS.forEach((field, index) => {
+          if (whole[index] === undefined) return;
+          compared++;
+          if (index < required) assert.equal(last[index], whole[index], `${field} in ${text}`);
+          else assert.ok(last[index] === undefined || last[index] === whole[index], `${field} in ${text}`);
+        });
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(compared > 300, `only ${compared} values to compare`);
+  });
+
+  it("any JSON value: never returns something JSON.parse does not (nested members and string contents are never taken)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.constantFrom(undefined, 1, 2, "\t"), arbRequired, (value, indent, required) => {
+        const text = JSON.stringify(value, null, indent);
+        const parsed: unknown = JSON.parse(text);
+        const isObject = parsed !== null && typeof parsed === "object" && !Array.isArray(parsed);
+        lastTopLevelStrings(Buffer.from(text), FIELDS, required).forEach((found, index) => {
+          if (found !== undefined) assert.ok(isObject && (parsed as Record<string, unknown>)[FIELDS[index]!] === found, text);
+        });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("the bytes before the member that ends the scan and its comma are never read: anything in their place, JSON or not, gives the same answer", () => {
+    fc.assert(
+      fc.property(arbDocument, fc.uint8Array({ maxLength: 40 }), ({ members }, junk) => {
+        const after = members.filter((m) => m.name !== "event_id" && m.name !== "type").map((m) => `${JSON.stringify(m.name)}:${JSON.stringify(m.value)}`);
+        // The comma is read (the quote after it is not escaped); what stands before it is not.
+        const tail = `,"type":"event_callback",${[...after, '"event_id":"Ev1"'].join(",")}}`;
+        const body = Buffer.concat([Buffer.from(junk), Buffer.from(tail)]);
+        const [eventId, type] = lastTopLevelStrings(body, ["event_id", "type"], 2);
+        assert.deepEqual([eventId, type], ["Ev1", "event_callback"], body.toString());
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("the bytes it reads are checked as strictly as by the whole-body scan: a stray byte there yields nothing", () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(arbDocument, arbRequired, fc.nat(), fc.constantFrom(...STRAY), fc.boolean(), ({ text, gaps, structure, members, nameOffsets }, required, at, byte, replace) => {
+        const bytes = Buffer.from(text);
+        const { stoppedAt } = lastExpected(members, required);
+        // Positions after the name of the member that ends the scan are read (all of them when none does).
+        const from = stoppedAt >= 0 ? nameOffsets[stoppedAt]! : -1;
+        const candidates = (replace ? structure : gaps).filter((offset) => offset > from);
+        fc.pre(candidates.length > 0);
+        const i = candidates[at % candidates.length]!;
+        fc.pre(!replace || bytes[i] !== byte);
+        const mutated = Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(replace ? i + 1 : i)]);
+        checked++;
+        assert.deepEqual(lastTopLevelStrings(mutated, FIELDS, required), NONE_OF, mutated.toString());
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(checked > 1000, `only ${checked} documents checked`);
+  });
+
+  it("a mutated document (any byte changed, dropped or inserted) never throws; when it is still JSON the answer is JSON.parse's or undefined", () => {
+    fc.assert(
+      fc.property(arbDocument, arbRequired, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "drop", "insert"), ({ text }, required, at, byte, how) => {
+        const bytes = Buffer.from(text);
+        if (bytes.length === 0) return;
+        const i = at % bytes.length;
+        const mutated =
+          how === "set" ? Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i + 1)])
+          : how === "drop" ? Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + 1)])
+          : Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i)]);
+        const found = lastTopLevelStrings(mutated, FIELDS, required);
+        let parsed: Record<string, unknown> | undefined;
+        try {
+          parsed = JSON.parse(mutated.toString("utf8")) as Record<string, unknown>;
+        } catch {
+          return;
+        }
+        FIELDS.forEach((field, index) => {
+          if (found[index] !== undefined) assert.equal(found[index], parsed![field], `${field} in ${mutated.toString()}`);
+        });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("adversarial documents: the last occurrence wins, a non-string last occurrence gives nothing, what is read must be JSON", () => {
+    const eventId = (text: string) => lastTopLevelStrings(Buffer.from(text), ["event_id"])[0];
+    const cases: [string, string | undefined][] = [
+      ['{"event_id":"Ev1"}', "Ev1"],
+      [' \n{ "event_id" : "Ev1" } \r\n', "Ev1"],
+      ['{"event_id":"first","event_id":"second"}', "second"],
+      ['{"event_id":"first","\\u0065vent_id":"escaped last"}', "escaped last"],
+      ['{"event_id":"first","event_id":7}', undefined],
+      ['{"event_id":"first","event_id":{"event_id":"nested"}}', undefined],
+      ['{"event":{"event_id":"nested"}}', undefined],
+      ['{"event":{"event_id":"nested"},"event_id":"top"}', "top"],
+      ['{"event_id":"top","event":[{"event_id":"nested"}]}', "top"],
+      ['{"event_id":"top","note":"\\"event_id\\":\\"inside\\""}', "top"],
+      ['{"event_id":"top","note":"\\\\"}', "top"],
+      ['{"event_id":"top","note":"\\\\\\"event_id\\":\\"x"}', "top"],
+      ['{"event_id":"a\\"b"}', 'a"b'],
+      ['{"event_id":"a\\\\"}', "a\\"],
+      ['{"event_id":"Ev\\u0031"}', "Ev1"],
+      ['{"event_id":"x\u0001"}', undefined],
+      ['"event_id":"no brace"}', "no brace"],
+      ['junk,"event_id":"the prefix is not read"}', "the prefix is not read"],
+      ['{"event_id":"x"', undefined],
+      ['{"event_id":"x"}}', undefined],
+      ['{"event_id":"x"} x', undefined],
+      ['{"event_id":"x",}', undefined],
+      ['{"event_id" "x"}', undefined],
+      ['{"event_id":\\"x"}', undefined],
+      ['{"event_id":"x\\"}', undefined],
+      ['{"event_id":"x","a":1 2}', undefined],
+      ['{"event_id":"x","a":tru e}', undefined],
+      ['{"a":tru e,"event_id":"x"}', "x"],
+      ['{"a":1,"event_id":"x"', undefined],
+      ['{"a":1,,"event_id":"x"}', "x"],
+      ['x{"a":1}', undefined],
+      ["{}", undefined],
+      ["}", undefined],
+      ['["event_id","x"]', undefined],
+      ["", undefined],
+      [`{"event_id":"before deep nesting","deep":${"[".repeat(100_000)}${"]".repeat(100_000)}}`, "before deep nesting"],
+      [`{"event_id":"unopened","deep":${"]".repeat(100_000)}}`, undefined],
+      [`{"event_id":"before a long string","long":"\\"${"x".repeat(100_000)}"}`, "before a long string"],
+      [`{"event_id":"before backslashes","long":"${"\\\\".repeat(50_000)}"}`, "before backslashes"],
+      [`{"event_id":"unopened string","long":${"\\\\".repeat(50_000)}"}`, undefined],
+    ];
+    for (const [text, want] of cases) assert.equal(eventId(text), want, text.slice(0, 80));
   });
 });

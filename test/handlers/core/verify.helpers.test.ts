@@ -76,6 +76,28 @@ describe("verifier construction and scheme-specific outcomes", () => {
     assert.ok(event.ok && event.eventId === "Ev1");
   });
 
+  it("slack: event_id and type are read from the end of the body, the last top-level event_id being the id; a handshake is read whole", () => {
+    const verify = (text: string) => {
+      const body = Buffer.from(text);
+      const signed = signRequest({ scheme: "slack", secret: "slack-secret", body, nowSeconds: NOW_SECONDS, url: ENDPOINT });
+      const verifier = createVerifier({ scheme: "slack", toleranceSeconds: TOLERANCE });
+      const verdict = verifier.verify({ headers: signed.headers, body, url: signed.url, nowSeconds: NOW_SECONDS }, verifier.prepare(["slack-secret"]));
+      assert.ok(verdict.ok, text);
+      return verdict;
+    };
+    // Slack's own order: the wrapper's type and event_id after the event, which holds members of the same names.
+    const slackOrder = '{"token":"t","event":{"type":"message","event_id":"inner","text":"\\"event_id\\":\\"x\\""},"type":"event_callback","event_id":"Ev1","event_time":1}';
+    assert.equal(verify(slackOrder).eventId, "Ev1");
+    assert.equal(verify('{"event_id":"Ev0","event":{},"type":"event_callback","event_id":"Ev1"}').eventId, "Ev1", "JSON.parse's answer: the last");
+    assert.equal(verify('{"event_id":"Ev1","type":"event_callback","event":{"event_id":"inner"}}').eventId, "Ev1", "before the event: read past it");
+    assert.match(verify('{"event_id":"Ev1","event_id":7,"type":"event_callback"}').eventId, /^sha256:[0-9a-f]{64}$/, "a non-string last event_id: the body hash");
+    // The backward scan stops at type and event_id; a handshake's challenge before them is still found.
+    const handshake = verify('{"challenge":"c-1","event_id":"Ev1","type":"url_verification"}');
+    assert.equal(handshake.ok && handshake.handshake?.body, "c-1");
+    const plain = verify('{"token":"t","challenge":"c-2","type":"url_verification"}');
+    assert.equal(plain.ok && plain.handshake?.body, "c-2");
+  });
+
   it("hmac-sha256: no header is taken as a delivery id; shopify's webhook id is", () => {
     const body = Buffer.from("{}");
     const generic = signRequest({ scheme: "hmac-sha256", secret: "generic-secret", body, nowSeconds: NOW_SECONDS, url: ENDPOINT, hmac: HMAC_OPTIONS, deliveryId: "d-1" });
