@@ -292,6 +292,12 @@ function containerStart(bytes: Buffer, close: number): number {
   return -1;
 }
 
+/** The last index at or before `i` that is not JSON whitespace, or -1. */
+function lastNonWs(bytes: Buffer, i: number): number {
+  while (i >= 0 && isWs(bytes[i]!)) i--;
+  return i;
+}
+
 /** Index of the first byte of the bare scalar (number, true, false, null) ending at `last`, or -1 when none does. */
 function scalarStart(bytes: Buffer, last: number): number {
   let i = last;
@@ -317,10 +323,10 @@ export function lastTopLevelStrings(bytes: Buffer, fields: readonly string[], re
   let missing = Math.min(required, n);
   const none = () => values.fill(undefined);
   let i = bytes.length - 1;
-  while (i >= 0 && isWs(bytes[i]!)) i--;
+  i = lastNonWs(bytes, i);
   if (i < 0 || bytes[i] !== 0x7d) return none();
   i--;
-  while (i >= 0 && isWs(bytes[i]!)) i--;
+  i = lastNonWs(bytes, i);
   // `{}`: no members.
   if (bytes[i] !== 0x7b) {
     for (;;) {
@@ -342,10 +348,10 @@ export function lastTopLevelStrings(bytes: Buffer, fields: readonly string[], re
       }
       if (valueStart < 0) return none();
       i = valueStart - 1;
-      while (i >= 0 && isWs(bytes[i]!)) i--;
+      i = lastNonWs(bytes, i);
       if (bytes[i] !== 0x3a) return none();
       i--;
-      while (i >= 0 && isWs(bytes[i]!)) i--;
+      i = lastNonWs(bytes, i);
       // Member name.
       if (bytes[i] !== QUOTE || isEscapedQuote(bytes, i)) return none();
       const nameClose = i;
@@ -370,17 +376,17 @@ export function lastTopLevelStrings(bytes: Buffer, fields: readonly string[], re
         if (matched < required && --missing === 0) return values;
       }
       i = nameOpen - 1;
-      while (i >= 0 && isWs(bytes[i]!)) i--;
+      i = lastNonWs(bytes, i);
       const sep = bytes[i];
       if (sep === 0x7b) break;
       if (sep !== 0x2c) return none();
       i--;
-      while (i >= 0 && isWs(bytes[i]!)) i--;
+      i = lastNonWs(bytes, i);
     }
   }
   // The object's '{', with only whitespace before it.
   i--;
-  while (i >= 0 && isWs(bytes[i]!)) i--;
+  i = lastNonWs(bytes, i);
   if (i !== -1) return none();
   return values;
 }

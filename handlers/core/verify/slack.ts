@@ -7,7 +7,7 @@ import { firstHeader } from "../headers";
 import { lastTopLevelStrings, topLevelStrings } from "./jsonScan";
 import { badSignature, checkTimestamp, malformedHeader, missingHeader, usableId, utf8KeysFor, type Verifier, type VerifierOptions } from "./types";
 
-/** The members read; the first two (`event_id`, `type`) end the backward scan once both have occurred. */
+/** The members read; the first (`event_id`) ends the backward scan. */
 const SLACK_FIELDS = ["event_id", "type", "challenge"] as const;
 
 export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
@@ -29,11 +29,13 @@ export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
       // The timestamp is signed; the retry headers (x-slack-retry-num, -reason) are not.
       const signedHeaders = ["x-slack-request-timestamp"];
 
-      // Read only now, after the signature held. Slack writes `type` and `event_id` after the nested `event` object
-      // (https://docs.slack.dev/reference/objects/event-object), so they are read from the end of the body, which
-      // stops once both have occurred (see jsonScan.ts): the event itself is not scanned. A handshake is read
-      // whole, as before, so its challenge is found wherever it stands.
-      let [eventId, type, challenge] = lastTopLevelStrings(request.body, SLACK_FIELDS, 2);
+      // Read only now, after the signature held. Slack writes `event_id` last but for scalars and its
+      // `authorizations`, after the nested `event` object (https://docs.slack.dev/reference/objects/event-object), so
+      // the body is read from its end and the scan stops at the last top-level `event_id` (see jsonScan.ts): neither
+      // the event nor what precedes the id is scanned. A body with an event_id is an event unless a `type` after
+      // it says url_verification. A url_verification handshake carries no event_id, so it is read whole; it is then
+      // read again from the start, as before, so its challenge is the one the whole-body scan finds.
+      let [eventId, type, challenge] = lastTopLevelStrings(request.body, SLACK_FIELDS, 1);
       if (type === "url_verification") [eventId, type, challenge] = topLevelStrings(request.body, SLACK_FIELDS);
       if (type === "url_verification" && challenge !== undefined && challenge !== "") {
         return { ok: true, eventId: bodyHashEventId(request.body), signedHeaders, handshake: { contentType: "text/plain", body: challenge } };

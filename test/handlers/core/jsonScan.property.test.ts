@@ -525,4 +525,34 @@ describe("jsonScan: read from the end, the last occurrence deciding (Slack's eve
     ];
     for (const [text, want] of cases) assert.equal(eventId(text), want, text.slice(0, 80));
   });
+
+  it("up to 31 fields (one bit each): more is a programming error, refused at once", () => {
+    const names = Array.from({ length: 32 }, (_, k) => `f${k}`);
+    const body = Buffer.from(`{${names.map((name) => `"${name}":"${name}"`).join(",")}}`);
+    assert.deepEqual(lastTopLevelStrings(body, names.slice(0, 31)), names.slice(0, 31));
+    assert.throws(() => lastTopLevelStrings(body, names), { name: "RangeError", message: "lastTopLevelStrings: at most 31 fields" });
+  });
+
+  it("quotes read backwards: an opening quote is one no odd backslash run precedes, wherever it stands (byte 0, or past the byte-by-byte reach)", () => {
+    const eventId = (text: string) => lastTopLevelStrings(Buffer.from(text), ["event_id"])[0];
+    // A quote escaped by a backslash at byte 0 opens nothing, so the name never opens.
+    assert.equal(eventId('\\"event_id":"x"}'), undefined);
+    assert.equal(eventId('"event_id":"x"}'), "x", "the same name, opened at byte 0");
+    assert.equal(eventId('event_id":"x"}'), undefined, "a name with no opening quote");
+    // A name closes with a quote: a member whose name token ends in another byte is not one.
+    assert.equal(eventId('{"event_idX:"v"}'), undefined);
+    // A value's closing quote, or a quote between a container's values, escaped: not JSON.
+    assert.equal(eventId('{"event_id":"v","a":"x\\"}'), undefined);
+    assert.equal(eventId('{"event_id":"v","a":["\\"]}'), undefined);
+    // The object must end with its '}'; a member must have a value (a non-string one still counts as an occurrence).
+    assert.equal(eventId('{"event_id":"x"]'), undefined);
+    assert.deepEqual(lastTopLevelStrings(Buffer.from('{"type":"t","event_id":}'), ["event_id", "type"], 2), [undefined, undefined]);
+    // Names of 23, 24 and 25 bytes opening at byte 0: the byte-by-byte search reaches 24 bytes back, the native
+    // search goes on from there, down to byte 0 included.
+    for (const length of [23, 24, 25]) {
+      const name = "n".repeat(length);
+      assert.deepEqual(lastTopLevelStrings(Buffer.from(`"${name}":"v"}`), [name]), ["v"], `${length}`);
+      assert.deepEqual(lastTopLevelStrings(Buffer.from(`x${name}":"v"}`), [name]), [undefined], `${length}, unopened`);
+    }
+  });
 });

@@ -76,7 +76,7 @@ describe("verifier construction and scheme-specific outcomes", () => {
     assert.ok(event.ok && event.eventId === "Ev1");
   });
 
-  it("slack: event_id and type are read from the end of the body, the last top-level event_id being the id; a handshake is read whole", () => {
+  it("slack: the body is read from its end up to the last top-level event_id, which is the id; a handshake, which has none, is read whole", () => {
     const verify = (text: string) => {
       const body = Buffer.from(text);
       const signed = signRequest({ scheme: "slack", secret: "slack-secret", body, nowSeconds: NOW_SECONDS, url: ENDPOINT });
@@ -91,11 +91,15 @@ describe("verifier construction and scheme-specific outcomes", () => {
     assert.equal(verify('{"event_id":"Ev0","event":{},"type":"event_callback","event_id":"Ev1"}').eventId, "Ev1", "JSON.parse's answer: the last");
     assert.equal(verify('{"event_id":"Ev1","type":"event_callback","event":{"event_id":"inner"}}').eventId, "Ev1", "before the event: read past it");
     assert.match(verify('{"event_id":"Ev1","event_id":7,"type":"event_callback"}').eventId, /^sha256:[0-9a-f]{64}$/, "a non-string last event_id: the body hash");
-    // The backward scan stops at type and event_id; a handshake's challenge before them is still found.
+    // A type after the event_id is met before the scan stops: url_verification there is a handshake, read whole so
+    // the challenge before them is found.
     const handshake = verify('{"challenge":"c-1","event_id":"Ev1","type":"url_verification"}');
     assert.equal(handshake.ok && handshake.handshake?.body, "c-1");
     const plain = verify('{"token":"t","challenge":"c-2","type":"url_verification"}');
     assert.equal(plain.ok && plain.handshake?.body, "c-2");
+    // A type before the event_id is not read: the body is an event (Slack's handshakes carry no event_id).
+    const event = verify('{"type":"url_verification","challenge":"c-3","event_id":"Ev3"}');
+    assert.ok(event.ok && event.handshake === undefined && event.eventId === "Ev3");
   });
 
   it("hmac-sha256: no header is taken as a delivery id; shopify's webhook id is", () => {
