@@ -2,7 +2,7 @@
 // base64, key = base64-decoded `whsec_` secret; v1a = Ed25519 with `whpk_` public keys. The signature header
 // holds space-separated `version,signature` entries (rotation); unknown versions are skipped.
 import { createPublicKey, verify as verifySignature, type KeyObject } from "node:crypto";
-import { decodeBase64, digestTextEqual, hmacText, isCanonicalBase64 } from "../crypto";
+import { decodeBase64, digestTextEqual, hmacText } from "../crypto";
 import { firstHeaderName, firstHeaderOf } from "../headers";
 import { assertSecrets } from "./secretFormat";
 import { badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, type Acceptance, type Verifier, type VerifierOptions } from "./types";
@@ -29,6 +29,31 @@ export function prepareStandardWebhooksKeys(secrets: readonly string[]): Standar
     hmacKeys.push(decodeBase64(secret.startsWith("whsec_") ? secret.slice(6) : secret)!);
   }
   return { hmacKeys, publicKeys };
+}
+
+/**
+ * The distinct non-empty entries of a space-separated signature header, in order of first appearance, each with
+ * the offset of that appearance (so a signature is compared in place in the header, not as a slice of it, whose
+ * characters V8 reads ~2x slower), or "too many" past SIGNATURE_LIMITS.maxEntries: what
+ * `new Set(header.split(" ").filter((e) => e !== ""))` holds (property-tested), with no intermediate arrays.
+ */
+export function signatureEntries(header: string): { entries: string[]; starts: number[] } | "too many" {
+  const entries: string[] = [];
+  const starts: number[] = [];
+  for (let start = 0; start < header.length; ) {
+    let end = header.indexOf(" ", start);
+    if (end < 0) end = header.length;
+    if (end > start) {
+      const entry = header.slice(start, end);
+      if (!entries.includes(entry)) {
+        if (entries.length === SIGNATURE_LIMITS.maxEntries) return "too many";
+        entries.push(entry);
+        starts.push(start);
+      }
+    }
+    start = end + 1;
+  }
+  return { entries, starts };
 }
 
 const ID_HEADERS = ["webhook-id", "svix-id"] as const;
@@ -59,24 +84,27 @@ export function standardWebhooksVerifier(options: VerifierOptions): Verifier<Sta
       if (signatures.length > SIGNATURE_LIMITS.maxHeaderLength) {
         return malformedHeader("webhook-signature", `longer than ${SIGNATURE_LIMITS.maxHeaderLength} characters`);
       }
-      const entries = new Set(signatures.split(" ").filter((entry) => entry !== ""));
-      if (entries.size > SIGNATURE_LIMITS.maxEntries) {
+      const distinct = signatureEntries(signatures);
+      if (distinct === "too many") {
         return malformedHeader("webhook-signature", `more than ${SIGNATURE_LIMITS.maxEntries} distinct signatures`);
       }
 
       const prefix = `${id}.${timestamp}.`;
-      // v1 signatures stay text (compared as text, see hmacText); v1a ones are decoded for Ed25519.
-      const v1: string[] = [];
+      // v1 signatures stay text, as given, compared in place in the header (v1Starts and v1Ends bound each):
+      // digestTextEqual matches only the canonical base64 of the MAC, so a malformed one never matches and needs no
+      // check of its own (it costs the HMAC a wrong one costs). v1a ones are decoded for Ed25519.
+      const v1Starts: number[] = [];
+      const v1Ends: number[] = [];
       const v1a: Buffer[] = [];
-      for (const entry of entries) {
+      const { entries, starts } = distinct;
+      for (let k = 0; k < entries.length; k++) {
+        const entry = entries[k]!;
         const comma = entry.indexOf(",");
-        if (comma < 0) continue;
-        const version = entry.slice(0, comma);
-        const text = entry.slice(comma + 1);
-        if (version === "v1") {
-          if (isCanonicalBase64(text)) v1.push(text);
-        } else if (version === "v1a") {
-          const decoded = decodeBase64(text);
+        if (comma === 2 && entry.startsWith("v1")) {
+          v1Starts.push(starts[k]! + 3);
+          v1Ends.push(starts[k]! + entry.length);
+        } else if (comma === 3 && entry.startsWith("v1a")) {
+          const decoded = decodeBase64(entry.slice(4));
           if (decoded?.length === 64) v1a.push(decoded);
         }
       }
@@ -87,10 +115,10 @@ export function standardWebhooksVerifier(options: VerifierOptions): Verifier<Sta
         deliveryId: id,
         signedHeaders: [idName!, timestampName!],
       };
-      if (v1.length > 0) {
+      if (v1Starts.length > 0) {
         for (const key of keys.hmacKeys) {
           const expected = hmacText("sha256", key, "base64", prefix, request.body);
-          if (v1.some((candidate) => digestTextEqual(candidate, expected, "base64"))) return accepted;
+          for (let k = 0; k < v1Starts.length; k++) if (digestTextEqual(signatures, expected, "base64", v1Starts[k], v1Ends[k])) return accepted;
         }
       }
       if (v1a.length > 0 && keys.publicKeys.length > 0) {

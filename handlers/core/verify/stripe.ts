@@ -10,18 +10,20 @@ import {
 } from "./types";
 
 /**
- * The `t` and the well-formed `v1` values of a Stripe-Signature header (the last `t` wins; `v1` values distinct, in
- * order), or "too many" past SIGNATURE_LIMITS.maxEntries distinct `v1` values, well formed or not. Items are
- * `k=v` separated by commas, key and value trimmed; an item without `=` is skipped.
+ * The `t` and the `v1` values of a Stripe-Signature header (the last `t` wins; `v1` values distinct, in order, well
+ * formed or not: the verifier compares them as text, see stripeVerifier), or "too many" past
+ * SIGNATURE_LIMITS.maxEntries distinct `v1` values. Items are `k=v` separated by commas, key and value trimmed; an
+ * item without `=` is skipped.
  *
  * One pass, with no array of items and no string for a key: the same answers as split(",") and trim() per item
  * (property-tested against that form), at a fraction of the verification's fixed cost at 1 KiB.
  */
-export function parseStripeSignature(header: string): { timestamp: string | undefined; v1: string[] } | "too many" {
+export function parseStripeSignature(header: string): { timestamp: string | undefined; v1: string[]; v1Starts: number[] } | "too many" {
   let timestamp: string | undefined;
+  // Every distinct v1 value (their number is capped), and where it first stands in the header: the verifier
+  // compares it there, not as a slice of the header, whose characters V8 reads ~2x slower.
   const v1: string[] = [];
-  // Every distinct v1 value, well formed or not: their number is capped.
-  const seen: string[] = [];
+  const v1Starts: number[] = [];
   // The next "=" at or after `start`, found again only once passed: linear in the header however it is cut.
   let eq = -1;
   for (let start = 0; start <= header.length; ) {
@@ -40,16 +42,16 @@ export function parseStripeSignature(header: string): { timestamp: string | unde
         timestamp = header.slice(valueStart, valueEnd);
       } else if (keyEnd - keyStart === 2 && header.charCodeAt(keyStart) === 0x76 /* v */ && header.charCodeAt(keyStart + 1) === 0x31 /* 1 */) {
         const value = header.slice(valueStart, valueEnd);
-        if (!seen.includes(value)) {
-          seen.push(value);
-          if (seen.length > SIGNATURE_LIMITS.maxEntries) return "too many";
-          if (isHexText(value)) v1.push(value);
+        if (!v1.includes(value)) {
+          if (v1.length === SIGNATURE_LIMITS.maxEntries) return "too many";
+          v1.push(value);
+          v1Starts.push(valueStart);
         }
       }
     }
     start = end + 1;
   }
-  return { timestamp, v1 };
+  return { timestamp, v1, v1Starts };
 }
 
 export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
@@ -65,14 +67,20 @@ export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
       }
       const parsed = parseStripeSignature(header);
       if (parsed === "too many") return malformedHeader("stripe-signature", `more than ${SIGNATURE_LIMITS.maxEntries} distinct v1 signatures`);
-      const { timestamp, v1 } = parsed;
+      const { timestamp, v1, v1Starts } = parsed;
       if (timestamp === undefined) return malformedHeader("stripe-signature", "no t= timestamp");
       const checked = checkTimestamp("stripe-signature t", timestamp, request.nowSeconds, options.toleranceSeconds);
       if (typeof checked !== "number") return checked;
       if (v1.length === 0) return malformedHeader("stripe-signature", "no v1= signature");
+      // The values are compared as given: digestTextEqual matches only hex of the MAC's length, so a malformed
+      // value never matches, and whether any was well formed is asked only once none matched (a malformed header
+      // then costs the HMAC a wrong signature costs, and answers as before).
+      const prefix = `${timestamp}.`;
       for (const key of keys) {
-        const expected = hmacText("sha256", key, "hex", `${timestamp}.`, request.body);
-        if (v1.some((candidate) => digestTextEqual(candidate, expected, "hex"))) {
+        const expected = hmacText("sha256", key, "hex", prefix, request.body);
+        let matched = false;
+        for (let k = 0; k < v1.length && !matched; k++) matched = digestTextEqual(header, expected, "hex", v1Starts[k], v1Starts[k]! + v1[k]!.length);
+        if (matched) {
           // The evt_ id is inside the signed body, its first member as Stripe writes events: the scan stops there
           // (firstTopLevelString), so finding it costs next to nothing beside the HMAC. Without a usable one (absent,
           // not a string, or too long for a key) the body hash: Stripe re-signs each retry with a new t, so the MAC
@@ -80,6 +88,7 @@ export function stripeVerifier(options: VerifierOptions): Verifier<Buffer[]> {
           return { ok: true, eventId: usableId(firstTopLevelString(request.body, "id")) ?? bodyHashEventId(request.body), signedHeaders: [] };
         }
       }
+      if (!v1.some(isHexText)) return malformedHeader("stripe-signature", "no v1= signature");
       return badSignature();
     },
   };
