@@ -55,7 +55,8 @@ export type DigestEncoding = "hex" | "base64";
  */
 export function hmacText(algorithm: "sha256" | "sha1", key: Uint8Array | KeyObject, encoding: DigestEncoding, ...parts: (string | Uint8Array)[]): string {
   const mac = createHmac(algorithm, key);
-  for (const part of parts) mac.update(part);
+  // An empty part adds nothing to the MAC; its update would still cross into C++ (Twilio's JSON bodies sign no tail).
+  for (const part of parts) if (part.length > 0) mac.update(part);
   return mac.digest(encoding);
 }
 
