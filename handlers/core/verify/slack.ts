@@ -22,10 +22,11 @@ export function slackVerifier(options: VerifierOptions): Verifier<Buffer[]> {
       const checked = checkTimestamp("x-slack-request-timestamp", timestamp, request.nowSeconds, options.toleranceSeconds);
       if (typeof checked !== "number") return checked;
       if (!signature.startsWith("v0=")) return malformedHeader("x-slack-signature", "expected v0=<hex>");
-      const provided = signature.slice(3);
-      if (!isHexText(provided)) return malformedHeader("x-slack-signature", "expected v0=<hex>");
-      const matched = keys.some((key) => digestTextEqual(provided, hmacText("sha256", key, "hex", `v0:${timestamp}:`, request.body), "hex"));
-      if (!matched) return badSignature();
+      // Compared in place after `v0=` (not as a slice, see crypto.ts): digestTextEqual matches only hex of the MAC, so
+      // the form is checked only once nothing matched, which answers as before.
+      const prefix = `v0:${timestamp}:`;
+      const matched = keys.some((key) => digestTextEqual(signature, hmacText("sha256", key, "hex", prefix, request.body), "hex", 3));
+      if (!matched) return isHexText(signature.slice(3)) ? badSignature() : malformedHeader("x-slack-signature", "expected v0=<hex>");
       // The timestamp is signed; the retry headers (x-slack-retry-num, -reason) are not.
       const signedHeaders = ["x-slack-request-timestamp"];
 

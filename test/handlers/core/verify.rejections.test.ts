@@ -78,4 +78,17 @@ describe("verifier refusals name the header and the reason", () => {
     assert.deepEqual(verdictOf("slack", { ...stale, nowSeconds: NOW_SECONDS + TOLERANCE + 1 }), [401, "timestamp_out_of_tolerance", `x-slack-request-timestamp is outside the ${TOLERANCE}s tolerance`]);
     assert.deepEqual(verdictOf("stripe", { ...signed("stripe"), nowSeconds: NOW_SECONDS - TOLERANCE - 1 }), [401, "timestamp_out_of_tolerance", `stripe-signature t is outside the ${TOLERANCE}s tolerance`]);
   });
+
+  it("malformed or wrong, as before the form checks moved after the HMAC: one well-formed wrong value makes it wrong; a malformed header wins over a malformed body", () => {
+    const wrongHex = "ab".repeat(32);
+    assert.deepEqual(verdictOf("stripe", signed("stripe"), { "stripe-signature": `t=${NOW_SECONDS},v1=zz,v1=${wrongHex}` }), [401, "bad_signature", "no signature matched any active secret"]);
+    assert.deepEqual(verdictOf("stripe", signed("stripe"), { "stripe-signature": `t=${NOW_SECONDS},v1=zz,v1=${wrongHex.slice(1)}` })[1], "malformed_header", "odd-length hex is malformed");
+    assert.deepEqual(verdictOf("slack", signed("slack"), { "x-slack-signature": `v0=${wrongHex}` }), [401, "bad_signature", "no signature matched any active secret"]);
+    assert.deepEqual(verdictOf("twilio", signed("twilio"), { "x-twilio-signature": Buffer.alloc(20, 1).toString("base64") }), [401, "bad_signature", "no signature matched any active secret"]);
+    // A form of more parameters than the limit: the header's own fault is named first, as when it was checked first.
+    const form = signed("twilio", "application/x-www-form-urlencoded");
+    const tooMany = { ...form, body: Buffer.from(Array.from({ length: SIGNATURE_LIMITS.maxFormParams + 1 }, (_, i) => `p${i}=1`).join("&")) };
+    assert.deepEqual(verdictOf("twilio", tooMany, { "x-twilio-signature": "!!" })[1], "malformed_header");
+    assert.deepEqual(verdictOf("twilio", tooMany)[1], "malformed_body");
+  });
 });

@@ -52,6 +52,18 @@ describe("standard-webhooks: the forms a sender legitimately uses", () => {
     assert.equal(verify([Buffer.alloc(32, 8).toString("base64")], headers).ok, false, "another bare key");
   });
 
+  it("the right v1 entry is found wherever it stands among others; a valid MAC under any label but v1 is not a v1 signature", () => {
+    const headers = (signature: string) => ({ "webhook-id": ID, "webhook-timestamp": String(NOW_SECONDS), "webhook-signature": signature });
+    const other = v1(Buffer.alloc(32, 9));
+    const mac = v1(KEY).slice("v1,".length);
+    for (const signature of [`${v1(KEY)} ${other}`, `${other} ${v1(KEY)}`, `${other} ${v1(KEY)} ${other.replace("v1,", "v2,")}`, `${v1(KEY)} v1a,${"A".repeat(86)}==`]) {
+      assert.equal(verify([WHSEC], headers(signature)).ok, true, signature);
+    }
+    for (const label of ["v2", "x1", "V1", "v1a", "v10", ""]) {
+      assert.deepEqual(outcome(verify([WHSEC], headers(`${label},${mac}`))), "no signature matched any active secret", label);
+    }
+  });
+
   it("empty entries (leading, trailing, repeated spaces) are not signatures and do not count toward the entry limit", () => {
     const others = Array.from({ length: SIGNATURE_LIMITS.maxEntries - 1 }, (_, i) => `v1,${Buffer.alloc(32, i + 1).toString("base64")}`);
     const signature = `  ${[...others, v1(KEY)].join("   ")}  `;
@@ -75,6 +87,10 @@ describe("standard-webhooks: Ed25519 (v1a) signatures", () => {
     const signature = v1a.slice("v1a,".length);
     for (const label of ["v1", "v1b", "v2", "V1A", ""]) {
       assert.deepEqual(outcome(verify([whpk, WHSEC], headers(`${label},${signature}`))), "no signature matched any active secret", label);
+    }
+    // Nor is it read past a version without its comma (the text after `v1a` and one more character).
+    for (const entry of [`v1a:${signature}`, `v1aA${signature}`, `v1a${signature}`]) {
+      assert.deepEqual(outcome(verify([whpk, WHSEC], headers(entry))), "no signature matched any active secret", entry);
     }
   });
 
