@@ -19,7 +19,8 @@
 // lastTopLevelStrings (Slack's event_id and type) reads the object from its closing brace backwards, member by
 // member, and stops once the members it needs have occurred: Slack writes `type` and `event_id` after the nested
 // `event` object, so the cost is the distance from the end to them, not the event's length. The last top-level
-// occurrence decides, which is JSON.parse's choice when a name repeats; the bytes before the stop are not read.
+// occurrence decides, which is JSON.parse's choice when a name repeats; between the object's '{' and the stop
+// nothing is read.
 //
 // firstTopLevelString (Stripe's id) gives up that parity for speed: the first top-level occurrence decides and the
 // scan stops there, so a body whose id comes first costs a few dozen bytes of scanning whatever its size. Where
@@ -309,10 +310,15 @@ function scalarStart(bytes: Buffer, last: number): number {
  * The values of the top-level string members named in `fields` (plain ASCII names), in the same order, read from
  * the end of the object backwards: each the value of the member's last top-level occurrence when that is a string
  * (JSON.parse's answer), else undefined. The scan stops as soon as each of the first `required` fields (1 to
- * fields.length, at most 31; all by default) has occurred
- * (string or not); fields not met by then stay undefined, and the bytes before the stop are neither read nor
- * checked. The bytes read are checked as strictly as by topLevelStrings: a grammar error there gives no member at
- * all, as does a body that is not a JSON object. Linear in the bytes read; iterative, so no depth limit.
+ * fields.length, at most 31; all by default) has occurred (string or not); fields not met by then stay undefined,
+ * and the bytes between the object's opening '{' and the stop are neither read nor checked. The bytes read are
+ * checked as strictly as by topLevelStrings: a grammar error there gives no member at all, as does a body whose
+ * first byte after whitespace is not '{'. Linear in the bytes read; iterative, so no depth limit.
+ *
+ * On JSON (what a provider signs) it answers what JSON.parse does, so wherever topLevelStrings gives a value it
+ * gives the same one (property-tested). On a body that is not JSON the two scans may pair its quotes differently
+ * (a backslash outside any string, read forwards as a byte, escapes the quote after it read backwards); such a
+ * body can only come from the signer, and whatever it answers is a function of the signed bytes.
  */
 export function lastTopLevelStrings(bytes: Buffer, fields: readonly string[], required = fields.length): (string | undefined)[] {
   const n = fields.length;
@@ -322,6 +328,11 @@ export function lastTopLevelStrings(bytes: Buffer, fields: readonly string[], re
   if (n > 31) throw new RangeError("lastTopLevelStrings: at most 31 fields");
   let missing = Math.min(required, n);
   const none = () => values.fill(undefined);
+  // A body that is not a JSON object answers nothing, whatever its end spells: its first byte after whitespace
+  // must open the object (one byte read at the front; nothing else before the stop is).
+  let first = 0;
+  while (first < bytes.length && isWs(bytes[first]!)) first++;
+  if (bytes[first] !== 0x7b) return none();
   let i = bytes.length - 1;
   i = lastNonWs(bytes, i);
   if (i < 0 || bytes[i] !== 0x7d) return none();

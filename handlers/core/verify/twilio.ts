@@ -16,7 +16,7 @@
 // as duplicates; the canonical string tells them apart and is equal for true redeliveries.
 import { URLSearchParams } from "node:url";
 import { digestTextEqual, hmacText, isCanonicalBase64, macEventIdOfText, sha256Hex } from "../crypto";
-import { firstHeader } from "../headers";
+import { firstHeader, trimmedEnd, trimmedStart } from "../headers";
 import { badSignature, cappedDeliveryId, malformedBody, malformedHeader, missingHeader, reject, SIGNATURE_LIMITS, utf8KeysFor, type Verifier } from "./types";
 
 /** Parameters in a form body, counting '&' separators natively, up to `limit + 1`. */
@@ -85,13 +85,19 @@ export function bodySha256Param(url: string): string | undefined {
   if (url.includes("%", query) || url.includes("+", query)) return slow();
   // The init string's own leading '?' is dropped by URLSearchParams.
   let start = url.charCodeAt(query + 1) === 0x3f ? query + 2 : query + 1;
+  // The next '=' at or after `start`, searched again only once passed: linear however the pairs are cut (a query
+  // of many pairs without '=' would otherwise search to its end once per pair).
+  let eq = -1;
   while (start <= url.length) {
     let end = url.indexOf("&", start);
     if (end < 0) end = url.length;
-    let eq = url.indexOf("=", start);
-    if (eq < 0 || eq > end) eq = end;
-    if (eq - start === BODY_SHA256.length && url.startsWith(BODY_SHA256, start)) {
-      const value = url.slice(Math.min(eq + 1, end), end);
+    if (eq < start) {
+      eq = url.indexOf("=", start);
+      if (eq < 0) eq = url.length;
+    }
+    const nameEnd = Math.min(eq, end);
+    if (nameEnd - start === BODY_SHA256.length && url.startsWith(BODY_SHA256, start)) {
+      const value = nameEnd < end ? url.slice(nameEnd + 1, end) : "";
       return LONE_SURROGATE.test(value) ? slow() : value;
     }
     start = end + 1;
@@ -106,23 +112,26 @@ export function twilioVerifier(): Verifier<Buffer[]> {
     verify(request, keys) {
       const header = firstHeader(request.headers, "x-twilio-signature");
       if (header === undefined) return missingHeader("x-twilio-signature");
-      const provided = header.trim();
-      // The signature is compared as text (digestTextEqual matches only the canonical base64 of the MAC), so its
-      // form is checked only on the way out, where a malformed header is still told apart, first, as before.
+      // The signature is compared as text in place inside the header, between its trimmed bounds (not as a slice,
+      // see crypto.ts); digestTextEqual matches only the canonical base64 of the MAC, so its form is checked only on
+      // the way out, where a malformed header is still told apart, first, as before.
+      const start = trimmedStart(header, 0, header.length);
+      const end = trimmedEnd(header, start, header.length);
+      const isWellFormed = () => isCanonicalBase64(header.slice(start, end));
       const malformed = () => malformedHeader("x-twilio-signature", "expected base64");
 
       const bodyHash = bodySha256Param(request.url);
       // With bodySHA256 the body is bound through its hash in the URL; otherwise the form params are signed, and
       // their number is capped before parsing them (bounded work for any body up to the limit).
       if (bodyHash === undefined && formParamCountAtLeast(request.body, SIGNATURE_LIMITS.maxFormParams) > SIGNATURE_LIMITS.maxFormParams) {
-        return isCanonicalBase64(provided) ? malformedBody(`more than ${SIGNATURE_LIMITS.maxFormParams} form parameters`) : malformed();
+        return isWellFormed() ? malformedBody(`more than ${SIGNATURE_LIMITS.maxFormParams} form parameters`) : malformed();
       }
       const tail = bodyHash === undefined ? twilioFormParams(request.body) : "";
       const signedWith = (url: string): { url: string; mac: string } | undefined => {
         for (const key of keys) {
           // Compared as text (see hmacText): the same verdict as decoding the header, less fixed cost.
           const expected = hmacText("sha1", key, "base64", url, tail);
-          if (digestTextEqual(provided, expected, "base64")) return { url, mac: expected };
+          if (digestTextEqual(header, expected, "base64", start, end)) return { url, mac: expected };
         }
         return undefined;
       };
@@ -132,7 +141,7 @@ export function twilioVerifier(): Verifier<Buffer[]> {
         matched = signedWith(url);
         if (matched) break;
       }
-      if (!matched) return isCanonicalBase64(provided) ? badSignature() : malformed();
+      if (!matched) return isWellFormed() ? badSignature() : malformed();
       if (bodyHash !== undefined && bodyHash.toLowerCase() !== sha256Hex(request.body)) {
         return reject(401, "bad_signature", "body does not match the signed bodySHA256");
       }

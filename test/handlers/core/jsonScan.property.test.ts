@@ -386,7 +386,7 @@ describe("jsonScan: read from the end, the last occurrence deciding (Slack's eve
     );
   });
 
-  it("wherever the whole-body scan gives a value, it gives the same one or (a field it need not read) none (an id stored before the switch is the id of a retry after it)", () => {
+  it("on every generated JSON document, wherever the whole-body scan gives a value, it gives the same one or (a field it need not read) none (an id stored before the switch is the id of a retry after it)", () => {
     let compared = 0;
     fc.assert(
       fc.property(arbDocument, arbRequired, ({ text }, required) => {
@@ -419,13 +419,13 @@ describe("jsonScan: read from the end, the last occurrence deciding (Slack's eve
     );
   });
 
-  it("the bytes before the member that ends the scan and its comma are never read: anything in their place, JSON or not, gives the same answer", () => {
+  it("the bytes between the object's '{' and the comma before the member that ends the scan are never read: anything in their place, JSON or not, gives the same answer", () => {
     fc.assert(
       fc.property(arbDocument, fc.uint8Array({ maxLength: 40 }), ({ members }, junk) => {
         const after = members.filter((m) => m.name !== "event_id" && m.name !== "type").map((m) => `${JSON.stringify(m.name)}:${JSON.stringify(m.value)}`);
         // The comma is read (the quote after it is not escaped); what stands before it is not.
         const tail = `,"type":"event_callback",${[...after, '"event_id":"Ev1"'].join(",")}}`;
-        const body = Buffer.concat([Buffer.from(junk), Buffer.from(tail)]);
+        const body = Buffer.concat([Buffer.from(" {"), Buffer.from(junk), Buffer.from(tail)]);
         const [eventId, type] = lastTopLevelStrings(body, ["event_id", "type"], 2);
         assert.deepEqual([eventId, type], ["Ev1", "event_callback"], body.toString());
       }),
@@ -498,8 +498,11 @@ describe("jsonScan: read from the end, the last occurrence deciding (Slack's eve
       ['{"event_id":"a\\\\"}', "a\\"],
       ['{"event_id":"Ev\\u0031"}', "Ev1"],
       ['{"event_id":"x\u0001"}', undefined],
-      ['"event_id":"no brace"}', "no brace"],
-      ['junk,"event_id":"the prefix is not read"}', "the prefix is not read"],
+      ['"event_id":"no brace"}', undefined],
+      ['junk,"event_id":"not an object"}', undefined],
+      ['"x",{"event_id":"not an object"}', undefined],
+      ['{junk,"event_id":"the middle is not read"}', "the middle is not read"],
+      ['token=t&text=hi&x=,"event_id":"Ev0FORM"}', undefined],
       ['{"event_id":"x"', undefined],
       ['{"event_id":"x"}}', undefined],
       ['{"event_id":"x"} x', undefined],
@@ -533,12 +536,12 @@ describe("jsonScan: read from the end, the last occurrence deciding (Slack's eve
     assert.throws(() => lastTopLevelStrings(body, names), { name: "RangeError", message: "lastTopLevelStrings: at most 31 fields" });
   });
 
-  it("quotes read backwards: an opening quote is one no odd backslash run precedes, wherever it stands (byte 0, or past the byte-by-byte reach)", () => {
+  it("quotes read backwards: an opening quote is one no odd backslash run precedes, wherever it stands (right after the brace, or past the byte-by-byte reach)", () => {
     const eventId = (text: string) => lastTopLevelStrings(Buffer.from(text), ["event_id"])[0];
-    // A quote escaped by a backslash at byte 0 opens nothing, so the name never opens.
-    assert.equal(eventId('\\"event_id":"x"}'), undefined);
-    assert.equal(eventId('"event_id":"x"}'), "x", "the same name, opened at byte 0");
-    assert.equal(eventId('event_id":"x"}'), undefined, "a name with no opening quote");
+    // A quote escaped by a backslash opens nothing, so the name never opens; nor does a name without its quote.
+    assert.equal(eventId('{\\"event_id":"x"}'), undefined);
+    assert.equal(eventId('{"event_id":"x"}'), "x", "the same name, opened");
+    assert.equal(eventId('{event_id":"x"}'), undefined, "a name with no opening quote");
     // A name closes with a quote: a member whose name token ends in another byte is not one.
     assert.equal(eventId('{"event_idX:"v"}'), undefined);
     // A value's closing quote, or a quote between a container's values, escaped: not JSON.
@@ -547,12 +550,12 @@ describe("jsonScan: read from the end, the last occurrence deciding (Slack's eve
     // The object must end with its '}'; a member must have a value (a non-string one still counts as an occurrence).
     assert.equal(eventId('{"event_id":"x"]'), undefined);
     assert.deepEqual(lastTopLevelStrings(Buffer.from('{"type":"t","event_id":}'), ["event_id", "type"], 2), [undefined, undefined]);
-    // Names of 23, 24 and 25 bytes opening at byte 0: the byte-by-byte search reaches 24 bytes back, the native
-    // search goes on from there, down to byte 0 included.
-    for (const length of [23, 24, 25]) {
+    // Names of 23 to 26 bytes opening at byte 1: the byte-by-byte search reaches 24 bytes back, the native
+    // search goes on from there, down to byte 1 included.
+    for (const length of [23, 24, 25, 26]) {
       const name = "n".repeat(length);
-      assert.deepEqual(lastTopLevelStrings(Buffer.from(`"${name}":"v"}`), [name]), ["v"], `${length}`);
-      assert.deepEqual(lastTopLevelStrings(Buffer.from(`x${name}":"v"}`), [name]), [undefined], `${length}, unopened`);
+      assert.deepEqual(lastTopLevelStrings(Buffer.from(`{"${name}":"v"}`), [name]), ["v"], `${length}`);
+      assert.deepEqual(lastTopLevelStrings(Buffer.from(`{x${name}":"v"}`), [name]), [undefined], `${length}, unopened`);
     }
   });
 });

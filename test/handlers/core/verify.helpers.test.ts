@@ -91,6 +91,9 @@ describe("verifier construction and scheme-specific outcomes", () => {
     assert.equal(verify('{"event_id":"Ev0","event":{},"type":"event_callback","event_id":"Ev1"}').eventId, "Ev1", "JSON.parse's answer: the last");
     assert.equal(verify('{"event_id":"Ev1","type":"event_callback","event":{"event_id":"inner"}}').eventId, "Ev1", "before the event: read past it");
     assert.match(verify('{"event_id":"Ev1","event_id":7,"type":"event_callback"}').eventId, /^sha256:[0-9a-f]{64}$/, "a non-string last event_id: the body hash");
+    // A body that is not a JSON object (Slack also signs form bodies, which carry users' text) has no event_id,
+    // whatever its end spells.
+    assert.match(verify('token=t&text=hi&x=,"event_id":"Ev0FORM"}').eventId, /^sha256:[0-9a-f]{64}$/, "a form body: the body hash");
     // A type after the event_id is met before the scan stops: url_verification there is a handshake, read whole so
     // the challenge before them is found.
     const handshake = verify('{"challenge":"c-1","event_id":"Ev1","type":"url_verification"}');
