@@ -542,6 +542,8 @@ describe("jsonScan: read from the end, the last occurrence deciding (Slack's eve
     assert.equal(eventId('{\\"event_id":"x"}'), undefined);
     assert.equal(eventId('{"event_id":"x"}'), "x", "the same name, opened");
     assert.equal(eventId('{event_id":"x"}'), undefined, "a name with no opening quote");
+    assert.equal(eventId('{xevent_id":"x"}'), undefined, "nor one whose quote would be the byte after the brace");
+    assert.deepEqual(lastTopLevelStrings(Buffer.from('{a":"v"}'), ["{a"]), [undefined], "nor the brace and what follows it");
     // A name closes with a quote: a member whose name token ends in another byte is not one.
     assert.equal(eventId('{"event_idX:"v"}'), undefined);
     // A value's closing quote, or a quote between a container's values, escaped: not JSON.

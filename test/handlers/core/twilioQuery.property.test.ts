@@ -48,6 +48,8 @@ describe("bodySha256Param reads the query as URLSearchParams#get('bodySHA256') d
       ["https://x/?bodysha256=x", undefined],
       ["https://x/?bodySHA256x=1", undefined],
       ["https://x/", undefined],
+      ["?bodySHA256=x", "x"],
+      ["??bodySHA256=y", "y"],
       ["https://x/?bodySHA256=a\ud800b", "a\ufffdb"],
       ["https://x/?bodySHA256=\ud83d\ude00", "\ud83d\ude00"],
     ];

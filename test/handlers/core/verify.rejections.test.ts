@@ -85,6 +85,7 @@ describe("verifier refusals name the header and the reason", () => {
     assert.deepEqual(verdictOf("stripe", signed("stripe"), { "stripe-signature": `t=${NOW_SECONDS},v1=zz,v1=${wrongHex.slice(1)}` })[1], "malformed_header", "odd-length hex is malformed");
     assert.deepEqual(verdictOf("slack", signed("slack"), { "x-slack-signature": `v0=${wrongHex}` }), [401, "bad_signature", "no signature matched any active secret"]);
     assert.deepEqual(verdictOf("twilio", signed("twilio"), { "x-twilio-signature": Buffer.alloc(20, 1).toString("base64") }), [401, "bad_signature", "no signature matched any active secret"]);
+    assert.deepEqual(verdictOf("twilio", signed("twilio"), { "x-twilio-signature": ` ${Buffer.alloc(20, 1).toString("base64")}\t` }), [401, "bad_signature", "no signature matched any active secret"], "its form is judged trimmed");
     // A form of more parameters than the limit: the header's own fault is named first, as when it was checked first.
     const form = signed("twilio", "application/x-www-form-urlencoded");
     const tooMany = { ...form, body: Buffer.from(Array.from({ length: SIGNATURE_LIMITS.maxFormParams + 1 }, (_, i) => `p${i}=1`).join("&")) };
