@@ -109,6 +109,27 @@ function nameIs(bytes: Buffer, start: number, end: number, field: string): boole
   return true;
 }
 
+/** fieldIndexOf's answer for a name token that does not decode (not JSON): the scan gives no member at all. */
+const NOT_A_NAME = -2;
+
+/**
+ * Which of `fields` the name token between the quotes at `open` and `close` spells (escapes decoded), -1 for none,
+ * or NOT_A_NAME when it does not decode. Shared by both scan directions.
+ */
+function fieldIndexOf(bytes: Buffer, open: number, close: number, fields: readonly string[]): number {
+  if (needsDecoding(bytes, open, close)) {
+    const name = decodeString(bytes, open, close);
+    return name === undefined ? NOT_A_NAME : fields.indexOf(name);
+  }
+  for (let f = 0; f < fields.length; f++) if (nameIs(bytes, open + 1, close, fields[f]!)) return f;
+  return -1;
+}
+
+/** The value of the string token between the quotes at `open` and `close`: decoded when it must be, else its bytes. */
+function stringValue(bytes: Buffer, open: number, close: number): string | undefined {
+  return needsDecoding(bytes, open, close) ? decodeString(bytes, open, close) : bytes.toString("utf8", open + 1, close);
+}
+
 /** The bytes a number or a literal (true, false, null) is written with: 1 for each, 0 for any other byte. */
 const SCALAR_BYTE = new Uint8Array(256);
 for (const c of "0123456789+-.eEtruefalsn") SCALAR_BYTE[c.charCodeAt(0)] = 1;
@@ -162,19 +183,8 @@ export function topLevelStrings(bytes: Buffer, fields: readonly string[], firstO
     const nameOpen = i;
     const nameClose = stringEnd(bytes, i);
     if (nameClose < 0) return none();
-    let matched = -1;
-    if (needsDecoding(bytes, nameOpen, nameClose)) {
-      const name = decodeString(bytes, nameOpen, nameClose);
-      if (name === undefined) return none();
-      matched = fields.indexOf(name);
-    } else {
-      for (let f = 0; f < n; f++) {
-        if (nameIs(bytes, nameOpen + 1, nameClose, fields[f]!)) {
-          matched = f;
-          break;
-        }
-      }
-    }
+    const matched = fieldIndexOf(bytes, nameOpen, nameClose, fields);
+    if (matched === NOT_A_NAME) return none();
     i = nameClose + 1;
     while (i < end && isWs(bytes[i]!)) i++;
     if (bytes[i] !== 0x3a) return none();
@@ -198,7 +208,7 @@ export function topLevelStrings(bytes: Buffer, fields: readonly string[], firstO
       if (state[matched] === NONE) {
         // A value that is not a string gives this field none (with firstOccurrence, whatever follows).
         state[matched] = stringOpen >= 0 ? STRING : OTHER;
-        if (stringOpen >= 0) values[matched] = needsDecoding(bytes, stringOpen, i - 1) ? decodeString(bytes, stringOpen, i - 1) : bytes.toString("utf8", stringOpen + 1, i - 1);
+        if (stringOpen >= 0) values[matched] = stringValue(bytes, stringOpen, i - 1);
         if (firstOccurrence && ++occurred === n) return values;
       } else if (!firstOccurrence) {
         state[matched] = DUPLICATE;
@@ -368,22 +378,11 @@ export function lastTopLevelStrings(bytes: Buffer, fields: readonly string[], re
       const nameClose = i;
       const nameOpen = stringStart(bytes, nameClose);
       if (nameOpen < 0) return none();
-      let matched = -1;
-      if (needsDecoding(bytes, nameOpen, nameClose)) {
-        const name = decodeString(bytes, nameOpen, nameClose);
-        if (name === undefined) return none();
-        matched = fields.indexOf(name);
-      } else {
-        for (let f = 0; f < n; f++) {
-          if (nameIs(bytes, nameOpen + 1, nameClose, fields[f]!)) {
-            matched = f;
-            break;
-          }
-        }
-      }
+      const matched = fieldIndexOf(bytes, nameOpen, nameClose, fields);
+      if (matched === NOT_A_NAME) return none();
       if (matched >= 0 && (occurred & (1 << matched)) === 0) {
         occurred |= 1 << matched;
-        if (stringOpen >= 0) values[matched] = needsDecoding(bytes, stringOpen, stringClose) ? decodeString(bytes, stringOpen, stringClose) : bytes.toString("utf8", stringOpen + 1, stringClose);
+        if (stringOpen >= 0) values[matched] = stringValue(bytes, stringOpen, stringClose);
         if (matched < required && --missing === 0) return values;
       }
       i = nameOpen - 1;

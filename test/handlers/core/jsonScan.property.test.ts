@@ -94,6 +94,31 @@ const NONE_OF = FIELDS.map(() => undefined);
  */
 const STRAY = [0x3b, 0x23, 0x3a, 0x2c, 0x7b, 0x7d, 0x5b, 0x5d, 0x5c, 0x00, 0x78, 0x5a, 0x2f, 0xff];
 
+/** One byte changed, dropped or inserted somewhere in a document. */
+const arbEdit = fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), how: fc.constantFrom("set", "drop", "insert") });
+
+/** The document with the edit applied (at a position taken modulo its length); undefined for an empty one. */
+function edited(bytes: Buffer, { at, byte, how }: { at: number; byte: number; how: "set" | "drop" | "insert" }): Buffer | undefined {
+  if (bytes.length === 0) return undefined;
+  const i = at % bytes.length;
+  if (how === "set") return Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i + 1)]);
+  if (how === "drop") return Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + 1)]);
+  return Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i)]);
+}
+
+/** When the bytes are still JSON, every value a scan found (one per FIELDS entry) is JSON.parse's. */
+function assertJsonParseOrNothing(bytes: Buffer, found: readonly (string | undefined)[]): void {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(bytes.toString("utf8")) as Record<string, unknown>;
+  } catch {
+    return;
+  }
+  FIELDS.forEach((field, index) => {
+    if (found[index] !== undefined) assert.equal(found[index], parsed[field], `${field} in ${bytes.toString()}`);
+  });
+}
+
 /** What a member-level reading gives: the value when the name occurs exactly once with a string value. */
 function expected(members: readonly { name: string; value: unknown }[], field: string): string | undefined {
   const hits = members.filter((m) => m.name === field);
@@ -132,24 +157,9 @@ describe("jsonScan: top-level string members without parsing (properties)", () =
 
   it("a mutated document (any byte changed, dropped or inserted) never throws; when it is still JSON the answer is JSON.parse's or undefined", () => {
     fc.assert(
-      fc.property(arbDocument, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "drop", "insert"), ({ text }, at, byte, how) => {
-        const bytes = Buffer.from(text);
-        if (bytes.length === 0) return;
-        const i = at % bytes.length;
-        const mutated =
-          how === "set" ? Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i + 1)])
-          : how === "drop" ? Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + 1)])
-          : Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i)]);
-        const found = topLevelStrings(mutated, FIELDS);
-        let parsed: Record<string, unknown> | undefined;
-        try {
-          parsed = JSON.parse(mutated.toString("utf8")) as Record<string, unknown>;
-        } catch {
-          return;
-        }
-        FIELDS.forEach((field, index) => {
-          if (found[index] !== undefined) assert.equal(found[index], parsed![field], `${field} in ${mutated.toString()}`);
-        });
+      fc.property(arbDocument, arbEdit, ({ text }, edit) => {
+        const mutated = edited(Buffer.from(text), edit);
+        if (mutated) assertJsonParseOrNothing(mutated, topLevelStrings(mutated, FIELDS));
       }),
       { numRuns: 3000 },
     );
@@ -456,24 +466,9 @@ describe("jsonScan: read from the end, the last occurrence deciding (Slack's eve
 
   it("a mutated document (any byte changed, dropped or inserted) never throws; when it is still JSON the answer is JSON.parse's or undefined", () => {
     fc.assert(
-      fc.property(arbDocument, arbRequired, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "drop", "insert"), ({ text }, required, at, byte, how) => {
-        const bytes = Buffer.from(text);
-        if (bytes.length === 0) return;
-        const i = at % bytes.length;
-        const mutated =
-          how === "set" ? Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i + 1)])
-          : how === "drop" ? Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + 1)])
-          : Buffer.concat([bytes.subarray(0, i), Buffer.from([byte]), bytes.subarray(i)]);
-        const found = lastTopLevelStrings(mutated, FIELDS, required);
-        let parsed: Record<string, unknown> | undefined;
-        try {
-          parsed = JSON.parse(mutated.toString("utf8")) as Record<string, unknown>;
-        } catch {
-          return;
-        }
-        FIELDS.forEach((field, index) => {
-          if (found[index] !== undefined) assert.equal(found[index], parsed![field], `${field} in ${mutated.toString()}`);
-        });
+      fc.property(arbDocument, arbRequired, arbEdit, ({ text }, required, edit) => {
+        const mutated = edited(Buffer.from(text), edit);
+        if (mutated) assertJsonParseOrNothing(mutated, lastTopLevelStrings(mutated, FIELDS, required));
       }),
       { numRuns: 3000 },
     );
