@@ -2,7 +2,7 @@
 // JSON grammar yields no member, even when a well-formed member follows the fault; and its answer always has one
 // entry per field asked. Every refused body here is one JSON.parse refuses too.
 import assert from "node:assert/strict";
-import { topLevelString, topLevelStrings } from "../../../handlers/core/verify/jsonScan";
+import { lastTopLevelStrings, topLevelString, topLevelStrings } from "../../../handlers/core/verify/jsonScan";
 
 /** The scan's answer for `id`, after checking what JSON.parse says of the same text. */
 function idOf(text: string, parses: boolean): string | undefined {
@@ -60,6 +60,15 @@ describe("jsonScan: a fault at the top level yields no member, even before a wel
     // The first byte JSON allows unescaped is the space.
     assert.equal(idOf('{"id":" "}', true), " ");
     assert.equal(idOf('{"id":"\\u0001"}', true), "\u0001");
+  });
+
+  it("a member name that does not decode (a raw control byte, an unknown escape) refuses the body, in either direction", () => {
+    for (const name of ["\u0001", "a\nb", "\\q", "\\u00zz"]) {
+      assert.equal(idOf(`{"${name}":1,"id":"v"}`, false), undefined, JSON.stringify(name));
+      const backwards = `{"id":"v","${name}":1}`;
+      assert.throws(() => JSON.parse(backwards), SyntaxError, backwards);
+      assert.deepEqual(lastTopLevelStrings(Buffer.from(backwards), ["id"]), [undefined], JSON.stringify(name));
+    }
   });
 });
 
