@@ -3,6 +3,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
 import type { DynamoDBStreamEvent } from "aws-lambda";
 import { analyticsRecordOf, kinesisEntryOf, malformedImageReason, publishWithRetry, type KinesisEntry, type KinesisPort, type RetryPolicy, type StreamAttribute } from "./core/analytics";
+import { tenantNamedBy } from "./core/eventItem";
 import { TENANT_ID_PATTERN } from "./core/eventTable";
 import type { BatchResponse } from "./core/worker";
 import { emfLine, type Logger, type MetricSink } from "./observability";
@@ -45,7 +46,8 @@ export function makeStreamHandler(deps: StreamDeps) {
         // (alarm malformed-stream-records) under the tenant the image names, when it names one.
         // Only a well-formed tenant id becomes a dimension: a foreign writer's arbitrary string would create billed
         // series, or make CloudWatch reject the line (and the total the alarm reads).
-        const tenant = typeof image?.tenant?.S === "string" && TENANT_ID_PATTERN.test(image.tenant.S) ? image.tenant.S : "";
+        const named = image ? tenantNamedBy(image) : "";
+        const tenant = TENANT_ID_PATTERN.test(named) ? named : "";
         malformed.set(tenant, (malformed.get(tenant) ?? 0) + 1);
         log.error({ sequenceNumber, tenant: tenant || undefined, reason: malformedImageReason(image) }, "stream image is not an event item; skipped");
         continue;

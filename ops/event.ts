@@ -7,6 +7,7 @@ import { isUtf8 } from "node:buffer";
 import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { bodyPointerProblem } from "../handlers/core/claimCheck";
+import { storedEventHeadOf } from "../handlers/core/eventItem";
 import { bodyFromStored } from "../handlers/core/storedBody";
 import { OpsError, requireTenant, UsageError } from "./args";
 import type { Command } from "./command";
@@ -77,17 +78,19 @@ bodyEncoding: "base64" when the body is not UTF-8 text (the body is then base64)
     const item = result.Item;
     if (!item) throw new OpsError(`no event '${eventId}' of tenant '${tenant}' in ${target.eventsTable}`);
     const body = await bodyOf(item, target.clients.s3, { tenant, eventId, bucket: target.bodiesBucket });
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(item.headers?.M ?? {})) if (value.S !== undefined) headers[name] = value.S;
+    // Either item layout (handlers/core/eventItem.ts); an item without unsignedHeaders has every header unsigned.
+    const head = storedEventHeadOf(item);
+    if (head === undefined) throw new OpsError(`the item of event '${eventId}' names no scheme or time: not an event item`);
+    const headers = head.headers;
     const meta = {
       eventId,
-      receivedAt: new Date(Number(item.receivedAt?.N)).toISOString(),
-      scheme: item.scheme?.S ?? "",
+      receivedAt: new Date(head.receivedAt).toISOString(),
+      scheme: head.scheme,
       size: body.length,
       headers,
-      unsignedHeaders: (item.unsignedHeaders?.L ?? []).flatMap((value) => (value.S !== undefined ? [value.S] : [])),
-      ...(item.deliveryId?.S !== undefined ? { deliveryId: item.deliveryId.S } : {}),
-      ...(item.signedUrl?.S !== undefined ? { signedUrl: item.signedUrl.S } : {}),
+      unsignedHeaders: head.unsignedHeaders,
+      ...(head.deliveryId !== undefined ? { deliveryId: head.deliveryId } : {}),
+      ...(head.signedUrl !== undefined ? { signedUrl: head.signedUrl } : {}),
     };
     const out = args.values.out as string | undefined;
     if (out !== undefined) writeFileSync(out, body);

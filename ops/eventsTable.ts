@@ -3,34 +3,44 @@
 // analytics record the stream consumer would have published for it (the same code: handlers/core/analytics.ts).
 import { BatchGetItemCommand, QueryCommand, type BatchGetItemCommandOutput, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { analyticsRecordOf, type AnalyticsRecord, type StreamAttribute } from "../handlers/core/analytics";
-import { TENANT_TIME_INDEX, TENANT_WRITE_SHARDS } from "../handlers/core/eventItem";
+import { eventIdentityOf, TENANT_TIME_INDEX, TENANT_WRITE_SHARDS } from "../handlers/core/eventItem";
 
 export interface IndexRow {
   readonly eventId: string;
   readonly receivedAt: string;
   readonly scheme: string;
   readonly size: number;
-  /** The index's sort key, `<ISO time>#<eventId>`: the merge order. */
+  /** The index's sort key, `<ISO time>` (items written before the lean layout: `<ISO time>#<eventId>`): the merge order. */
   readonly receivedKey: string;
 }
 
 /**
- * The sort-key range of [since, until]: keys are `<ISO time>#<eventId>` and ISO times of one format compare as
- * strings, so `since` itself (a prefix of every key at that millisecond) starts the range, and the bare ISO time
- * one millisecond after `until` ends it below every key of that millisecond.
+ * The sort-key range of [since, until] (BETWEEN is inclusive at both ends). Keys are `<ISO time>` or, on items
+ * written before the lean layout, `<ISO time>#<eventId>`, and ISO times of one format compare as strings: `since`
+ * itself (equal to or a prefix of every key at that millisecond) starts the range, and `until` followed by '$'
+ * (just above '#') ends it above every key of that millisecond and below every key of the next.
  */
 export function receivedKeyRange(since: Date, until: Date): { from: string; to: string } {
-  return { from: since.toISOString(), to: new Date(until.getTime() + 1).toISOString() };
+  return { from: since.toISOString(), to: `${until.toISOString()}$` };
 }
 
+/** A row of the index in either item layout (eventItem.ts); "" for what an unreadable row does not say. */
 function rowOf(item: Record<string, AttributeValue>): IndexRow {
+  const identity = eventIdentityOf(item);
   return {
-    eventId: item.eventId?.S ?? "",
-    receivedAt: new Date(Number(item.receivedAt?.N)).toISOString(),
+    eventId: identity?.eventId ?? "",
+    receivedAt: identity !== undefined ? new Date(identity.receivedAt).toISOString() : "",
     scheme: item.scheme?.S ?? "",
     size: Number(item.size?.N ?? 0),
     receivedKey: item.receivedKey?.S ?? "",
   };
+}
+
+/** Merge order: by time, then by event id (two events of one millisecond list the same way every time). */
+function byReceived(a: IndexRow, b: IndexRow): number {
+  const [ka, kb] = [a.receivedAt || a.receivedKey, b.receivedAt || b.receivedKey];
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
 }
 
 /** Pages of one shard of the index within the window, oldest first. */
@@ -69,7 +79,7 @@ export async function listEvents(client: DynamoDBClient, table: string, tenant: 
       return rows;
     }),
   );
-  const merged = perShard.flat().sort((a, b) => (a.receivedKey < b.receivedKey ? -1 : a.receivedKey > b.receivedKey ? 1 : 0));
+  const merged = perShard.flat().sort(byReceived);
   return { rows: merged.slice(0, limit), more: merged.length > limit };
 }
 

@@ -1,19 +1,18 @@
 import { ConditionalCheckFailedException, PutItemCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { StoreError } from "../core/errors";
-import type { EventItem } from "../core/eventItem";
+import { storedUnsignedHeaders, type EventItem } from "../core/eventItem";
 import type { EventStorePort } from "../core/worker";
 
+/** The item as stored, in the lean layout (eventItem.ts): tenant, event id and time live in the keys only. */
 export function eventItemAttributes(item: EventItem): Record<string, AttributeValue> {
   const headers: Record<string, AttributeValue> = {};
   for (const [name, value] of Object.entries(item.headers)) headers[name] = { S: value };
+  const unsignedHeaders = storedUnsignedHeaders(item);
   return {
     pk: { S: item.pk },
-    tenant: { S: item.tenant },
-    eventId: { S: item.eventId },
     scheme: { S: item.scheme },
-    receivedAt: { N: String(item.receivedAt) },
     headers: { M: headers },
-    unsignedHeaders: { L: item.unsignedHeaders.map((name) => ({ S: name })) },
+    ...(unsignedHeaders !== undefined ? { unsignedHeaders: { L: unsignedHeaders.map((name) => ({ S: name })) } } : {}),
     ...(item.deliveryId !== undefined ? { deliveryId: { S: item.deliveryId } } : {}),
     ...(item.signedUrl !== undefined ? { signedUrl: { S: item.signedUrl } } : {}),
     // Inline body or the pointer to it (an item has exactly one of the two).

@@ -3,6 +3,7 @@
 // Limits: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
 import { isUtf8 } from "node:buffer";
 import { sha256Hex } from "./crypto";
+import { storedEventHeadOf } from "./eventItem";
 import { bodyFromStored } from "./storedBody";
 
 export const KINESIS_LIMITS = {
@@ -52,32 +53,26 @@ export interface AnalyticsRecord {
   readonly payloadOmitted?: true;
 }
 
-/** Reads an events-table image; undefined when it is not an event item (nothing to publish). */
+/** Reads an events-table image of either layout (eventItem.ts); undefined when it is not an event item (nothing to publish). */
 export function analyticsRecordOf(image: Readonly<Record<string, StreamAttribute>> | undefined): AnalyticsRecord | undefined {
   if (!image) return undefined;
-  const tenant = image.tenant?.S;
-  const eventId = image.eventId?.S;
-  const scheme = image.scheme?.S;
-  const receivedAt = Number(image.receivedAt?.N);
-  if (!tenant || !eventId || !scheme || !Number.isFinite(receivedAt)) return undefined;
+  const head = storedEventHeadOf(image);
+  if (head === undefined) return undefined;
   const pointer = image.bodyPointer?.M;
   const stored = image.body?.B !== undefined ? Buffer.from(image.body.B, "base64") : Buffer.alloc(0);
   // A gzip'ed body (storedBody.ts) is published as received; one that does not gunzip to its size is damaged.
   const body = bodyFromStored(stored, image.bodyEncoding?.S, Number(image.size?.N));
   if (body === undefined) return undefined;
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(image.headers?.M ?? {})) if (typeof value.S === "string") headers[name] = value.S;
-  // An item written before unsignedHeaders existed did not record coverage: every header is marked unsigned.
-  const unsignedHeaders = image.unsignedHeaders?.L ? image.unsignedHeaders.L.flatMap((name) => (typeof name.S === "string" ? [name.S] : [])) : Object.keys(headers);
   return {
-    tenant,
-    eventId,
-    receivedAt: new Date(receivedAt).toISOString(),
-    scheme,
-    headers,
-    unsignedHeaders,
-    ...(typeof image.deliveryId?.S === "string" ? { deliveryId: image.deliveryId.S } : {}),
-    ...(typeof image.signedUrl?.S === "string" ? { signedUrl: image.signedUrl.S } : {}),
+    tenant: head.tenant,
+    eventId: head.eventId,
+    receivedAt: new Date(head.receivedAt).toISOString(),
+    scheme: head.scheme,
+    headers: head.headers,
+    // An item records unsignedHeaders only when some kept header is signed: otherwise every header is unsigned.
+    unsignedHeaders: head.unsignedHeaders,
+    ...(head.deliveryId !== undefined ? { deliveryId: head.deliveryId } : {}),
+    ...(head.signedUrl !== undefined ? { signedUrl: head.signedUrl } : {}),
     ...(pointer !== undefined ? pointerFields(pointer) : inlineFields(body)),
   };
 }
@@ -85,7 +80,7 @@ export function analyticsRecordOf(image: Readonly<Record<string, StreamAttribute
 /** Why analyticsRecordOf refused an image, for the consumer's log line (the on-call engineer's first clue). */
 export function malformedImageReason(image: Readonly<Record<string, StreamAttribute>> | undefined): string {
   if (!image) return "no new image";
-  if (!image.tenant?.S || !image.eventId?.S || !image.scheme?.S || !Number.isFinite(Number(image.receivedAt?.N))) return "missing tenant, event id, scheme or time";
+  if (storedEventHeadOf(image) === undefined) return "missing tenant, event id, scheme or time";
   return `stored body does not decode to its size (bodyEncoding ${image.bodyEncoding?.S ?? "none"}, size ${image.size?.N ?? "missing"})`;
 }
 

@@ -1,10 +1,19 @@
-// The events table's item model, shared by the worker (writes) and the stream consumer (reads the image).
+// The events table's item model, shared by the worker (writes), the stream consumer and the ops commands (read).
 //
 // Keys: `pk = <tenant>#<eventId>` spreads every tenant over the whole key space, so no tenant is capped by one
 // partition's 1,000 writes/s, and makes the idempotent write a single-item condition. Listing one tenant's
 // events by time uses the `byTenantTime` index: `tenantShard = <tenant>#<0..N-1>` (N write shards chosen by a
-// hash of the event id, so the index has no hot key either) and `receivedKey = <ISO time>#<eventId>`; a reader
-// queries the N shards and merges. Bodies up to INLINE_BODY_MAX_BYTES stay inline as binary (one read, or one
+// hash of the event id, so the index has no hot key either) and `receivedKey = <ISO time>`; a reader queries the
+// N shards and merges (the index also holds every item's `pk`, which names the event).
+//
+// Lean layout: DynamoDB bills a write by each started 1 KB of the item, names and values alike, so the item stores
+// nothing twice. Tenant and event id are read from `pk` (a tenant id holds no '#'), the time from `receivedKey`,
+// and `unsignedHeaders` is written only when the signature covers some kept header (absent: every header is
+// unsigned, as on items written before coverage was recorded). That keeps a typical 2 KiB webhook's item, its body
+// gzip'ed, at one write unit instead of two. Items written before (with `tenant`, `eventId`, `receivedAt`, a
+// `receivedKey` of `<ISO time>#<eventId>` and the list always) read the same through storedEventHeadOf.
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html (item sizes)
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html (an index always projects the table's keys) Bodies up to INLINE_BODY_MAX_BYTES stay inline as binary (one read, or one
 // stream image, has the whole event); a larger one is in the bodies bucket and the item holds its pointer and
 // size instead (claimCheck.ts), so no item comes near DynamoDB's 400 KB.
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-sharding.html
@@ -40,6 +49,7 @@ export interface EventItem {
   /** Bytes of the body, inline or not. */
   readonly size: number;
   readonly tenantShard: string;
+  /** The index's sort key: the ISO time the event was received (see the layout above). */
   readonly receivedKey: string;
   /** DynamoDB TTL attribute: unix seconds. */
   readonly expiresAt: number;
@@ -64,7 +74,7 @@ export function eventItemFrom(envelope: Envelope, retentionDays: number): EventI
     ...(envelope.bodyPointer !== undefined ? { body: envelope.body, bodyPointer: envelope.bodyPointer } : storedFields(envelope.body)),
     size: envelope.bodyPointer?.size ?? envelope.body.length,
     tenantShard: tenantShardOf(envelope.tenant, envelope.eventId),
-    receivedKey: `${new Date(envelope.receivedAt).toISOString()}#${envelope.eventId}`,
+    receivedKey: new Date(envelope.receivedAt).toISOString(),
     expiresAt: Math.floor(envelope.receivedAt / 1000) + Math.round(retentionDays * 86_400),
   };
 }
@@ -72,4 +82,87 @@ export function eventItemFrom(envelope: Envelope, retentionDays: number): EventI
 function storedFields(body: Buffer): Pick<EventItem, "body" | "bodyEncoding"> {
   const stored = storedBodyOf(body);
   return stored.encoding !== undefined ? { body: stored.bytes, bodyEncoding: stored.encoding } : { body: stored.bytes };
+}
+
+/**
+ * The `unsignedHeaders` the item stores: the list when the signature covers some kept header, undefined when it
+ * covers none (the reader then marks every header unsigned), which saves the list's bytes on most items.
+ */
+export function storedUnsignedHeaders(item: Pick<EventItem, "headers" | "unsignedHeaders">): readonly string[] | undefined {
+  return Object.keys(item.headers).every((name) => item.unsignedHeaders.includes(name)) ? undefined : item.unsignedHeaders;
+}
+
+/** An attribute as an item's readers get it: the SDK's AttributeValue or a stream image (the parts read here). */
+export interface ItemAttribute {
+  readonly S?: string;
+  readonly N?: string;
+  readonly L?: readonly ItemAttribute[];
+  readonly M?: Readonly<Record<string, ItemAttribute>>;
+}
+
+/** What an item says about its event besides the body, in either layout. */
+export interface StoredEventHead {
+  readonly tenant: string;
+  readonly eventId: string;
+  /** Unix milliseconds. */
+  readonly receivedAt: number;
+  readonly scheme: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly unsignedHeaders: readonly string[];
+  readonly deliveryId?: string;
+  readonly signedUrl?: string;
+}
+
+/**
+ * Reads an item (or its stream image) of either layout; undefined when it names no event (no tenant, event id,
+ * scheme or time): the caller treats it as damaged. Attributes written before the lean layout win where present.
+ */
+export function storedEventHeadOf(image: Readonly<Record<string, ItemAttribute>>): StoredEventHead | undefined {
+  const identity = eventIdentityOf(image);
+  const scheme = stringOf(image.scheme);
+  if (identity === undefined || !scheme) return undefined;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(image.headers?.M ?? {})) if (typeof value.S === "string") headers[name] = value.S;
+  const unsignedHeaders = image.unsignedHeaders?.L ? image.unsignedHeaders.L.flatMap((name) => (typeof name.S === "string" ? [name.S] : [])) : Object.keys(headers);
+  return {
+    ...identity,
+    scheme,
+    headers,
+    unsignedHeaders,
+    ...(typeof image.deliveryId?.S === "string" ? { deliveryId: image.deliveryId.S } : {}),
+    ...(typeof image.signedUrl?.S === "string" ? { signedUrl: image.signedUrl.S } : {}),
+  };
+}
+
+/**
+ * Tenant, event id and time of an item or of its copy in the index (which holds `pk`, `receivedKey` and, for items
+ * written before the lean layout, the projected `eventId` and `receivedAt`); undefined when they cannot be read.
+ */
+export function eventIdentityOf(image: Readonly<Record<string, ItemAttribute>>): Pick<StoredEventHead, "tenant" | "eventId" | "receivedAt"> | undefined {
+  const pk = stringOf(image.pk);
+  const cut = pk.indexOf("#");
+  const tenant = tenantNamedBy(image);
+  const eventId = image.eventId !== undefined ? stringOf(image.eventId) : cut > 0 ? pk.slice(cut + 1) : "";
+  const receivedAt = image.receivedAt?.N !== undefined ? Number(image.receivedAt.N) : timeOfReceivedKey(stringOf(image.receivedKey));
+  if (!tenant || !eventId || !Number.isFinite(receivedAt)) return undefined;
+  return { tenant, eventId, receivedAt };
+}
+
+/** The tenant an item names (its `tenant` attribute, else the part of `pk` before the first '#'); "" for none. */
+export function tenantNamedBy(image: Readonly<Record<string, ItemAttribute>>): string {
+  if (image.tenant !== undefined) return stringOf(image.tenant);
+  const pk = stringOf(image.pk);
+  const cut = pk.indexOf("#");
+  return cut > 0 ? pk.slice(0, cut) : "";
+}
+
+/** A string attribute's value; "" when absent or of another type (an image is JSON from outside the type system). */
+function stringOf(attribute: ItemAttribute | undefined): string {
+  return typeof attribute?.S === "string" ? attribute.S : "";
+}
+
+/** The time a lean `receivedKey` (an ISO time, exactly as toISOString writes it) names; NaN for anything else. */
+function timeOfReceivedKey(key: string): number {
+  const time = Date.parse(key);
+  return Number.isFinite(time) && new Date(time).toISOString() === key ? time : Number.NaN;
 }

@@ -9,6 +9,10 @@ import { PRICES } from "../../components/cost/prices";
 import { parseBytes, parseCostArgs, parseRate } from "../../scripts/cost";
 import { runOffline } from "../../scripts/lib/offline";
 import { close, costStack, HAND } from "../helpers/cost";
+import { itemBytes, sampleGithubEnvelope } from "../helpers/items";
+import { eventItemAttributes } from "../../handlers/adapters/dynamo";
+import { eventItemFrom } from "../../handlers/core/eventItem";
+import { EVENTS_TABLE } from "../../handlers/core/eventTable";
 
 describe("cost model", function () {
   this.timeout(120_000);
@@ -178,6 +182,15 @@ describe("npm run cost arguments", () => {
     assert.equal(parseBytes("1MiB"), 1024 * 1024);
     assert.throws(() => parseRate("fast"), /--rate/);
     assert.throws(() => parseBytes("-1"), /--body/);
+  });
+
+  it("the item-size defaults are what the representative 2 KiB GitHub push's item measures (within 16 B): item besides the body, and its index copy", () => {
+    const item = eventItemAttributes(eventItemFrom(sampleGithubEnvelope(), 7));
+    const overhead = itemBytes(item as never) - (item.body as { B: Uint8Array }).B.length;
+    // The index holds the table's key, its own keys and the projected attributes the item has.
+    const indexCopy = Object.fromEntries(Object.entries(item).filter(([name]) => ["pk", "tenantShard", "receivedKey", ...EVENTS_TABLE.tenantTimeIndex.projected].includes(name)));
+    assert.ok(Math.abs(DEFAULT_WORKLOAD.itemOverheadBytes - overhead) <= 16, `default ${DEFAULT_WORKLOAD.itemOverheadBytes}, measured ${overhead}`);
+    assert.ok(Math.abs(DEFAULT_WORKLOAD.indexItemBytes - itemBytes(indexCopy as never)) <= 16, `default ${DEFAULT_WORKLOAD.indexItemBytes}, measured ${itemBytes(indexCopy as never)}`);
   });
 
   it("every assumption is a flag", () => {

@@ -7,15 +7,14 @@ import type { KinesisEntry } from "../../handlers/core/analytics";
 import { makeStreamHandler } from "../../handlers/streamHandler";
 import { MetricsSpy, silentLogger } from "../helpers/handlers";
 
-function insert(sequence: number, eventId: string, tenant = "acme"): DynamoDBRecord {
+/** An INSERT of an item in the lean layout (handlers/core/eventItem.ts); `before`: the layout before it. */
+function insert(sequence: number, eventId: string, tenant = "acme", before = false): DynamoDBRecord {
+  const time: Record<string, { S?: string; N?: string }> = before ? { tenant: { S: tenant }, eventId: { S: eventId }, receivedAt: { N: "1760000000000" }, receivedKey: { S: `2025-10-09T08:53:20.000Z#${eventId}` } } : { receivedKey: { S: "2025-10-09T08:53:20.000Z" } };
   return {
     eventName: "INSERT",
     dynamodb: {
       SequenceNumber: String(sequence),
-      NewImage: {
-        pk: { S: `${tenant}#${eventId}` }, tenant: { S: tenant }, eventId: { S: eventId }, scheme: { S: "stripe" },
-        receivedAt: { N: "1760000000000" }, body: { B: Buffer.from("{}").toString("base64") } as never, size: { N: "2" },
-      },
+      NewImage: { pk: { S: `${tenant}#${eventId}` }, scheme: { S: "stripe" }, ...time, body: { B: Buffer.from("{}").toString("base64") } as never, size: { N: "2" } },
     },
   };
 }
@@ -42,21 +41,23 @@ describe("stream consumer: which records are published", () => {
     const { handler, sent, metrics } = consumer();
     const noSequence = insert(0, "x");
     delete noSequence.dynamodb!.SequenceNumber;
-    const response = await handler({ Records: [insert(1, "a"), { ...insert(2, "b"), eventName: "MODIFY" }, { ...insert(3, "c"), eventName: "REMOVE" }, noSequence, insert(4, "d")] });
+    const response = await handler({ Records: [insert(1, "a"), { ...insert(2, "b"), eventName: "MODIFY" }, { ...insert(3, "c"), eventName: "REMOVE" }, noSequence, insert(4, "d"), insert(5, "e", "acme", true)] });
     assert.deepEqual(response, { batchItemFailures: [] });
-    assert.deepEqual(sent, [["a", "d"]]);
-    assert.equal(metrics.total("Published"), 2);
+    assert.deepEqual(sent, [["a", "d", "e"]], "items of either layout");
+    assert.equal(metrics.total("Published"), 3);
     assert.equal(metrics.total("MalformedStreamRecords"), 0);
   });
 
   it("an image that is not an event item is skipped and counted under its tenant, or without a dimension when the tenant is not a valid id", async () => {
     const { handler, sent, metrics } = consumer();
     const broken = (sequence: number, tenant: unknown): DynamoDBRecord => ({ eventName: "INSERT", dynamodb: { SequenceNumber: String(sequence), NewImage: { tenant: tenant as never } } });
-    const response = await handler({ Records: [broken(1, { S: "acme" }), broken(2, { S: "acme" }), broken(3, { S: "Not A Tenant!" }), broken(4, undefined), insert(5, "ok", "globex")] });
+    // A lean item names its tenant only in pk: a damaged one (no time here) is still counted under it.
+    const brokenLean = (sequence: number, pk: string): DynamoDBRecord => ({ eventName: "INSERT", dynamodb: { SequenceNumber: String(sequence), NewImage: { pk: { S: pk }, scheme: { S: "stripe" } } } });
+    const response = await handler({ Records: [broken(1, { S: "acme" }), broken(2, { S: "acme" }), broken(3, { S: "Not A Tenant!" }), broken(4, undefined), insert(5, "ok", "globex"), brokenLean(6, "initech#e1"), brokenLean(7, "Not A Tenant!#e2")] });
     assert.deepEqual(response, { batchItemFailures: [] }, "retrying cannot fix a malformed image");
     assert.deepEqual(sent, [["ok"]]);
     const lines = metrics.lines.filter((line) => "MalformedStreamRecords" in line).map((line) => [line.Tenant ?? null, line.MalformedStreamRecords]);
-    assert.deepEqual(lines.sort(), [[null, 2], ["acme", 2]].sort());
+    assert.deepEqual(lines.sort(), [[null, 3], ["acme", 2], ["initech", 1]].sort());
     const published = metrics.lines.filter((line) => "Published" in line).map((line) => [line.Tenant, line.Published, line.PublishFailures]);
     assert.deepEqual(published, [["globex", 1, 0]]);
   });

@@ -22,7 +22,7 @@ async function fakeDynamo(failing: Set<string> = new Set()) {
   const table = new Map<string, Record<string, unknown>>();
   const fake = await FakeAws.start((call: RecordedCall) => {
     const item = call.body.Item as Record<string, { S?: string }>;
-    if (failing.has(item.eventId!.S!)) {
+    if (failing.has(item.pk!.S!.slice("acme#".length))) {
       return { status: 400, contentType: "application/x-amz-json-1.0", body: { __type: "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", message: "Rate exceeded" } };
     }
     if (call.body.ConditionExpression === "attribute_not_exists(pk)" && table.has(item.pk!.S!)) {
@@ -68,7 +68,7 @@ describe("worker handler over a scripted DynamoDB (no Java)", () => {
         Records: [sqsRecord({ messageId: "ok", body: envelope("e1") }), sqsRecord({ messageId: "junk", body: "not json" }), sqsRecord({ messageId: "other", body: envelope("e2", { tenant: "globex" }) })],
       });
       assert.deepEqual(response.batchItemFailures.map((f) => f.itemIdentifier).sort(), ["junk", "other"]);
-      assert.deepEqual([...dynamo.table.values()].map((item) => (item.eventId as { S: string }).S), ["e1"]);
+      assert.deepEqual([...dynamo.table.values()].map((item) => (item.pk as { S: string }).S.slice("acme#".length)), ["e1"]);
       assert.deepEqual([metrics.total("Stored"), metrics.total("Malformed"), metrics.total("StoreFailures")], [1, 2, 0]);
     } finally {
       await dynamo.stop();
@@ -125,25 +125,26 @@ describe("worker handler over a scripted DynamoDB (no Java)", () => {
 });
 
 describe("DynamoDB item attributes", () => {
-  it("every field of the item becomes its DynamoDB attribute, with the right type", () => {
-    const item = eventItemFrom({ ...base, eventId: "e1", deliveryId: "d-1", signedUrl: "https://x/y?bodySHA256=00", headers: { "content-type": "application/json", "x-github-event": "push" } }, 7);
+  it("every field of the item becomes its DynamoDB attribute, with the right type; tenant, event id and time only in the keys", () => {
+    const item = eventItemFrom({ ...base, eventId: "e1", deliveryId: "d-1", signedUrl: "https://x/y?bodySHA256=00", headers: { "content-type": "application/json", "x-github-event": "push" }, unsignedHeaders: ["content-type"] }, 7);
     const attributes = eventItemAttributes(item);
-    assert.deepEqual(attributes.pk, { S: item.pk });
-    assert.deepEqual(attributes.tenant, { S: "acme" });
-    assert.deepEqual(attributes.eventId, { S: "e1" });
+    assert.deepEqual(attributes.pk, { S: "acme#e1" });
+    assert.ok(!("tenant" in attributes) && !("eventId" in attributes) && !("receivedAt" in attributes), "each is read from pk and receivedKey");
     assert.deepEqual(attributes.scheme, { S: "github" });
-    assert.deepEqual(attributes.receivedAt, { N: String(NOW) });
     assert.deepEqual(attributes.headers, { M: { "content-type": { S: "application/json" }, "x-github-event": { S: "push" } } });
-    assert.deepEqual(attributes.unsignedHeaders, { L: item.unsignedHeaders.map((name) => ({ S: name })) });
+    assert.deepEqual(attributes.unsignedHeaders, { L: [{ S: "content-type" }] }, "listed: the signature covers x-github-event");
     assert.deepEqual(attributes.deliveryId, { S: "d-1" });
     assert.deepEqual(attributes.signedUrl, { S: "https://x/y?bodySHA256=00" });
     assert.ok(Buffer.from((attributes.body as { B: Uint8Array }).B).equals(item.body));
     assert.deepEqual(attributes.size, { N: String(item.size) });
     assert.deepEqual(attributes.tenantShard, { S: item.tenantShard });
-    assert.deepEqual(attributes.receivedKey, { S: item.receivedKey });
+    assert.deepEqual(attributes.receivedKey, { S: new Date(NOW).toISOString() });
     assert.deepEqual(attributes.expiresAt, { N: String(item.expiresAt) });
     const bare = eventItemAttributes(eventItemFrom({ ...base, eventId: "e2" }, 7));
     assert.ok(!("deliveryId" in bare) && !("signedUrl" in bare) && !("bodyPointer" in bare), "absent metadata is no attribute (DynamoDB refuses empty strings in keys)");
+    assert.ok(!("unsignedHeaders" in bare), "no list when every kept header is unsigned (readers then mark them all unsigned)");
+    const noHeaders = eventItemAttributes(eventItemFrom({ ...base, eventId: "e4", headers: {}, unsignedHeaders: [] }, 7));
+    assert.ok(!("unsignedHeaders" in noHeaders), "no list for no headers");
   });
 
   it("a pointed body is a bodyPointer map of bucket, key, size and sha256, and no body attribute", () => {

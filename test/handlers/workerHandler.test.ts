@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
-import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { DynamoEventStore } from "../../handlers/adapters/dynamo";
+import { DynamoDBClient, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoEventStore, eventItemAttributes } from "../../handlers/adapters/dynamo";
 import { encodeEnvelope } from "../../handlers/core/envelope";
+import { eventItemFrom, TENANT_TIME_INDEX } from "../../handlers/core/eventItem";
 import { makeWorkerHandler, ReplayBatchFailedError } from "../../handlers/workerHandler";
 import { sqsRecord } from "../../local/events";
 import { createEventsTable } from "../../local/resources";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type RunningServer } from "../../local/servers";
 import { FakeAws } from "../helpers/fakeAws";
 import { MetricsSpy, silentLogger } from "../helpers/handlers";
+import { itemBytes, sampleGithubEnvelope } from "../helpers/items";
 
 // Received now, so the items' TTL (receivedAt + 7 days) lies ahead: DynamoDB Local runs TTL deletion, and an item
 // already expired (a fixed past time did that once the calendar moved on) can vanish between two batches, which
@@ -54,13 +56,24 @@ describe("worker handler against DynamoDB Local", () => {
     assert.deepEqual(await handler(batch), { batchItemFailures: [] });
     assert.deepEqual(await handler(batch), { batchItemFailures: [] });
     const stored = await items();
-    assert.deepEqual(stored.map((item) => item.eventId!.S).sort(), ["e1", "e2"]);
+    assert.deepEqual(stored.map((item) => item.pk!.S!.replace(/^[^#]*#/, "")).sort(), ["e1", "e2"]);
     assert.equal(metrics.total("Stored"), 2);
     assert.equal(metrics.total("Duplicates"), 4);
-    const e1 = stored.find((item) => item.eventId!.S === "e1")!;
+    const e1 = stored.find((item) => item.pk!.S!.replace(/^[^#]*#/, "") === "e1")!;
     assert.equal(Buffer.from(e1.body!.B!).toString(), '{"n":"e1"}');
     assert.equal(e1.expiresAt!.N, String(RECEIVED_AT / 1000 + 7 * 86_400));
     assert.match(e1.tenantShard!.S!, /^acme#\d+$/);
+  });
+
+  it("a typical 2 KiB webhook's item costs one write unit on the table and one on the index, as DynamoDB Local bills it", async () => {
+    const item = eventItemAttributes(eventItemFrom({ ...sampleGithubEnvelope(), tenant: "acme", eventId: "wcu-1", receivedAt: RECEIVED_AT }, 7));
+    const result = await client.send(new PutItemCommand({ TableName: table, Item: item, ReturnConsumedCapacity: "INDEXES" }));
+    assert.equal(result.ConsumedCapacity?.Table?.CapacityUnits, 1, `item of ${itemBytes(item as never)} B`);
+    assert.equal(result.ConsumedCapacity?.GlobalSecondaryIndexes?.[TENANT_TIME_INDEX]?.CapacityUnits, 1);
+    // The layout before (tenant, eventId and receivedAt stored besides the keys, the unsigned list always) took 2.
+    const before = { ...item, pk: { S: "acme#wcu-2" }, tenant: { S: "acme" }, eventId: { S: "wcu-2" }, receivedAt: { N: String(RECEIVED_AT) }, unsignedHeaders: { L: Object.keys(item.headers!.M!).map((name) => ({ S: name })) }, receivedKey: { S: `${item.receivedKey!.S}#wcu-2` } };
+    const beforeResult = await client.send(new PutItemCommand({ TableName: table, Item: before, ReturnConsumedCapacity: "INDEXES" }));
+    assert.equal(beforeResult.ConsumedCapacity?.Table?.CapacityUnits, 2, `item of ${itemBytes(before as never)} B`);
   });
 
   it("a poison message is reported by its message id; the rest of the batch is stored", async () => {
@@ -74,7 +87,7 @@ describe("worker handler against DynamoDB Local", () => {
       ],
     });
     assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: "poison" }, { itemIdentifier: "misrouted" }] });
-    const ids = (await items()).map((item) => item.eventId!.S);
+    const ids = (await items()).map((item) => item.pk!.S!.replace(/^[^#]*#/, ""));
     assert.ok(ids.includes("p1") && ids.includes("p3") && !ids.includes("p2"));
     assert.equal(metrics.total("Malformed"), 2);
   });
@@ -93,7 +106,7 @@ describe("worker handler against DynamoDB Local", () => {
 describe("worker handler when DynamoDB throttles (errors as AWS sends them)", () => {
   it("reports throttled records for retry and stores nothing twice", async () => {
     const fake = await FakeAws.start((call) =>
-      String(call.body.Item && (call.body.Item as Record<string, { S: string }>).eventId!.S) === "slow"
+      String(call.body.Item && (call.body.Item as Record<string, { S: string }>).pk!.S) === "acme#slow"
         ? { status: 400, contentType: "application/x-amz-json-1.0", body: { __type: "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", message: "Rate exceeded" } }
         : { status: 200, contentType: "application/x-amz-json-1.0", body: {} },
     );

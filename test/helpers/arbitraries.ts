@@ -1,7 +1,8 @@
 // Shared fast-check arbitraries for the handler tests.
 import fc from "fast-check";
+import type { Envelope } from "../../handlers/core/envelope";
 import type { HmacOptions, SchemeName } from "../../handlers/core/verify/types";
-import { SCHEMES } from "../../handlers/core/verify/types";
+import { MAX_ID_LENGTH, SCHEMES } from "../../handlers/core/verify/types";
 
 export const NOW_SECONDS = 1_760_000_000;
 export const TOLERANCE = 300;
@@ -85,3 +86,19 @@ export const arbLargeBody: fc.Arbitrary<Buffer> = fc
     for (const [at, value] of patches) if (length > 0) body[at % length] = value;
     return body;
   });
+
+const arbHeaderValue = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 40 }), fc.constant("\u0000\uffff\ufffe".repeat(341)));
+
+/** Envelopes as ingest could build them (inline bodies): the input of the envelope and item properties. */
+export const arbEnvelope: fc.Arbitrary<Envelope> = fc.record({
+  tenant: fc.stringMatching(/^[a-z0-9-]{1,32}$/),
+  // Ids come from signed bodies (Stripe, Slack): any characters, up to the cap.
+  eventId: fc.oneof(arbDeliveryId, fc.string({ unit: "binary", minLength: 1, maxLength: MAX_ID_LENGTH }), fc.constant("\uffff".repeat(MAX_ID_LENGTH))),
+  scheme: arbScheme,
+  receivedAt: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+  headers: fc.dictionary(fc.constantFrom("content-type", "user-agent", "x-github-event", "i-twilio-idempotency-token"), arbHeaderValue.map((v) => v.slice(0, 1024))),
+  unsignedHeaders: fc.array(fc.constantFrom("content-type", "user-agent", "x-github-event"), { maxLength: 3 }),
+  deliveryId: fc.option(fc.string({ unit: "binary", maxLength: MAX_ID_LENGTH }), { nil: undefined }),
+  signedUrl: fc.option(fc.webUrl(), { nil: undefined }),
+  body: fc.oneof(arbBody, fc.string({ unit: "grapheme", maxLength: 200 }).map((s) => Buffer.from(s))),
+}).map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as unknown as Envelope);

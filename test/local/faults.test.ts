@@ -7,6 +7,7 @@ import { DynamoDBClient, ScanCommand, type AttributeValue } from "@aws-sdk/clien
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { loadStackFile } from "../../components/config";
 import { decodeEnvelope } from "../../handlers/core/envelope";
+import { eventIdentityOf } from "../../handlers/core/eventItem";
 import { parseFailSpec } from "../../local/faultProxy";
 import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/servers";
@@ -84,7 +85,7 @@ describe("local pipeline under --fail (throttling, 500 and 503 from every servic
         start = page.LastEvaluatedKey;
       } while (start);
       for (const tenant of config.tenants) {
-        const stored = items.filter((item) => item.tenant?.S === tenant.id).map((item) => item.eventId!.S!);
+        const stored = items.map((item) => eventIdentityOf(item)!).filter((event) => event.tenant === tenant.id).map((event) => event.eventId);
         assert.equal(new Set(stored).size, stored.length, "an event stored twice");
         const dead: string[] = [];
         for (;;) {

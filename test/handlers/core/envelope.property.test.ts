@@ -4,22 +4,7 @@ import fc from "fast-check";
 import { bodyEncodingOf, decodeEnvelope, encodeEnvelope, encodeEnvelopeSized, SQS_MAX_MESSAGE_BYTES, type Envelope } from "../../../handlers/core/envelope";
 import { MalformedEnvelopeError } from "../../../handlers/core/errors";
 import { MAX_ID_LENGTH } from "../../../handlers/core/verify/types";
-import { arbBody, arbDeliveryId, arbLargeBody, arbScheme } from "../../helpers/arbitraries";
-
-const arbHeaderValue = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 40 }), fc.constant("\u0000\uffff\ufffe".repeat(341)));
-
-const arbEnvelope: fc.Arbitrary<Envelope> = fc.record({
-  tenant: fc.stringMatching(/^[a-z0-9-]{1,32}$/),
-  // Ids come from signed bodies (Stripe, Slack): any characters, up to the cap.
-  eventId: fc.oneof(arbDeliveryId, fc.string({ unit: "binary", minLength: 1, maxLength: MAX_ID_LENGTH }), fc.constant("\uffff".repeat(MAX_ID_LENGTH))),
-  scheme: arbScheme,
-  receivedAt: fc.integer({ min: 0, max: 4_102_444_800_000 }),
-  headers: fc.dictionary(fc.constantFrom("content-type", "user-agent", "x-github-event", "i-twilio-idempotency-token"), arbHeaderValue.map((v) => v.slice(0, 1024))),
-  unsignedHeaders: fc.array(fc.constantFrom("content-type", "user-agent", "x-github-event"), { maxLength: 3 }),
-  deliveryId: fc.option(fc.string({ unit: "binary", maxLength: MAX_ID_LENGTH }), { nil: undefined }),
-  signedUrl: fc.option(fc.webUrl(), { nil: undefined }),
-  body: fc.oneof(arbBody, fc.string({ unit: "grapheme", maxLength: 200 }).map((s) => Buffer.from(s))),
-}).map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as unknown as Envelope);
+import { arbBody, arbEnvelope, arbLargeBody } from "../../helpers/arbitraries";
 
 /** Characters SQS accepts in a message body: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
 const SQS_SAFE = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;

@@ -10,10 +10,10 @@ import { firstHeader, normalizeHeaders } from "../../../handlers/core/headers";
 const envelope: Envelope = { tenant: "acme", eventId: "evt_1", scheme: "github", receivedAt: 1_760_000_123_456, headers: { "x-github-event": "push" }, unsignedHeaders: ["x-github-event"], body: Buffer.from("{}") };
 
 describe("stored event item", () => {
-  it("key, time-ordered index key and TTL: <tenant>#<eventId>, <ISO time>#<eventId>, received second + retention days", () => {
+  it("key, time-ordered index key and TTL: <tenant>#<eventId>, <ISO time>, received second + retention days", () => {
     const item = eventItemFrom(envelope, 7);
     assert.equal(item.pk, "acme#evt_1");
-    assert.equal(item.receivedKey, "2025-10-09T08:55:23.456Z#evt_1");
+    assert.equal(item.receivedKey, "2025-10-09T08:55:23.456Z");
     assert.equal(item.expiresAt, 1_760_000_123 + 7 * 86_400);
     assert.equal(eventItemFrom(envelope, 0.5).expiresAt, 1_760_000_123 + 43_200, "fractional days round to whole seconds");
     assert.deepEqual([item.tenant, item.eventId, item.scheme, item.receivedAt, item.size], ["acme", "evt_1", "github", 1_760_000_123_456, 2]);
