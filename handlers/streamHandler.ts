@@ -46,7 +46,7 @@ export function makeStreamHandler(deps: StreamDeps) {
         // (alarm malformed-stream-records) under the tenant the image names, when it names one.
         // Only a well-formed tenant id becomes a dimension: a foreign writer's arbitrary string would create billed
         // series, or make CloudWatch reject the line (and the total the alarm reads).
-        const named = image ? tenantNamedBy(image) : "";
+        const named = tenantNamedBy(image ?? {});
         const tenant = TENANT_ID_PATTERN.test(named) ? named : "";
         malformed.set(tenant, (malformed.get(tenant) ?? 0) + 1);
         log.error({ sequenceNumber, tenant: tenant || undefined, reason: malformedImageReason(image) }, "stream image is not an event item; skipped");

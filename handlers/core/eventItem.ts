@@ -153,7 +153,7 @@ export function tenantNamedBy(image: Readonly<Record<string, ItemAttribute>>): s
   if (image.tenant !== undefined) return stringOf(image.tenant);
   const pk = stringOf(image.pk);
   const cut = pk.indexOf("#");
-  return cut > 0 ? pk.slice(0, cut) : "";
+  return cut === -1 ? "" : pk.slice(0, cut);
 }
 
 /** A string attribute's value; "" when absent or of another type (an image is JSON from outside the type system). */

@@ -103,6 +103,9 @@ describe("stored event item layout: what names no event", () => {
   it("a pk without a tenant or an event id, or none, names no event", () => {
     for (const pk of ["acme", "#evt", "acme#", ""]) assert.equal(eventIdentityOf({ ...lean, pk: { S: pk } }), undefined, pk);
     assert.equal(tenantNamedBy({ ...lean, pk: { S: "#evt" } }), "");
+    assert.equal(tenantNamedBy({ ...lean, pk: { S: "acme" } }), "", "no '#': no tenant");
+    // A stored tenant does not make pk name an event id it does not name.
+    for (const pk of ["acme", "#evt"]) assert.equal(eventIdentityOf({ ...lean, pk: { S: pk }, tenant: { S: "acme" } }), undefined, pk);
     assert.equal(tenantNamedBy({ ...lean, pk: { N: "1" } }), "", "a pk of another type names nothing");
     const { pk: _pk, ...noKey } = lean;
     assert.equal(eventIdentityOf(noKey), undefined);
