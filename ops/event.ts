@@ -55,6 +55,27 @@ export async function bodyOf(item: Record<string, AttributeValue>, s3?: S3Client
   return Buffer.alloc(0);
 }
 
+/** What `ops event` shows of an item besides its body, and a warning when the item is not as the workers write it. */
+export function eventMetaOf(item: Record<string, AttributeValue>, tenant: string, eventId: string, size: number) {
+  // Either item layout (handlers/core/eventItem.ts); an item without unsignedHeaders has every header unsigned.
+  const head = storedEventHeadOf(item);
+  // A damaged item (no scheme or time) is still shown as far as it reads: on-call inspects exactly those.
+  const readable = head ?? storedEventHeadOf({ ...item, scheme: { S: "?" }, receivedAt: { N: "0" } });
+  const headers = readable?.headers ?? {};
+  const meta = {
+    eventId,
+    receivedAt: head !== undefined ? new Date(head.receivedAt).toISOString() : "",
+    scheme: head?.scheme ?? "",
+    size,
+    headers,
+    unsignedHeaders: readable?.unsignedHeaders ?? Object.keys(headers),
+    ...(readable?.deliveryId !== undefined ? { deliveryId: readable.deliveryId } : {}),
+    ...(readable?.signedUrl !== undefined ? { signedUrl: readable.signedUrl } : {}),
+  };
+  const warning = head === undefined ? `warning: the item of event '${eventId}' (tenant ${tenant}) names no scheme or time as the workers write them: a damaged or foreign item, shown as far as it reads` : undefined;
+  return { meta, warning };
+}
+
 export const eventCommand: Command = {
   name: "event",
   summary: "one stored event: headers and body (body to a file or stdout, byte for byte)",
@@ -78,20 +99,9 @@ bodyEncoding: "base64" when the body is not UTF-8 text (the body is then base64)
     const item = result.Item;
     if (!item) throw new OpsError(`no event '${eventId}' of tenant '${tenant}' in ${target.eventsTable}`);
     const body = await bodyOf(item, target.clients.s3, { tenant, eventId, bucket: target.bodiesBucket });
-    // Either item layout (handlers/core/eventItem.ts); an item without unsignedHeaders has every header unsigned.
-    const head = storedEventHeadOf(item);
-    if (head === undefined) throw new OpsError(`the item of event '${eventId}' names no scheme or time: not an event item`);
-    const headers = head.headers;
-    const meta = {
-      eventId,
-      receivedAt: new Date(head.receivedAt).toISOString(),
-      scheme: head.scheme,
-      size: body.length,
-      headers,
-      unsignedHeaders: head.unsignedHeaders,
-      ...(head.deliveryId !== undefined ? { deliveryId: head.deliveryId } : {}),
-      ...(head.signedUrl !== undefined ? { signedUrl: head.signedUrl } : {}),
-    };
+    const { meta, warning } = eventMetaOf(item, tenant, eventId, body.length);
+    if (warning !== undefined) report.note(warning);
+    const headers = meta.headers;
     const out = args.values.out as string | undefined;
     if (out !== undefined) writeFileSync(out, body);
     if (json) {

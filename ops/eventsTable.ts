@@ -3,7 +3,7 @@
 // analytics record the stream consumer would have published for it (the same code: handlers/core/analytics.ts).
 import { BatchGetItemCommand, QueryCommand, type BatchGetItemCommandOutput, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { analyticsRecordOf, type AnalyticsRecord, type StreamAttribute } from "../handlers/core/analytics";
-import { eventIdentityOf, TENANT_TIME_INDEX, TENANT_WRITE_SHARDS } from "../handlers/core/eventItem";
+import { eventIdentityOf, keyParts, TENANT_TIME_INDEX, TENANT_WRITE_SHARDS } from "../handlers/core/eventItem";
 
 export interface IndexRow {
   readonly eventId: string;
@@ -28,7 +28,8 @@ export function receivedKeyRange(since: Date, until: Date): { from: string; to: 
 function rowOf(item: Record<string, AttributeValue>): IndexRow {
   const identity = eventIdentityOf(item);
   return {
-    eventId: identity?.eventId ?? "",
+    // The key names the event even when the time does not read, so republish can still fetch the item.
+    eventId: identity?.eventId ?? keyParts(item)?.eventId ?? "",
     receivedAt: identity !== undefined ? new Date(identity.receivedAt).toISOString() : "",
     scheme: item.scheme?.S ?? "",
     size: Number(item.size?.N ?? 0),
@@ -36,11 +37,15 @@ function rowOf(item: Record<string, AttributeValue>): IndexRow {
   };
 }
 
+/** By time alone: the ISO time, or the sort key of a row whose time does not read. */
+function byTime(a: IndexRow, b: IndexRow): number {
+  const [ka, kb] = [a.receivedAt || a.receivedKey, b.receivedAt || b.receivedKey];
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 /** Merge order: by time, then by event id (two events of one millisecond list the same way every time). */
 function byReceived(a: IndexRow, b: IndexRow): number {
-  const [ka, kb] = [a.receivedAt || a.receivedKey, b.receivedAt || b.receivedKey];
-  if (ka !== kb) return ka < kb ? -1 : 1;
-  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+  return byTime(a, b) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 }
 
 /** Pages of one shard of the index within the window, oldest first. */
@@ -74,7 +79,9 @@ export async function listEvents(client: DynamoDBClient, table: string, tenant: 
       const rows: IndexRow[] = [];
       for await (const page of shardPages(client, table, tenant, shard, since, until, Math.min(limit + 1, 1000))) {
         rows.push(...page);
-        if (rows.length > limit) break;
+        // Events of one millisecond share their sort key and come in no set order, so a shard is read past its
+        // first `limit` rows until a later time shows: every row that can sort among the first `limit` is in.
+        if (rows.length > limit && byTime(rows[rows.length - 1]!, rows[limit - 1]!) > 0) break;
       }
       return rows;
     }),
@@ -93,8 +100,10 @@ export async function* eachEventPage(client: DynamoDBClient, table: string, tena
 /** Whole items by (tenant, eventId), BatchGetItem's 100 keys at a time, unprocessed keys retried. */
 export async function getItems(client: DynamoDBClient, table: string, tenant: string, eventIds: readonly string[]): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];
-  for (let i = 0; i < eventIds.length; i += 100) {
-    let keys: Record<string, AttributeValue>[] | undefined = eventIds.slice(i, i + 100).map((eventId) => ({ pk: { S: `${tenant}#${eventId}` } }));
+  // BatchGetItem refuses a request that names one key twice.
+  const unique = [...new Set(eventIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, AttributeValue>[] | undefined = unique.slice(i, i + 100).map((eventId) => ({ pk: { S: `${tenant}#${eventId}` } }));
     for (let attempt = 0; keys && keys.length > 0; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 5_000)));
       if (attempt > 10) throw new Error(`BatchGetItem left ${keys.length} key(s) unprocessed after 10 retries`);

@@ -13,8 +13,9 @@
 // gzip'ed, at one write unit instead of two. Items written before (with `tenant`, `eventId`, `receivedAt`, a
 // `receivedKey` of `<ISO time>#<eventId>` and the list always) read the same through storedEventHeadOf.
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html (item sizes)
-// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html (an index always projects the table's keys) Bodies up to INLINE_BODY_MAX_BYTES stay inline as binary (one read, or one
-// stream image, has the whole event); a larger one is in the bodies bucket and the item holds its pointer and
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html (an index always projects the table's keys)
+//
+// Bodies up to INLINE_BODY_MAX_BYTES stay inline as binary (one read, or one stream image, has the whole event); a larger one is in the bodies bucket and the item holds its pointer and
 // size instead (claimCheck.ts), so no item comes near DynamoDB's 400 KB.
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-sharding.html
 import { createHash } from "node:crypto";
@@ -115,15 +116,17 @@ export interface StoredEventHead {
 
 /**
  * Reads an item (or its stream image) of either layout; undefined when it names no event (no tenant, event id,
- * scheme or time): the caller treats it as damaged. Attributes written before the lean layout win where present.
+ * scheme or time): the caller treats it as damaged. Never throws, whatever the image holds (a stream image is JSON
+ * from outside the type system).
  */
 export function storedEventHeadOf(image: Readonly<Record<string, ItemAttribute>>): StoredEventHead | undefined {
   const identity = eventIdentityOf(image);
   const scheme = stringOf(image.scheme);
   if (identity === undefined || !scheme) return undefined;
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(image.headers?.M ?? {})) if (typeof value.S === "string") headers[name] = value.S;
-  const unsignedHeaders = image.unsignedHeaders?.L ? image.unsignedHeaders.L.flatMap((name) => (typeof name.S === "string" ? [name.S] : [])) : Object.keys(headers);
+  for (const [name, value] of Object.entries(image.headers?.M ?? {})) if (typeof value?.S === "string") headers[name] = value.S;
+  const listed = image.unsignedHeaders?.L;
+  const unsignedHeaders = Array.isArray(listed) ? listed.flatMap((name) => (typeof name?.S === "string" ? [name.S] : [])) : Object.keys(headers);
   return {
     ...identity,
     scheme,
@@ -137,28 +140,41 @@ export function storedEventHeadOf(image: Readonly<Record<string, ItemAttribute>>
 /**
  * Tenant, event id and time of an item or of its copy in the index (which holds `pk`, `receivedKey` and, for items
  * written before the lean layout, the projected `eventId` and `receivedAt`); undefined when they cannot be read.
+ * Tenant and event id come from `pk`, the key IAM confines each worker to (`<tenant>#*`); a stored `tenant` or
+ * `eventId` (the layout before) must agree with it, or the item names no event.
  */
 export function eventIdentityOf(image: Readonly<Record<string, ItemAttribute>>): Pick<StoredEventHead, "tenant" | "eventId" | "receivedAt"> | undefined {
-  const pk = stringOf(image.pk);
-  const cut = pk.indexOf("#");
-  const tenant = tenantNamedBy(image);
-  const eventId = image.eventId !== undefined ? stringOf(image.eventId) : cut > 0 ? pk.slice(cut + 1) : "";
-  const receivedAt = image.receivedAt?.N !== undefined ? Number(image.receivedAt.N) : timeOfReceivedKey(stringOf(image.receivedKey));
-  if (!tenant || !eventId || !Number.isFinite(receivedAt)) return undefined;
-  return { tenant, eventId, receivedAt };
+  const key = keyParts(image);
+  if (key === undefined) return undefined;
+  if (image.tenant !== undefined && stringOf(image.tenant) !== key.tenant) return undefined;
+  if (image.eventId !== undefined && stringOf(image.eventId) !== key.eventId) return undefined;
+  const receivedAt = image.receivedAt !== undefined ? numberOf(image.receivedAt) : timeOfReceivedKey(stringOf(image.receivedKey));
+  // A number Date cannot hold (1e20) is no time either: toISOString would throw on it.
+  if (Number.isNaN(new Date(receivedAt).getTime())) return undefined;
+  return { ...key, receivedAt };
 }
 
-/** The tenant an item names (its `tenant` attribute, else the part of `pk` before the first '#'); "" for none. */
-export function tenantNamedBy(image: Readonly<Record<string, ItemAttribute>>): string {
-  if (image.tenant !== undefined) return stringOf(image.tenant);
+/** Tenant and event id as `pk` names them (split at its first '#'; a tenant id holds none); undefined if it does not. */
+export function keyParts(image: Readonly<Record<string, ItemAttribute>>): { tenant: string; eventId: string } | undefined {
   const pk = stringOf(image.pk);
   const cut = pk.indexOf("#");
-  return cut === -1 ? "" : pk.slice(0, cut);
+  if (cut < 1 || cut === pk.length - 1) return undefined;
+  return { tenant: pk.slice(0, cut), eventId: pk.slice(cut + 1) };
+}
+
+/** The tenant an item names, for counting a damaged one: `pk`'s, else its `tenant` attribute; "" for none. */
+export function tenantNamedBy(image: Readonly<Record<string, ItemAttribute>>): string {
+  return keyParts(image)?.tenant ?? stringOf(image.tenant);
 }
 
 /** A string attribute's value; "" when absent or of another type (an image is JSON from outside the type system). */
 function stringOf(attribute: ItemAttribute | undefined): string {
   return typeof attribute?.S === "string" ? attribute.S : "";
+}
+
+/** A number attribute's value; NaN when absent or of another type. */
+function numberOf(attribute: ItemAttribute | undefined): number {
+  return typeof attribute?.N === "string" ? Number(attribute.N) : Number.NaN;
 }
 
 /** The time a lean `receivedKey` (an ISO time, exactly as toISOString writes it) names; NaN for anything else. */

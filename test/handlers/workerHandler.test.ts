@@ -66,12 +66,15 @@ describe("worker handler against DynamoDB Local", () => {
   });
 
   it("a typical 2 KiB webhook's item costs one write unit on the table and one on the index, as DynamoDB Local bills it", async () => {
-    const item = eventItemAttributes(eventItemFrom({ ...sampleGithubEnvelope(), tenant: "acme", eventId: "wcu-1", receivedAt: RECEIVED_AT }, 7));
+    // The representative envelope as it is (11-character tenant, a 68-character MAC-derived id), but received now.
+    const envelope = { ...sampleGithubEnvelope(), receivedAt: RECEIVED_AT };
+    const item = eventItemAttributes(eventItemFrom(envelope, 7));
     const result = await client.send(new PutItemCommand({ TableName: table, Item: item, ReturnConsumedCapacity: "INDEXES" }));
     assert.equal(result.ConsumedCapacity?.Table?.CapacityUnits, 1, `item of ${itemBytes(item as never)} B`);
     assert.equal(result.ConsumedCapacity?.GlobalSecondaryIndexes?.[TENANT_TIME_INDEX]?.CapacityUnits, 1);
     // The layout before (tenant, eventId and receivedAt stored besides the keys, the unsigned list always) took 2.
-    const before = { ...item, pk: { S: "acme#wcu-2" }, tenant: { S: "acme" }, eventId: { S: "wcu-2" }, receivedAt: { N: String(RECEIVED_AT) }, unsignedHeaders: { L: Object.keys(item.headers!.M!).map((name) => ({ S: name })) }, receivedKey: { S: `${item.receivedKey!.S}#wcu-2` } };
+    const other = `sig:${"cd".repeat(32)}`;
+    const before = { ...item, pk: { S: `${envelope.tenant}#${other}` }, tenant: { S: envelope.tenant }, eventId: { S: other }, receivedAt: { N: String(RECEIVED_AT) }, unsignedHeaders: { L: Object.keys(item.headers!.M!).map((name) => ({ S: name })) }, receivedKey: { S: `${item.receivedKey!.S}#${other}` } };
     const beforeResult = await client.send(new PutItemCommand({ TableName: table, Item: before, ReturnConsumedCapacity: "INDEXES" }));
     assert.equal(beforeResult.ConsumedCapacity?.Table?.CapacityUnits, 2, `item of ${itemBytes(before as never)} B`);
   });

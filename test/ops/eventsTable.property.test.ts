@@ -2,7 +2,38 @@
 // `<ISO time>` and, on items written before the lean layout, `<ISO time>#<eventId>` (handlers/core/eventItem.ts).
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { receivedKeyRange } from "../../ops/eventsTable";
+import type { AttributeValue, DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { listEvents, receivedKeyRange } from "../../ops/eventsTable";
+
+interface FakeRow {
+  readonly shard: number;
+  readonly eventId: string;
+  readonly time: number;
+}
+
+/**
+ * A byTenantTime index over `rows`: each shard's rows in sort-key order, rows of one key in the order given (the
+ * order DynamoDB leaves unset), served in pages of `Limit` as Query serves them.
+ */
+function fakeIndex(rows: readonly FakeRow[]): DynamoDBClient {
+  return {
+    async send(command: QueryCommand) {
+      const input = command.input;
+      const values = input.ExpressionAttributeValues!;
+      const shard = Number(values[":shard"]!.S!.split("#")[1]);
+      const [from, to] = [values[":from"]!.S!, values[":to"]!.S!];
+      const inShard = rows
+        .map((row, order) => ({ row, order, key: new Date(row.time).toISOString() }))
+        .filter(({ row, key }) => row.shard === shard && from <= key && key <= to)
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.order - b.order));
+      const start = input.ExclusiveStartKey ? Number(input.ExclusiveStartKey.at!.N) : 0;
+      const page = inShard.slice(start, start + (input.Limit ?? inShard.length));
+      const next = start + page.length;
+      const items: Record<string, AttributeValue>[] = page.map(({ row, key }) => ({ pk: { S: `acme#${row.eventId}` }, tenantShard: { S: `acme#${row.shard}` }, receivedKey: { S: key }, scheme: { S: "github" }, size: { N: "2" } }));
+      return { Items: items, ...(next < inShard.length ? { LastEvaluatedKey: { at: { N: String(next) } } } : {}) };
+    },
+  } as unknown as DynamoDBClient;
+}
 
 // Years 1970-2099: toISOString's fixed-width form, in which ISO times compare as strings.
 const arbTime = fc.integer({ min: 0, max: 4_102_444_799_999 });
@@ -21,5 +52,31 @@ describe("ops events: the index's time range (properties)", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("ops events: listing with a limit", () => {
+  it("the first `limit` events by time then event id, whatever order DynamoDB gives events of one millisecond", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ shard: fc.integer({ min: 0, max: 2 }), eventId: fc.stringMatching(/^e[0-9]{1,2}$/), time: fc.integer({ min: 1_764_244_800_000, max: 1_764_244_800_003 }) }), { maxLength: 30 }).map((rows) => [...new Map(rows.map((row) => [row.eventId, row])).values()]),
+        fc.integer({ min: 1, max: 8 }),
+        async (rows, limit) => {
+          const since = new Date(1_764_244_800_000);
+          const until = new Date(1_764_244_800_003);
+          const expected = [...rows].sort((a, b) => a.time - b.time || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0)).map((row) => row.eventId);
+          const { rows: listed, more } = await listEvents(fakeIndex(rows), "events", "acme", since, until, limit);
+          assert.deepEqual(listed.map((row) => row.eventId), expected.slice(0, limit));
+          assert.equal(more, expected.length > limit);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("six events of one millisecond in one shard, served in descending id order: a limit of 2 lists the two lowest ids", async () => {
+    const rows = ["e9", "e44", "e42", "e41", "e4", "e0"].map((eventId) => ({ shard: 0, eventId, time: 1_764_244_800_001 }));
+    const { rows: listed } = await listEvents(fakeIndex(rows), "events", "acme", new Date(1_764_244_800_000), new Date(1_764_244_800_002), 2);
+    assert.deepEqual(listed.map((row) => row.eventId), ["e0", "e4"]);
   });
 });

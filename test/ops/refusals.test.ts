@@ -1,7 +1,7 @@
 // What crafted or damaged records in the stores may make ops commands read.
 import assert from "node:assert/strict";
 import { bodyKeyOf } from "../../handlers/core/claimCheck";
-import { bodyOf } from "../../ops/event";
+import { bodyOf, eventMetaOf } from "../../ops/event";
 import { storedBodyOf } from "../../handlers/core/storedBody";
 import { batchInfoOf } from "../../ops/republish";
 
@@ -68,5 +68,29 @@ describe("ops event: a body stored gzip'ed", () => {
     assert.deepEqual(await bodyOf({ body: { B: body }, size: { N: String(body.length) } }), body, "an item without bodyEncoding holds the body as received");
     await assert.rejects(bodyOf({ ...item, size: { N: "5" } }), { message: "the event's stored body does not decode (bodyEncoding gzip, size 5)" });
     await assert.rejects(bodyOf({ ...item, bodyEncoding: { S: "br" }, size: undefined as never }), { message: "the event's stored body does not decode (bodyEncoding br, size missing)" });
+  });
+});
+
+describe("ops event: what it shows of an item besides the body", () => {
+  const lean = { pk: { S: "acme#evt_1" }, scheme: { S: "stripe" }, receivedKey: { S: "2026-11-27T12:00:00.000Z" }, headers: { M: { "content-type": { S: "application/json" }, "user-agent": { S: "Stripe/1.0" } } } };
+
+  it("a lean item: time from its key, every kept header unsigned when the item lists none", () => {
+    const { meta, warning } = eventMetaOf(lean, "acme", "evt_1", 2);
+    assert.equal(warning, undefined);
+    assert.deepEqual([meta.receivedAt, meta.scheme, meta.unsignedHeaders], ["2026-11-27T12:00:00.000Z", "stripe", ["content-type", "user-agent"]]);
+  });
+
+  it("an item of the layout before: its stored time and list", () => {
+    const before = { ...lean, tenant: { S: "acme" }, eventId: { S: "evt_1" }, receivedAt: { N: String(NOW) }, receivedKey: { S: "2026-11-27T12:00:00.000Z#evt_1" }, unsignedHeaders: { L: [{ S: "user-agent" }] } };
+    const { meta } = eventMetaOf(before, "acme", "evt_1", 2);
+    assert.deepEqual([meta.receivedAt, meta.unsignedHeaders], [new Date(NOW).toISOString(), ["user-agent"]]);
+  });
+
+  it("a damaged item (no scheme or time) is shown as far as it reads, with a warning naming tenant and event", () => {
+    const { scheme: _scheme, receivedKey: _key, ...damaged } = lean;
+    const { meta, warning } = eventMetaOf({ ...damaged, deliveryId: { S: "d-1" } }, "acme", "evt_1", 2);
+    assert.match(warning!, /^warning: the item of event 'evt_1' \(tenant acme\) names no scheme or time/);
+    assert.deepEqual([meta.receivedAt, meta.scheme, meta.deliveryId, meta.unsignedHeaders], ["", "", "d-1", ["content-type", "user-agent"]]);
+    assert.deepEqual(meta.headers, { "content-type": "application/json", "user-agent": "Stripe/1.0" });
   });
 });

@@ -96,7 +96,7 @@ describe("analytics fan-out (properties)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 4000 }), (size) => {
         const record = analyticsRecordOf({
-          tenant: { S: "acme" }, eventId: { S: "e" }, scheme: { S: "github" }, receivedAt: { N: "1700000000000" }, body: { B: Buffer.alloc(size, 0x61).toString("base64") },
+          pk: { S: "acme#e" }, tenant: { S: "acme" }, eventId: { S: "e" }, scheme: { S: "github" }, receivedAt: { N: "1700000000000" }, body: { B: Buffer.alloc(size, 0x61).toString("base64") },
         })!;
         const entry = kinesisEntryOf(record, "seq", SMALL);
         assert.ok(entryBytes(entry) <= SMALL.maxBytesPerRecord);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { analyticsRecordOf, chunkEntries, publishWithRetry, type KinesisEntry } from "../../../handlers/core/analytics";
 
 const image = {
-  tenant: { S: "acme" }, eventId: { S: "e1" }, scheme: { S: "twilio" }, receivedAt: { N: "1760000000000" },
+  pk: { S: "acme#e1" }, tenant: { S: "acme" }, eventId: { S: "e1" }, scheme: { S: "twilio" }, receivedAt: { N: "1760000000000" },
   headers: { M: { "content-type": { S: "application/json" }, "user-agent": { S: "TwilioProxy" }, odd: { N: "1" } } },
   body: { B: Buffer.from("{}").toString("base64") },
 };

@@ -69,7 +69,7 @@ describe("claim check pointers", () => {
   });
 
   it("an analytics record of an image whose pointer lacks fields reads them as empty, never throws", () => {
-    const image = { tenant: { S: "acme" }, eventId: { S: "e1" }, scheme: { S: "github" }, receivedAt: { N: String(NOW) }, bodyPointer: { M: {} } };
+    const image = { pk: { S: "acme#e1" }, tenant: { S: "acme" }, eventId: { S: "e1" }, scheme: { S: "github" }, receivedAt: { N: String(NOW) }, bodyPointer: { M: {} } };
     const record = analyticsRecordOf(image as never)!;
     assert.deepEqual(record.bodyPointer, { bucket: "", key: "", size: Number.NaN, sha256: "" });
     assert.equal(record.payload, undefined);

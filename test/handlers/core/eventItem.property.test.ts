@@ -80,6 +80,24 @@ describe("stored event item layout (properties)", () => {
     );
   });
 
+  it("on items of the layout before, the reader says what the reader before the lean layout said (its code kept here as the oracle)", () => {
+    // handlers/core/analytics.ts at 5ea4e65, the fields it read besides the body.
+    const readerBefore = (image: Record<string, StreamAttribute>) => {
+      const [tenant, eventId, scheme, receivedAt] = [image.tenant?.S, image.eventId?.S, image.scheme?.S, Number(image.receivedAt?.N)];
+      if (!tenant || !eventId || !scheme || !Number.isFinite(receivedAt)) return undefined;
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(image.headers?.M ?? {})) if (typeof value.S === "string") headers[name] = value.S;
+      const unsignedHeaders = image.unsignedHeaders?.L ? image.unsignedHeaders.L.flatMap((name) => (typeof name.S === "string" ? [name.S] : [])) : Object.keys(headers);
+      return { tenant, eventId, receivedAt, scheme, headers, unsignedHeaders, ...(typeof image.deliveryId?.S === "string" ? { deliveryId: image.deliveryId.S } : {}), ...(typeof image.signedUrl?.S === "string" ? { signedUrl: image.signedUrl.S } : {}) };
+    };
+    fc.assert(
+      fc.property(arbEnvelope, (envelope) => {
+        const before = imageOf(itemBefore(envelope));
+        assert.deepEqual(storedEventHeadOf(before), readerBefore(before));
+      }),
+    );
+  });
+
   it("an index row of either layout names its event and time (the index holds pk and receivedKey, and projected eventId and receivedAt)", () => {
     fc.assert(
       fc.property(arbEnvelope, (envelope) => {
@@ -89,6 +107,45 @@ describe("stored event item layout (properties)", () => {
         assert.deepEqual(eventIdentityOf(keysOnly(itemBefore(envelope))), expected);
       }),
     );
+  });
+});
+
+describe("stored event item layout: any image", () => {
+  const names = ["pk", "tenant", "eventId", "receivedAt", "receivedKey", "scheme", "headers", "unsignedHeaders", "deliveryId", "signedUrl"];
+  const arbAttribute = fc.oneof(
+    fc.record({ S: fc.oneof(fc.string(), fc.constantFrom("acme#e1", "acme#", "#e1", "2026-11-27T12:00:00.000Z")) }),
+    fc.record({ N: fc.oneof(fc.string(), fc.constantFrom("1e20", "-1e20", "8.64e15", "1764244800000", " 5", "NaN")) }),
+    fc.record({ L: fc.anything() }),
+    fc.record({ M: fc.anything() }),
+    fc.anything(),
+  );
+
+  it("the readers never throw, whatever an image holds (a stream image is JSON from outside the type system)", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...names), arbAttribute), (image) => {
+        const head = storedEventHeadOf(image as never);
+        const identity = eventIdentityOf(image as never);
+        tenantNamedBy(image as never);
+        // What names an event names a time Date can print.
+        if (identity !== undefined) new Date(identity.receivedAt).toISOString();
+        if (head !== undefined) assert.ok(identity !== undefined);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("a time Date cannot hold (1e20 ms) names no event", () => {
+    const image = { pk: { S: "acme#e1" }, scheme: { S: "github" }, receivedAt: { N: "1e20" } };
+    assert.equal(eventIdentityOf(image), undefined);
+    assert.equal(eventIdentityOf({ ...image, receivedAt: { N: "8640000000000000" } })?.receivedAt, 8.64e15, "the largest time Date holds is one");
+  });
+
+  it("a stored tenant or event id that disagrees with pk names no event (pk is what IAM confines a worker to)", () => {
+    const image = { pk: { S: "acme#e1" }, scheme: { S: "github" }, receivedAt: { N: "5" } };
+    assert.deepEqual(eventIdentityOf({ ...image, tenant: { S: "acme" }, eventId: { S: "e1" } }), { tenant: "acme", eventId: "e1", receivedAt: 5 });
+    assert.equal(eventIdentityOf({ ...image, tenant: { S: "globex" } }), undefined);
+    assert.equal(eventIdentityOf({ ...image, eventId: { S: "e2" } }), undefined);
+    assert.equal(eventIdentityOf({ ...image, tenant: { N: "1" } }), undefined, "a stored tenant of another type");
   });
 });
 
@@ -104,6 +161,8 @@ describe("stored event item layout: what names no event", () => {
     for (const pk of ["acme", "#evt", "acme#", ""]) assert.equal(eventIdentityOf({ ...lean, pk: { S: pk } }), undefined, pk);
     assert.equal(tenantNamedBy({ ...lean, pk: { S: "#evt" } }), "");
     assert.equal(tenantNamedBy({ ...lean, pk: { S: "acme" } }), "", "no '#': no tenant");
+    assert.equal(tenantNamedBy({ ...lean, pk: { S: "acme" }, tenant: { S: "acme" } }), "acme", "a pk that names none: the stored tenant, for counting");
+    assert.equal(tenantNamedBy({ ...lean, tenant: { S: "globex" } }), "acme", "pk first");
     // A stored tenant does not make pk name an event id it does not name.
     for (const pk of ["acme", "#evt"]) assert.equal(eventIdentityOf({ ...lean, pk: { S: pk }, tenant: { S: "acme" } }), undefined, pk);
     assert.equal(tenantNamedBy({ ...lean, pk: { N: "1" } }), "", "a pk of another type names nothing");
@@ -119,8 +178,9 @@ describe("stored event item layout: what names no event", () => {
     assert.equal(eventIdentityOf({ ...lean, receivedAt: { N: "soon" } }), undefined, "a stored time that is no number is no time");
   });
 
-  it("stored tenant and eventId attributes win over pk; empty ones name no event", () => {
-    assert.deepEqual(eventIdentityOf({ ...lean, tenant: { S: "other" }, eventId: { S: "e2" } }), { tenant: "other", eventId: "e2", receivedAt: 1_764_244_800_123 });
+  it("stored tenant and eventId attributes must agree with pk; empty ones name no event", () => {
+    assert.deepEqual(eventIdentityOf({ ...lean, tenant: { S: "acme" }, eventId: { S: "evt#1" } }), { tenant: "acme", eventId: "evt#1", receivedAt: 1_764_244_800_123 });
+    assert.equal(eventIdentityOf({ ...lean, tenant: { S: "other" }, eventId: { S: "evt#1" } }), undefined);
     assert.equal(eventIdentityOf({ ...lean, tenant: { S: "" } }), undefined);
     assert.equal(eventIdentityOf({ ...lean, eventId: { S: "" } }), undefined);
   });

@@ -140,7 +140,7 @@ describe("bodies at rest", () => {
   it("an item written before bodies were gzip'ed (no bodyEncoding) reads as its bytes", () => {
     const body = sampleWebhook();
     assert.deepEqual(bodyFromStored(body, undefined, body.length), body);
-    const record = analyticsRecordOf({ tenant: { S: "acme" }, eventId: { S: "e1" }, scheme: { S: "github" }, receivedAt: { N: "1" }, body: { B: body.toString("base64") }, size: { N: String(body.length) } });
+    const record = analyticsRecordOf({ pk: { S: "acme#e1" }, tenant: { S: "acme" }, eventId: { S: "e1" }, scheme: { S: "github" }, receivedAt: { N: "1" }, body: { B: body.toString("base64") }, size: { N: String(body.length) } });
     assert.equal(record?.payload, body.toString("utf8"));
   });
 });
