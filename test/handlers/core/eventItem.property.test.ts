@@ -134,6 +134,12 @@ describe("stored event item layout: any image", () => {
     );
   });
 
+  it("null inside the header map or the unsigned list is skipped, not a throw", () => {
+    const image = { pk: { S: "acme#e1" }, scheme: { S: "github" }, receivedAt: { N: "5" }, headers: { M: { a: null, b: { S: "x" } } }, unsignedHeaders: { L: [null, { S: "b" }] } };
+    const head = storedEventHeadOf(image as never);
+    assert.deepEqual([head?.headers, head?.unsignedHeaders], [{ b: "x" }, ["b"]]);
+  });
+
   it("a time Date cannot hold (1e20 ms) names no event", () => {
     const image = { pk: { S: "acme#e1" }, scheme: { S: "github" }, receivedAt: { N: "1e20" } };
     assert.equal(eventIdentityOf(image), undefined);

@@ -62,6 +62,15 @@ describe("body-HMAC schemes: the digest header", () => {
   });
 });
 
+describe("body HMAC: a wrong digest against a malformed one", () => {
+  it("github: 64 characters that are base64 but not hex are a malformed digest (400); 64 wrong hex characters a bad signature", () => {
+    const notHex = "G".repeat(64);
+    assert.equal(outcome(verify("github", "github-secret", { "x-hub-signature-256": `sha256=${notHex}` })), "x-hub-signature-256 header is malformed: expected hex digest");
+    const wrong = verify("github", "github-secret", { "x-hub-signature-256": `sha256=${"0".repeat(64)}` });
+    assert.ok(!wrong.ok && wrong.reason === "bad_signature", JSON.stringify(wrong));
+  });
+});
+
 describe("slack: the url_verification handshake", () => {
   it("is answered with the challenge as text/plain", () => {
     // https://api.slack.com/events/url_verification: respond with the challenge value, e.g. as text/plain.
