@@ -10,7 +10,7 @@ import { DescriptionError, parseDescription, type SchemeDescription } from "../h
 import { presetNamed, schemeDescription } from "../handlers/core/verify/presets";
 import { secretsProblem } from "../handlers/core/verify/registry";
 import { TENANT_SCHEMES, isTenantScheme, type HmacOptions, type TenantScheme, type VerifierOptions } from "../handlers/core/verify/types";
-import { MAX_BODY_BYTES_LIMIT } from "./settings";
+import { MAX_BODY_BYTES_LIMIT, WORKER } from "./settings";
 
 export const NAMESPACE = "webhooks";
 
@@ -29,6 +29,11 @@ export interface TenantConfig {
   readonly toleranceSeconds: number;
   readonly maxBodyBytes: number;
   readonly retentionDays: number;
+  /**
+   * The worker mapping's batching window, seconds: how long Lambda gathers messages before invoking the worker.
+   * Longer windows fill batches (fewer invocations, deletes and log lines: `npm run cost`) and store events later.
+   */
+  readonly batchWindowSeconds: number;
   readonly hmac?: HmacOptions;
   /**
    * The public URL the provider posts to, when it is not the function URL (a custom domain in front of it):
@@ -72,7 +77,7 @@ export class ConfigValidationError extends Error {
 
 /** CloudWatch Logs accepts only these retention values. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-const TENANT_KEYS = new Set(["scheme", "ingestConcurrency", "workerConcurrency", "toleranceSeconds", "maxBodyBytes", "retentionDays", "hmac", "publicBaseUrl", "custom", "settings"]);
+const TENANT_KEYS = new Set(["scheme", "ingestConcurrency", "workerConcurrency", "toleranceSeconds", "maxBodyBytes", "retentionDays", "batchWindowSeconds", "hmac", "publicBaseUrl", "custom", "settings"]);
 const STACK_KEYS = new Set(["alarmEmail", "runbookUrl", "secretsMaxStaleSeconds", "analyticsShards", "accountConcurrency", "streamConcurrency", "logRetentionDays", "pointInTimeRecovery", "deletionProtection", "tenants", "secrets"]);
 
 const fail = (field: string, message: string): never => {
@@ -188,6 +193,7 @@ function parseTenant(id: string, value: unknown): TenantConfig {
     toleranceSeconds: integer(`${field}.toleranceSeconds`, raw.toleranceSeconds, preset?.toleranceSeconds ?? DEFAULTS.toleranceSeconds, 1, 3600),
     maxBodyBytes: integer(`${field}.maxBodyBytes`, raw.maxBodyBytes, DEFAULTS.maxBodyBytes, 1, MAX_BODY_BYTES_LIMIT, " (a function URL's 6 MB request payload)"),
     retentionDays: integer(`${field}.retentionDays`, raw.retentionDays, DEFAULTS.retentionDays, 1, 3650),
+    batchWindowSeconds: integer(`${field}.batchWindowSeconds`, raw.batchWindowSeconds, WORKER.maximumBatchingWindowSeconds, 0, WORKER.maxBatchingWindowSeconds, " (seconds; the queue-age alarm fires at 300)"),
     hmac: parseHmac(`${field}.hmac`, raw.hmac, scheme),
     publicBaseUrl: httpsUrl(`${field}.publicBaseUrl`, raw.publicBaseUrl, "the https URL the provider posts to (custom domain)")?.replace(/\/+$/, ""),
     ...(custom ? { custom } : {}),

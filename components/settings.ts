@@ -9,7 +9,13 @@ export const WORKER = {
   timeoutSeconds: 30,
   memoryMb: 256,
   batchSize: 10,
+  /** The default batching window; a tenant sets its own with `batchWindowSeconds` (config.ts). */
   maximumBatchingWindowSeconds: 1,
+  /**
+   * The longest window a tenant may set: far below the 300 s queue-age alarm, so a full window never looks like a
+   * stalled worker. (AWS allows up to 300 s.) https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+   */
+  maxBatchingWindowSeconds: 60,
 } as const;
 
 /**
@@ -20,8 +26,9 @@ export const WORKER_ASYNC = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 6
 
 /**
  * Tenant queues. Visibility timeout at least 6x the worker timeout, as AWS advises for SQS event sources
- * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html); after maxReceiveCount failed
- * receives a message moves to the DLQ, kept 14 days (the SQS maximum).
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html), plus the tenant's batching window
+ * (queueVisibilityTimeoutSeconds); after maxReceiveCount failed receives a message moves to the DLQ, kept 14 days
+ * (the SQS maximum).
  */
 export const QUEUE = {
   visibilityTimeoutSeconds: 6 * WORKER.timeoutSeconds,
@@ -31,6 +38,15 @@ export const QUEUE = {
   /** SQS allows 1 MiB messages since August 2025; the envelope of a 256 KiB binary body needs ~350 KiB. */
   maximumMessageBytes: 1024 * 1024,
 } as const;
+
+/**
+ * A tenant queue's visibility timeout: 6x the worker timeout plus the batching window. A poller receives a message
+ * (its visibility starts) and may hold it for the whole window before the worker runs, so without the window a
+ * message could turn visible again mid-batch, be received twice and count a receive towards the DLQ.
+ */
+export function queueVisibilityTimeoutSeconds(batchWindowSeconds: number): number {
+  return QUEUE.visibilityTimeoutSeconds + batchWindowSeconds;
+}
 
 /** The DynamoDB stream consumer and its event source mapping. */
 export const STREAM_CONSUMER = {

@@ -8,7 +8,7 @@ import type { TenantConfig } from "./config";
 import { ingestEnvironment, workerEnvironment } from "./functionEnvironment";
 import { tenantLogGroupName } from "./naming";
 import { NodeFunction } from "./nodeFunction";
-import { FAILURE_QUEUE, INGEST, QUEUE, WORKER, WORKER_ASYNC } from "./settings";
+import { FAILURE_QUEUE, INGEST, QUEUE, queueVisibilityTimeoutSeconds, WORKER, WORKER_ASYNC } from "./settings";
 
 export interface TenantPipelineArgs {
   /** The tenant's validated settings. */
@@ -68,7 +68,7 @@ export class TenantPipeline extends pulumi.ComponentResource {
     this.queue = new aws.sqs.Queue(
       `${name}-queue`,
       {
-        visibilityTimeoutSeconds: QUEUE.visibilityTimeoutSeconds,
+        visibilityTimeoutSeconds: queueVisibilityTimeoutSeconds(tenant.batchWindowSeconds),
         messageRetentionSeconds: QUEUE.messageRetentionSeconds,
         maxMessageSize: QUEUE.maximumMessageBytes,
         sqsManagedSseEnabled: true,
@@ -181,7 +181,7 @@ export class TenantPipeline extends pulumi.ComponentResource {
         eventSourceArn: this.queue.arn,
         functionName: this.worker.arn,
         batchSize: WORKER.batchSize,
-        maximumBatchingWindowInSeconds: WORKER.maximumBatchingWindowSeconds,
+        maximumBatchingWindowInSeconds: tenant.batchWindowSeconds,
         functionResponseTypes: ["ReportBatchItemFailures"],
         // Equal to the worker's reserved concurrency: above it, pollers would be throttled and valid messages
         // would burn receive counts into the DLQ.

@@ -9,7 +9,7 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { StackConfig } from "../components/config";
 import { ingestEnvironment, streamConsumerEnvironment, workerEnvironment } from "../components/functionEnvironment";
-import { FAILURE_QUEUE, INGEST, QUEUE, STREAM_CONSUMER, WORKER, WORKER_ASYNC } from "../components/settings";
+import { FAILURE_QUEUE, INGEST, queueVisibilityTimeoutSeconds, STREAM_CONSUMER, WORKER, WORKER_ASYNC } from "../components/settings";
 import { composeIngest } from "../handlers/compose/ingest";
 import { composeStream } from "../handlers/compose/stream";
 import { composeWorker } from "../handlers/compose/worker";
@@ -30,8 +30,11 @@ export type { TenantResources };
 
 /** Timings that are minutes on AWS; tests shorten them, `npm start` keeps AWS's. */
 export interface LocalTiming {
-  /** The tenant queues' visibility timeout: how long a failed message waits before its next delivery. */
-  readonly visibilityTimeoutSeconds: number;
+  /**
+   * The tenant queues' visibility timeout: how long a failed message waits before its next delivery. Unset: each
+   * tenant's as on AWS (6x the worker timeout plus its batching window, components/settings.ts).
+   */
+  readonly visibilityTimeoutSeconds?: number;
   /** Delay before retry n of a failed asynchronous worker invocation (Lambda: about 1, then 2 minutes). */
   readonly asyncRetryDelayMs: (retry: number) => number;
   /** Delay before retry n of a failed stream batch. */
@@ -39,7 +42,6 @@ export interface LocalTiming {
 }
 
 export const AWS_TIMING: LocalTiming = {
-  visibilityTimeoutSeconds: QUEUE.visibilityTimeoutSeconds,
   asyncRetryDelayMs: (retry) => retry * 60_000,
   streamRetryDelayMs: defaultStreamRetryDelayMs,
 };
@@ -185,7 +187,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     await createAnalyticsStream(direct.kinesis, analyticsStream, config.analyticsShards);
     const streamFailures = await createQueue(direct.sqs, `${prefix}-analytics-failures`, { MessageRetentionPeriod: String(FAILURE_QUEUE.messageRetentionSeconds) });
     const tenants: Record<string, TenantResources> = {};
-    for (const tenant of config.tenants) tenants[tenant.id] = await createTenantQueues(direct.sqs, prefix, tenant, timing.visibilityTimeoutSeconds);
+    for (const tenant of config.tenants) {
+      tenants[tenant.id] = await createTenantQueues(direct.sqs, prefix, tenant, timing.visibilityTimeoutSeconds ?? queueVisibilityTimeoutSeconds(tenant.batchWindowSeconds));
+    }
 
     const counters = new HandlerCounters();
     const metricsNamespace = `Webhooks/${config.stack}`;
@@ -219,7 +223,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         queueArn: resources.queueArn,
         handler: worker,
         batchSize: WORKER.batchSize,
-        maximumBatchingWindowSeconds: WORKER.maximumBatchingWindowSeconds,
+        maximumBatchingWindowSeconds: tenant.batchWindowSeconds,
         // tenantPipeline.ts sets the mapping's maximumConcurrency to the worker's reserved concurrency.
         maximumConcurrency: tenant.workerConcurrency,
         functionTimeoutSeconds: WORKER.timeoutSeconds,

@@ -9,7 +9,7 @@ import { INLINE_BODY_MAX_BYTES } from "../../handlers/core/claimCheck";
 import { GZIP_MIN_BODY_BYTES } from "../../handlers/core/storedBody";
 import { emfLine } from "../../handlers/observability";
 import { PUBLISHED_METRICS } from "../../handlers/metrics";
-import type { StackConfig } from "../config";
+import type { StackConfig, TenantConfig } from "../config";
 import { INGEST, STREAM_CONSUMER, WORKER } from "../settings";
 import type { PriceTable } from "./prices";
 
@@ -220,7 +220,7 @@ const MEANINGS: Record<keyof Workload, string> = {
   ingestMs: "billed duration of one ingest invocation, ms (HMAC of the body + one SQS SendMessage round trip, warm)",
   workerBaseMs: `worker invocation base duration, ms (memory ${WORKER.memoryMb} MB)`,
   workerPerRecordMs: "worker duration added per record, ms (the batch's PutItems run in parallel)",
-  workerBatch: `messages per worker invocation; 0 = derived: min(${WORKER.batchSize}, max(1, tenant rate x ${WORKER.maximumBatchingWindowSeconds} s window / pollers))`,
+  workerBatch: `messages per worker invocation; 0 = derived per tenant: min(${WORKER.batchSize}, max(1, tenant rate x its batchWindowSeconds (default ${WORKER.maximumBatchingWindowSeconds}) / pollers))`,
   sqsPollers: "Lambda SQS pollers per mapping: AWS starts at 5 and only scales below that without maximumConcurrency, which every mapping here sets (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html)",
   idleReceiveWaitSeconds: "long-poll wait of an idle poller's ReceiveMessage, s (20 s = SQS's maximum; the Lambda guide says pollers long-poll an idle queue but not for how long)",
   consumerBaseMs: `stream consumer invocation base duration, ms (memory ${STREAM_CONSUMER.memoryMb} MB)`,
@@ -343,11 +343,16 @@ export interface CostReport {
 const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toPrecision(3) : n.toFixed(n < 1 ? 4 : 2)}`;
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
-/** Messages per worker invocation (see MEANINGS.workerBatch). */
-export function workerBatchOf(workload: Workload, tenants: number): number {
+/**
+ * Messages per worker invocation (see MEANINGS.workerBatch), over the tenants' batching windows: each tenant's batch
+ * from its own window, combined as invocations per webhook (the rate is spread evenly), i.e. the harmonic mean.
+ */
+export function workerBatchOf(workload: Workload, tenants: readonly Pick<TenantConfig, "batchWindowSeconds">[]): number {
   if (workload.workerBatch > 0) return Math.min(WORKER.batchSize, workload.workerBatch);
-  const perTenant = workload.ratePerSecond / tenants;
-  return Math.min(WORKER.batchSize, Math.max(1, (perTenant * WORKER.maximumBatchingWindowSeconds) / workload.sqsPollers));
+  const perTenant = workload.ratePerSecond / tenants.length;
+  const batchOf = (windowSeconds: number) => Math.min(WORKER.batchSize, Math.max(1, (perTenant * windowSeconds) / workload.sqsPollers));
+  const invocationsPerWebhook = tenants.reduce((sum, tenant) => sum + 1 / batchOf(tenant.batchWindowSeconds), 0) / tenants.length;
+  return 1 / invocationsPerWebhook;
 }
 
 export function consumerBatchOf(workload: Workload): number {
@@ -394,7 +399,7 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
   const ingestMs = w.ingestMs + (offloaded ? w.s3PutMs : 0);
   const ingestGbs = gbs(w.ingestMemoryMb, ingestMs);
   add("lambda: ingest", M * (L.requestsPerMillion.usd / M + ingestGbs * L.arm64GbSecond.usd), `1 request + ${w.ingestMemoryMb} MB x ${ingestMs} ms${offloaded ? ` (incl. ${w.s3PutMs} ms S3 put)` : ""} = ${ingestGbs.toFixed(4)} GB-s per webhook, arm64`);
-  const batch = workerBatchOf(w, T);
+  const batch = workerBatchOf(w, config.tenants);
   const workerGbs = gbs(WORKER.memoryMb, w.workerBaseMs + w.workerPerRecordMs * batch) / batch;
   add("lambda: worker", M * (L.requestsPerMillion.usd / M / batch + workerGbs * L.arm64GbSecond.usd), `1/${batch.toFixed(2)} requests + ${workerGbs.toFixed(5)} GB-s per webhook (${WORKER.memoryMb} MB, batch ${batch.toFixed(2)})`);
   const streamBatch = consumerBatchOf(w);

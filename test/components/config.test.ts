@@ -26,7 +26,7 @@ describe("stack config validation", () => {
 
   it("defaults fill the optional tenant fields", () => {
     const tenant = parse({ tenants: { acme: base } }).tenants[0]!;
-    assert.deepEqual(tenant, { id: "acme", scheme: "github", ingestConcurrency: 5, workerConcurrency: 2, toleranceSeconds: 300, maxBodyBytes: 262144, retentionDays: 7, hmac: undefined, publicBaseUrl: undefined });
+    assert.deepEqual(tenant, { id: "acme", scheme: "github", ingestConcurrency: 5, workerConcurrency: 2, toleranceSeconds: 300, maxBodyBytes: 262144, retentionDays: 7, batchWindowSeconds: 1, hmac: undefined, publicBaseUrl: undefined });
     const stack = parse({ tenants: { acme: base } });
     assert.equal(stack.runbookUrl, undefined, "alarms then link the runbook dashboard");
     assert.equal(stack.secretsMaxStaleSeconds, 3600);

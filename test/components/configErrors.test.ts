@@ -52,6 +52,14 @@ describe("stack config: a tenant's own settings", () => {
     refuses(acme({ maxBodyBytes: 0 }), "webhooks:tenants.acme.maxBodyBytes: must be an integer in 1..6291456 (a function URL's 6 MB request payload), got 0");
   });
 
+  it("the worker's batching window: 1 s unless the tenant sets one in 0..60 (the queue-age alarm fires at 300 s)", () => {
+    assert.equal(parse(acme({})).tenants[0]!.batchWindowSeconds, 1);
+    assert.equal(parse(acme({ batchWindowSeconds: 0 })).tenants[0]!.batchWindowSeconds, 0);
+    assert.equal(parse(acme({ batchWindowSeconds: 60 })).tenants[0]!.batchWindowSeconds, 60);
+    refuses(acme({ batchWindowSeconds: 61 }), "webhooks:tenants.acme.batchWindowSeconds: must be an integer in 0..60 (seconds; the queue-age alarm fires at 300), got 61");
+    refuses(acme({ batchWindowSeconds: 1.5 }), "webhooks:tenants.acme.batchWindowSeconds: must be an integer in 0..60 (seconds; the queue-age alarm fires at 300), got 1.5");
+  });
+
   it("integers: a boolean or a list is not a number even where Number() would make one", () => {
     // Number(true) is 1 and Number([5]) is 5: only numbers and numeric strings are integers here.
     refuses(acme({ ingestConcurrency: true }), "webhooks:tenants.acme.ingestConcurrency: must be an integer in 1..10000, got true");

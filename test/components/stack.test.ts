@@ -100,9 +100,14 @@ function assertCompleteStack(config: StackConfig, run: OfflineRun) {
     assert.ok(tenant.workerConcurrency >= 2 && tenant.workerConcurrency <= 1000);
     // The same numbers the local pipeline emulates (components/settings.ts is the one source).
     assert.equal(redrive.maxReceiveCount, QUEUE.maxReceiveCount);
-    assert.equal(queue.inputs.visibilityTimeoutSeconds, QUEUE.visibilityTimeoutSeconds);
+    assert.equal(queue.inputs.visibilityTimeoutSeconds, QUEUE.visibilityTimeoutSeconds + tenant.batchWindowSeconds);
     assert.equal(mapping.inputs.batchSize, WORKER.batchSize);
-    assert.equal(mapping.inputs.maximumBatchingWindowInSeconds, WORKER.maximumBatchingWindowSeconds);
+    assert.equal(mapping.inputs.maximumBatchingWindowInSeconds, tenant.batchWindowSeconds);
+    // A poller holds a received message through the window before the worker runs: the visibility timeout covers
+    // both, or a message turns visible again mid-batch and is received twice (a receive counts towards the DLQ).
+    assert.ok((queue.inputs.visibilityTimeoutSeconds as number) >= 6 * (workerFn.inputs.timeout as number) + (mapping.inputs.maximumBatchingWindowInSeconds as number));
+    // Far below the 300 s queue-age alarm: a full window is not a stalled worker.
+    assert.ok((mapping.inputs.maximumBatchingWindowInSeconds as number) <= 60);
     assert.equal(asyncConfig.inputs.maximumRetryAttempts, WORKER_ASYNC.maximumRetryAttempts);
     assert.equal(queue.inputs.sqsManagedSseEnabled, true);
     assert.equal((asyncConfig.inputs.destinationConfig as { onFailure: { destination: string } }).onFailure.destination, asyncFailures.state.arn);
@@ -201,6 +206,7 @@ describe("Pulumi program under mocks", () => {
       scheme: fc.constantFrom(...SCHEMES),
       ingestConcurrency: fc.integer({ min: 1, max: 20 }),
       workerConcurrency: fc.integer({ min: 2, max: 10 }),
+      batchWindowSeconds: fc.integer({ min: 0, max: 60 }),
     });
     const arbTenants = fc.dictionary(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,31}$/), arbTenant, { minKeys: 1, maxKeys: 4 });
     await fc.assert(

@@ -24,18 +24,28 @@ const fixedOf = (report: CostReport) => report.fixed.map((l) => [l.scope, l.comp
 
 describe("cost model arithmetic", () => {
   describe("batches derived from the rate", () => {
-    it("a worker batch is the tenant's share of the rate over one 1 s window, split between the pollers, within 1..10", () => {
+    const windows = (...seconds: number[]) => seconds.map((batchWindowSeconds) => ({ batchWindowSeconds }));
+
+    it("a worker batch is the tenant's share of the rate over its window (default 1 s), split between the pollers, within 1..10", () => {
       // 12/s over 2 tenants = 6/s each; x 1 s window / 2 pollers = 3 messages per invocation.
-      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 12, sqsPollers: 2 }, 2), 3);
+      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 12, sqsPollers: 2 }, windows(1, 1)), 3);
       // 1/s over 2 tenants / 5 pollers = 0.1: an invocation carries at least one message.
-      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 1, sqsPollers: 5 }, 2), 1);
+      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 1, sqsPollers: 5 }, windows(1, 1)), 1);
       // 1,000/s on one tenant / 5 pollers = 200: capped at the mapping's batch size, 10.
-      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 1000, sqsPollers: 5 }, 1), 10);
+      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 1000, sqsPollers: 5 }, windows(1)), 10);
+      // A window of 0 s: one message per invocation at low rates.
+      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 12, sqsPollers: 2 }, windows(0, 0)), 1);
+    });
+
+    it("tenants' windows combine as invocations per webhook: 6/s each, 2 pollers, windows 1 s and 3 s give batches 3 and 9, 1 / ((1/3 + 1/9) / 2) = 4.5", () => {
+      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 12, sqsPollers: 2 }, windows(1, 3)), 4.5);
+      // A 12 s window at prod's 50/s over 12 tenants fills batches: 4.17/s x 12 s / 5 pollers = 10.
+      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 50, sqsPollers: 5 }, windows(...Array(12).fill(12))), 10);
     });
 
     it("a given worker batch is used as is up to the mapping's batch size of 10", () => {
-      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, workerBatch: 3 }, 4), 3);
-      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, workerBatch: 25 }, 4), 10);
+      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, workerBatch: 3 }, windows(1, 1, 1, 1)), 3);
+      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, workerBatch: 25 }, windows(1, 1, 1, 1)), 10);
     });
 
     it("a stream consumer batch is the whole rate over one 1 s window split between the stream's shards, within 1..100", () => {
