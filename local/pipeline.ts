@@ -7,7 +7,7 @@ import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { StackConfig } from "../components/config";
+import type { StackConfig, TenantConfig } from "../components/config";
 import { ingestEnvironment, streamConsumerEnvironment, workerEnvironment } from "../components/functionEnvironment";
 import { FAILURE_QUEUE, INGEST, queueVisibilityTimeoutSeconds, STREAM_CONSUMER, WORKER, WORKER_ASYNC } from "../components/settings";
 import { composeIngest } from "../handlers/compose/ingest";
@@ -31,10 +31,11 @@ export type { TenantResources };
 /** Timings that are minutes on AWS; tests shorten them, `npm start` keeps AWS's. */
 export interface LocalTiming {
   /**
-   * The tenant queues' visibility timeout: how long a failed message waits before its next delivery. Unset: each
-   * tenant's as on AWS (6x the worker timeout plus its batching window, components/settings.ts).
+   * The tenant queues' visibility timeout: how long a failed message waits before its next delivery. A number: that,
+   * for every tenant (tests); a function: per tenant; unset: each tenant's as on AWS (6x the worker timeout plus its
+   * batching window, components/settings.ts).
    */
-  readonly visibilityTimeoutSeconds?: number;
+  readonly visibilityTimeoutSeconds?: number | ((tenant: TenantConfig) => number);
   /** Delay before retry n of a failed asynchronous worker invocation (Lambda: about 1, then 2 minutes). */
   readonly asyncRetryDelayMs: (retry: number) => number;
   /** Delay before retry n of a failed stream batch. */
@@ -45,6 +46,13 @@ export const AWS_TIMING: LocalTiming = {
   asyncRetryDelayMs: (retry) => retry * 60_000,
   streamRetryDelayMs: defaultStreamRetryDelayMs,
 };
+
+/** A tenant queue's visibility timeout under `timing` (see LocalTiming.visibilityTimeoutSeconds). */
+export function tenantVisibilityTimeoutSeconds(timing: Pick<LocalTiming, "visibilityTimeoutSeconds">, tenant: TenantConfig): number {
+  const given = timing.visibilityTimeoutSeconds;
+  if (typeof given === "function") return given(tenant);
+  return given ?? queueVisibilityTimeoutSeconds(tenant.batchWindowSeconds);
+}
 
 export interface LocalPipelineOptions {
   readonly config: StackConfig;
@@ -188,7 +196,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const streamFailures = await createQueue(direct.sqs, `${prefix}-analytics-failures`, { MessageRetentionPeriod: String(FAILURE_QUEUE.messageRetentionSeconds) });
     const tenants: Record<string, TenantResources> = {};
     for (const tenant of config.tenants) {
-      tenants[tenant.id] = await createTenantQueues(direct.sqs, prefix, tenant, timing.visibilityTimeoutSeconds ?? queueVisibilityTimeoutSeconds(tenant.batchWindowSeconds));
+      tenants[tenant.id] = await createTenantQueues(direct.sqs, prefix, tenant, tenantVisibilityTimeoutSeconds(timing, tenant));
     }
 
     const counters = new HandlerCounters();

@@ -5,7 +5,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigValidationError, loadStackFile } from "../components/config";
+import { ConfigValidationError, loadStackFile, type TenantConfig } from "../components/config";
 import { QUEUE } from "../components/settings";
 import { createLogger } from "../handlers/observability";
 import { FailSpecError, parseFailSpec, type FailSpec } from "./faultProxy";
@@ -27,15 +27,22 @@ interface StartOptions {
   readonly port: number;
   readonly secrets?: string;
   readonly fail?: FailSpec;
-  /** The tenant queues' visibility timeout when given; otherwise the cloud's (components/settings.ts). */
+  /**
+   * `--visibility-timeout`: the tenant queues' visibility timeout besides each tenant's batching window, which is
+   * added as on AWS; otherwise the cloud's (components/settings.ts).
+   */
   readonly visibilityTimeoutSeconds?: number;
 }
 
 class UsageError extends Error {}
 
-/** Rehearsals shorten it so a poison message reaches the DLQ in seconds (5 receives x the timeout). */
-export function visibilityTimeoutSeconds(options: Pick<StartOptions, "visibilityTimeoutSeconds">): number {
-  return options.visibilityTimeoutSeconds ?? QUEUE.visibilityTimeoutSeconds;
+/**
+ * A tenant queue's visibility timeout: rehearsals shorten it so a poison message reaches the DLQ in seconds (5
+ * receives x the timeout). The tenant's batching window is added either way: a poller holds a message through the
+ * window, and a shorter timeout would let it turn visible mid-window and be received again.
+ */
+export function visibilityTimeoutSeconds(options: Pick<StartOptions, "visibilityTimeoutSeconds">, tenant: Pick<TenantConfig, "batchWindowSeconds">): number {
+  return (options.visibilityTimeoutSeconds ?? QUEUE.visibilityTimeoutSeconds) + tenant.batchWindowSeconds;
 }
 
 export function parseStartArgs(argv: readonly string[]): StartOptions {
@@ -56,7 +63,8 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
   // SQS's range for VisibilityTimeout: 0 to 43,200 s (12 hours).
   // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
   const visibility = values["visibility-timeout"];
-  if (visibility !== undefined && (!/^\d+$/.test(visibility) || Number(visibility) > 43_200)) throw new UsageError(`--visibility-timeout must be whole seconds (0-43200), got '${visibility}'`);
+  // SQS's longest visibility timeout is 12 hours; the tenant's batching window (at most 60 s) is added to this.
+  if (visibility !== undefined && (!/^\d+$/.test(visibility) || Number(visibility) > 43_140)) throw new UsageError(`--visibility-timeout must be whole seconds (0-43140), got '${visibility}'`);
   return {
     stack: values.stack ?? "dev",
     port,
@@ -137,7 +145,7 @@ async function main(): Promise<number> {
   console.log(`webhooks: starting stack '${config.stack}' locally (DynamoDB Local, kinesalite, local-aws-sqs, s3rver)${options.fail ? `, failing ${JSON.stringify(options.fail)}` : ""}…`);
   let pipeline: LocalPipeline;
   try {
-    pipeline = await startLocalPipeline({ config, port: options.port, secretsFile, fail: options.fail, logger, timing: { visibilityTimeoutSeconds: visibilityTimeoutSeconds(options) } });
+    pipeline = await startLocalPipeline({ config, port: options.port, secretsFile, fail: options.fail, logger, timing: { visibilityTimeoutSeconds: (tenant) => visibilityTimeoutSeconds(options, tenant) } });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       console.error(`port ${options.port} is in use: stop what holds it or pass --port <n>`);
@@ -157,7 +165,9 @@ async function main(): Promise<number> {
   writeFileSync(`${endpointsFile}.tmp`, `${JSON.stringify(pipeline.endpointsFile(), null, 2)}\n`);
   renameSync(`${endpointsFile}.tmp`, endpointsFile);
   console.log(`ops:      npm run ops -- <command> --local${options.stack === "dev" ? "" : ` --stack ${options.stack}`} (reads ${path.relative(process.cwd(), endpointsFile) || endpointsFile})`);
-  if (visibilityTimeoutSeconds(options) !== QUEUE.visibilityTimeoutSeconds) console.log(`queues:   visibility timeout ${visibilityTimeoutSeconds(options)} s (cloud: ${QUEUE.visibilityTimeoutSeconds} s)`);
+  if (options.visibilityTimeoutSeconds !== undefined) {
+    console.log(`queues:   visibility timeout ${options.visibilityTimeoutSeconds} s + each tenant's batching window (cloud: ${QUEUE.visibilityTimeoutSeconds} s + the window)`);
+  }
   console.log(`try:      npm run send -- --tenant ${config.tenants[0]!.id} --count 100${options.stack === "dev" ? "" : ` --stack ${options.stack}`}${options.port === 8787 ? "" : ` --url ${pipeline.url(config.tenants[0]!.id)}`}`);
   console.log(`ready: ${config.tenants.length} tenant(s); Ctrl-C to stop`);
 

@@ -59,20 +59,25 @@ export async function bodyOf(item: Record<string, AttributeValue>, s3?: S3Client
 export function eventMetaOf(item: Record<string, AttributeValue>, tenant: string, eventId: string, size: number) {
   // Either item layout (handlers/core/eventItem.ts); an item without unsignedHeaders has every header unsigned.
   const head = storedEventHeadOf(item);
-  // A damaged item (no scheme or time) is still shown as far as it reads: on-call inspects exactly those.
-  const readable = head ?? storedEventHeadOf({ ...item, scheme: { S: "?" }, receivedAt: { N: "0" } });
+  // A damaged item is still shown as far as it reads (on-call inspects exactly those): its headers and metadata
+  // read without what made it unreadable (no scheme or time, or a stored tenant or event id other than its key's).
+  const { tenant: _tenant, eventId: _eventId, ...rest } = item;
+  const readable = head ?? storedEventHeadOf({ ...rest, scheme: { S: "?" }, receivedAt: { N: "0" } });
   const headers = readable?.headers ?? {};
   const meta = {
     eventId,
     receivedAt: head !== undefined ? new Date(head.receivedAt).toISOString() : "",
-    scheme: head?.scheme ?? "",
+    scheme: typeof item.scheme?.S === "string" ? item.scheme.S : "",
     size,
     headers,
     unsignedHeaders: readable?.unsignedHeaders ?? Object.keys(headers),
     ...(readable?.deliveryId !== undefined ? { deliveryId: readable.deliveryId } : {}),
     ...(readable?.signedUrl !== undefined ? { signedUrl: readable.signedUrl } : {}),
   };
-  const warning = head === undefined ? `warning: the item of event '${eventId}' (tenant ${tenant}) names no scheme or time as the workers write them: a damaged or foreign item, shown as far as it reads` : undefined;
+  const warning =
+    head === undefined
+      ? `warning: the item of event '${eventId}' (tenant ${tenant}) does not read as the workers write items (no scheme or time, or a stored tenant or event id other than its key's): a damaged or foreign item, shown as far as it reads`
+      : undefined;
   return { meta, warning };
 }
 

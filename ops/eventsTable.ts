@@ -37,9 +37,13 @@ function rowOf(item: Record<string, AttributeValue>): IndexRow {
   };
 }
 
-/** By time alone: the ISO time, or the sort key of a row whose time does not read. */
+/**
+ * By time alone: the ISO time, or, for a row whose time does not read, its sort key's time part (an old-layout key
+ * `<ISO time>#<eventId>` would otherwise sort after every lean key of its millisecond, out of the index's order).
+ */
 function byTime(a: IndexRow, b: IndexRow): number {
-  const [ka, kb] = [a.receivedAt || a.receivedKey, b.receivedAt || b.receivedKey];
+  const timeOf = (row: IndexRow) => row.receivedAt || row.receivedKey.split("#")[0]!;
+  const [ka, kb] = [timeOf(a), timeOf(b)];
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 

@@ -350,7 +350,8 @@ const round = (n: number) => Math.round(n * 1e6) / 1e6;
 export function workerBatchOf(workload: Workload, tenants: readonly Pick<TenantConfig, "batchWindowSeconds">[]): number {
   if (workload.workerBatch > 0) return Math.min(WORKER.batchSize, workload.workerBatch);
   const perTenant = workload.ratePerSecond / tenants.length;
-  const batchOf = (windowSeconds: number) => Math.min(WORKER.batchSize, Math.max(1, (perTenant * windowSeconds) / workload.sqsPollers));
+  // No window gathers nothing (and 0 pollers with it would be 0/0): one message per invocation.
+  const batchOf = (windowSeconds: number) => (windowSeconds === 0 ? 1 : Math.min(WORKER.batchSize, Math.max(1, (perTenant * windowSeconds) / workload.sqsPollers)));
   const invocationsPerWebhook = tenants.reduce((sum, tenant) => sum + 1 / batchOf(tenant.batchWindowSeconds), 0) / tenants.length;
   return 1 / invocationsPerWebhook;
 }

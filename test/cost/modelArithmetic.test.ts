@@ -33,8 +33,9 @@ describe("cost model arithmetic", () => {
       assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 1, sqsPollers: 5 }, windows(1, 1)), 1);
       // 1,000/s on one tenant / 5 pollers = 200: capped at the mapping's batch size, 10.
       assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 1000, sqsPollers: 5 }, windows(1)), 10);
-      // A window of 0 s: one message per invocation at low rates.
-      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 12, sqsPollers: 2 }, windows(0, 0)), 1);
+      // A window of 0 s: one message per invocation, whatever the rate (and with --sqs-pollers 0, not 0/0).
+      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 1000, sqsPollers: 2 }, windows(0, 0)), 1);
+      assert.equal(workerBatchOf({ ...DEFAULT_WORKLOAD, ratePerSecond: 12, sqsPollers: 0 }, windows(0)), 1);
     });
 
     it("tenants' windows combine as invocations per webhook: 6/s each, 2 pollers, windows 1 s and 3 s give batches 3 and 9, 1 / ((1/3 + 1/9) / 2) = 4.5", () => {

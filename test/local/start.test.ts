@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadStackFile } from "../../components/config";
 import { dynamoDbLocalArgs, freePort, javaMajorVersion, portIsFree } from "../../local/servers";
-import { parseStartArgs, summaryLine, tenantTable } from "../../local/start";
+import { tenantVisibilityTimeoutSeconds } from "../../local/pipeline";
+import { parseStartArgs, summaryLine, tenantTable, visibilityTimeoutSeconds } from "../../local/start";
 import { postSigned, writeSecrets } from "../helpers/localPipeline";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -163,10 +164,24 @@ describe("npm start (local/start.ts)", function () {
       fail: { sqs: 0.1, dynamodb: 0.05, kinesis: 0.2 },
     });
     assert.match(tenantTable([{ tenant: "acme", scheme: "stripe", url: "http://127.0.0.1:8787/acme" }]), /acme\s+stripe\s+http:\/\/127\.0\.0\.1:8787\/acme/);
+    assert.equal(parseStartArgs(["--visibility-timeout", "2"]).visibilityTimeoutSeconds, 2);
     const zero = { received: 0, accepted: 0, rejected: 0, duplicates: 0, stored: 0, published: 0, dlq: 0 };
     assert.equal(
       summaryLine({ tenants: { a: { ...zero, received: 3, accepted: 2, rejected: 1, stored: 2, published: 1 }, b: { ...zero, received: 1, accepted: 1, dlq: 1 } } }),
       "received 4 · accepted 3 · rejected 1 · duplicates 0 · stored 2 · published 1 · dlq 1",
     );
+  });
+
+  it("queues' visibility timeout: the cloud's (6x the worker timeout + the tenant's batching window) unless rehearsing, and the window is added to a rehearsal's too", () => {
+    const [one, twelve] = [{ batchWindowSeconds: 1 }, { batchWindowSeconds: 12 }];
+    assert.equal(visibilityTimeoutSeconds({}, one), 181);
+    assert.equal(visibilityTimeoutSeconds({}, twelve), 192);
+    // --visibility-timeout 2 with a 12 s window: 14 s, so a message a poller holds through the window does not turn
+    // visible (and get received again, towards the DLQ) before the worker runs.
+    assert.equal(visibilityTimeoutSeconds({ visibilityTimeoutSeconds: 2 }, twelve), 14);
+    const tenant = { ...loadStackFile("dev").tenants[0]!, batchWindowSeconds: 12 };
+    assert.equal(tenantVisibilityTimeoutSeconds({}, tenant), 192, "unset: the cloud's");
+    assert.equal(tenantVisibilityTimeoutSeconds({ visibilityTimeoutSeconds: 3 }, tenant), 3, "a number: as given (tests)");
+    assert.equal(tenantVisibilityTimeoutSeconds({ visibilityTimeoutSeconds: (t) => t.batchWindowSeconds * 2 }, tenant), 24, "a function: per tenant");
   });
 });

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { AttributeValue, DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
-import { listEvents, receivedKeyRange } from "../../ops/eventsTable";
+import { eachEventPage, getItems, listEvents, receivedKeyRange } from "../../ops/eventsTable";
 
 interface FakeRow {
   readonly shard: number;
@@ -78,5 +78,45 @@ describe("ops events: listing with a limit", () => {
     const rows = ["e9", "e44", "e42", "e41", "e4", "e0"].map((eventId) => ({ shard: 0, eventId, time: 1_764_244_800_001 }));
     const { rows: listed } = await listEvents(fakeIndex(rows), "events", "acme", new Date(1_764_244_800_000), new Date(1_764_244_800_002), 2);
     assert.deepEqual(listed.map((row) => row.eventId), ["e0", "e4"]);
+  });
+});
+
+describe("ops events: rows and keys that do not read as the workers write them", () => {
+  const T = 1_764_244_800_001;
+  const iso = new Date(T).toISOString();
+  /** One shard's page as Query returns it, in sort-key order. */
+  const onePage = (items: Record<string, AttributeValue>[]) =>
+    ({ async send(command: QueryCommand) { return { Items: command.input.ExpressionAttributeValues![":shard"]!.S === "acme#0" ? items : [] }; } }) as unknown as DynamoDBClient;
+
+  it("a row of the layout before whose time does not read sorts by its key's time part, not after its whole millisecond", async () => {
+    // In the index's order: the lean key `<ISO>` first, then the old-layout keys `<ISO>#<id>`.
+    const items: Record<string, AttributeValue>[] = [
+      { pk: { S: "acme#z9" }, receivedKey: { S: iso } },
+      { pk: { S: "acme#a1" }, receivedKey: { S: `${iso}#a1` }, eventId: { S: "a1" }, receivedAt: { N: "soon" } },
+      { pk: { S: "acme#b1" }, receivedKey: { S: `${iso}#b1` }, eventId: { S: "b1" }, receivedAt: { N: String(T) } },
+    ];
+    const { rows } = await listEvents(onePage(items), "events", "acme", new Date(T - 1), new Date(T + 1), 1);
+    assert.deepEqual(rows.map((row) => row.eventId), ["a1"], "the damaged row still names its event (from pk) and sorts first by id");
+  });
+
+  it("a row whose time does not read still names its event from pk, so republish can fetch the item", async () => {
+    const items = [{ pk: { S: "acme#e#1" }, receivedKey: { S: "not a time" } }];
+    const pages: string[][] = [];
+    for await (const page of eachEventPage(onePage(items), "events", "acme", new Date(T - 1), new Date(T + 1))) pages.push(page.map((row) => row.eventId));
+    assert.deepEqual(pages, [["e#1"]]);
+  });
+
+  it("getItems asks BatchGetItem for each key once (it refuses a request naming a key twice)", async () => {
+    const asked: string[][] = [];
+    const client = {
+      async send(command: { input: { RequestItems: Record<string, { Keys: Record<string, AttributeValue>[] }> } }) {
+        const keys = command.input.RequestItems.events!.Keys.map((key) => key.pk!.S!);
+        asked.push(keys);
+        return { Responses: { events: keys.map((pk) => ({ pk: { S: pk } })) } };
+      },
+    } as unknown as DynamoDBClient;
+    const items = await getItems(client, "events", "acme", ["e1", "e2", "e1", "", ""]);
+    assert.deepEqual(asked, [["acme#e1", "acme#e2", "acme#"]]);
+    assert.equal(items.length, 3);
   });
 });

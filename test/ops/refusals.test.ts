@@ -89,8 +89,17 @@ describe("ops event: what it shows of an item besides the body", () => {
   it("a damaged item (no scheme or time) is shown as far as it reads, with a warning naming tenant and event", () => {
     const { scheme: _scheme, receivedKey: _key, ...damaged } = lean;
     const { meta, warning } = eventMetaOf({ ...damaged, deliveryId: { S: "d-1" } }, "acme", "evt_1", 2);
-    assert.match(warning!, /^warning: the item of event 'evt_1' \(tenant acme\) names no scheme or time/);
+    assert.match(warning!, /^warning: the item of event 'evt_1' \(tenant acme\) does not read as the workers write items \(no scheme or time/);
     assert.deepEqual([meta.receivedAt, meta.scheme, meta.deliveryId, meta.unsignedHeaders], ["", "", "d-1", ["content-type", "user-agent"]]);
     assert.deepEqual(meta.headers, { "content-type": "application/json", "user-agent": "Stripe/1.0" });
+  });
+
+  it("an item whose stored tenant disagrees with its key, or whose time Date cannot hold, still shows its headers and scheme", () => {
+    const disagreeing = { ...lean, tenant: { S: "globex" }, eventId: { S: "evt_1" }, receivedAt: { N: String(NOW) } };
+    const shown = eventMetaOf(disagreeing, "acme", "evt_1", 2);
+    assert.match(shown.warning!, /a stored tenant or event id other than its key's/);
+    assert.deepEqual([shown.meta.scheme, Object.keys(shown.meta.headers)], ["stripe", ["content-type", "user-agent"]]);
+    const farFuture = eventMetaOf({ ...lean, receivedAt: { N: "1e20" } }, "acme", "evt_1", 2);
+    assert.deepEqual([farFuture.meta.scheme, farFuture.meta.receivedAt, farFuture.warning !== undefined], ["stripe", "", true]);
   });
 });
