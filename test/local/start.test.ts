@@ -165,6 +165,9 @@ describe("npm start (local/start.ts)", function () {
     });
     assert.match(tenantTable([{ tenant: "acme", scheme: "stripe", url: "http://127.0.0.1:8787/acme" }]), /acme\s+stripe\s+http:\/\/127\.0\.0\.1:8787\/acme/);
     assert.equal(parseStartArgs(["--visibility-timeout", "2"]).visibilityTimeoutSeconds, 2);
+    // SQS's 12 hours (43,200 s) less the longest batching window (60 s), which is added to it.
+    assert.equal(parseStartArgs(["--visibility-timeout", "43140"]).visibilityTimeoutSeconds, 43_140);
+    for (const bad of ["43141", "1.5", "soon"]) assert.throws(() => parseStartArgs(["--visibility-timeout", bad]), /--visibility-timeout must be whole seconds \(0-43140\)/, bad);
     const zero = { received: 0, accepted: 0, rejected: 0, duplicates: 0, stored: 0, published: 0, dlq: 0 };
     assert.equal(
       summaryLine({ tenants: { a: { ...zero, received: 3, accepted: 2, rejected: 1, stored: 2, published: 1 }, b: { ...zero, received: 1, accepted: 1, dlq: 1 } } }),
