@@ -6,7 +6,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, 
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigValidationError, loadStackFile, type TenantConfig } from "../components/config";
-import { QUEUE } from "../components/settings";
+import { QUEUE, WORKER } from "../components/settings";
 import { createLogger } from "../handlers/observability";
 import { FailSpecError, parseFailSpec, type FailSpec } from "./faultProxy";
 import { startLocalPipeline, type LocalPipeline } from "./pipeline";
@@ -60,11 +60,11 @@ export function parseStartArgs(argv: readonly string[]): StartOptions {
   if (values.help) throw new UsageError("");
   const port = values.port === undefined ? 8787 : Number(values.port);
   if (!/^\d+$/.test(values.port ?? "8787") || port > 65535) throw new UsageError(`--port must be a port number (0-65535), got '${values.port}'`);
-  // SQS's range for VisibilityTimeout: 0 to 43,200 s (12 hours).
+  // SQS's range for VisibilityTimeout: 0 to 43,200 s (12 hours), and each tenant's batching window is added to this.
   // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
   const visibility = values["visibility-timeout"];
-  // SQS's longest visibility timeout is 12 hours; the tenant's batching window (at most 60 s) is added to this.
-  if (visibility !== undefined && (!/^\d+$/.test(visibility) || Number(visibility) > 43_140)) throw new UsageError(`--visibility-timeout must be whole seconds (0-43140), got '${visibility}'`);
+  const longest = 43_200 - WORKER.maxBatchingWindowSeconds;
+  if (visibility !== undefined && (!/^\d+$/.test(visibility) || Number(visibility) > longest)) throw new UsageError(`--visibility-timeout must be whole seconds (0-${longest}), got '${visibility}'`);
   return {
     stack: values.stack ?? "dev",
     port,

@@ -40,7 +40,8 @@ describe("npm run ops --local: the runbook's fixes against the local pipeline", 
       port: 0,
       secretsFile: file,
       logger: silentLogger,
-      // One-second visibility: 5 failed receives reach the DLQ in seconds (npm start --visibility-timeout 1).
+      // One-second visibility, as given: 5 failed receives reach the DLQ in seconds (npm start --visibility-timeout 1
+      // would add the tenant's batching window, 1 s by default).
       timing: { visibilityTimeoutSeconds: 1, asyncRetryDelayMs: () => 50, streamRetryDelayMs: () => 20 },
       rig: {
         worker: (tenant, handler) => async (event, context) => {
