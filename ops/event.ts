@@ -7,7 +7,7 @@ import { isUtf8 } from "node:buffer";
 import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { bodyPointerProblem } from "../handlers/core/claimCheck";
-import { storedEventHeadOf } from "../handlers/core/eventItem";
+import { storedEventHeadOf, storedMetadataOf } from "../handlers/core/eventItem";
 import { bodyFromStored } from "../handlers/core/storedBody";
 import { OpsError, requireTenant, UsageError } from "./args";
 import type { Command } from "./command";
@@ -57,22 +57,19 @@ export async function bodyOf(item: Record<string, AttributeValue>, s3?: S3Client
 
 /** What `ops event` shows of an item besides its body, and a warning when the item is not as the workers write it. */
 export function eventMetaOf(item: Record<string, AttributeValue>, tenant: string, eventId: string, size: number) {
-  // Either item layout (handlers/core/eventItem.ts); an item without unsignedHeaders has every header unsigned.
+  // Either item layout (handlers/core/eventItem.ts). A damaged item (no scheme or time, or a stored tenant or event
+  // id other than its key's) still shows its headers and metadata: on-call inspects exactly those.
   const head = storedEventHeadOf(item);
-  // A damaged item is still shown as far as it reads (on-call inspects exactly those): its headers and metadata
-  // read without what made it unreadable (no scheme or time, or a stored tenant or event id other than its key's).
-  const { tenant: _tenant, eventId: _eventId, ...rest } = item;
-  const readable = head ?? storedEventHeadOf({ ...rest, scheme: { S: "?" }, receivedAt: { N: "0" } });
-  const headers = readable?.headers ?? {};
+  const { headers, unsignedHeaders, deliveryId, signedUrl } = storedMetadataOf(item);
   const meta = {
     eventId,
     receivedAt: head !== undefined ? new Date(head.receivedAt).toISOString() : "",
     scheme: typeof item.scheme?.S === "string" ? item.scheme.S : "",
     size,
     headers,
-    unsignedHeaders: readable?.unsignedHeaders ?? Object.keys(headers),
-    ...(readable?.deliveryId !== undefined ? { deliveryId: readable.deliveryId } : {}),
-    ...(readable?.signedUrl !== undefined ? { signedUrl: readable.signedUrl } : {}),
+    unsignedHeaders,
+    ...(deliveryId !== undefined ? { deliveryId } : {}),
+    ...(signedUrl !== undefined ? { signedUrl } : {}),
   };
   const warning =
     head === undefined

@@ -28,8 +28,8 @@ export function receivedKeyRange(since: Date, until: Date): { from: string; to: 
 function rowOf(item: Record<string, AttributeValue>): IndexRow {
   const identity = eventIdentityOf(item);
   return {
-    // The key names the event even when the time does not read, so republish can still fetch the item.
-    eventId: identity?.eventId ?? keyParts(item)?.eventId ?? "",
+    // From the key, which names the event even when the time does not read: republish can still fetch the item.
+    eventId: keyParts(item)?.eventId ?? "",
     receivedAt: identity !== undefined ? new Date(identity.receivedAt).toISOString() : "",
     scheme: item.scheme?.S ?? "",
     size: Number(item.size?.N ?? 0),

@@ -101,18 +101,14 @@ export interface ItemAttribute {
   readonly M?: Readonly<Record<string, ItemAttribute>>;
 }
 
-/** What an item says about its event besides the body, in either layout. */
-export interface StoredEventHead {
-  readonly tenant: string;
-  readonly eventId: string;
-  /** Unix milliseconds. */
-  readonly receivedAt: number;
-  readonly scheme: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly unsignedHeaders: readonly string[];
-  readonly deliveryId?: string;
-  readonly signedUrl?: string;
-}
+/** What an item says of its request besides the body: read from any item, even one that names no event. */
+export type StoredMetadata = Pick<EventItem, "headers" | "unsignedHeaders" | "deliveryId" | "signedUrl">;
+
+/**
+ * What an item says about its event besides the body, in either layout: the item's own fields, the scheme as
+ * stored (readers do not check it is one this release knows).
+ */
+export type StoredEventHead = Pick<EventItem, "tenant" | "eventId" | "receivedAt"> & { readonly scheme: string } & StoredMetadata;
 
 /**
  * Reads an item (or its stream image) of either layout; undefined when it names no event (no tenant, event id,
@@ -123,13 +119,19 @@ export function storedEventHeadOf(image: Readonly<Record<string, ItemAttribute>>
   const identity = eventIdentityOf(image);
   const scheme = stringOf(image.scheme);
   if (identity === undefined || !scheme) return undefined;
+  return { ...identity, scheme, ...storedMetadataOf(image) };
+}
+
+/**
+ * Headers, unsigned header names, delivery id and signed URL of any item or image (never throws). An item without
+ * an unsigned list marks every kept header unsigned (see the layout above).
+ */
+export function storedMetadataOf(image: Readonly<Record<string, ItemAttribute>>): StoredMetadata {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(image.headers?.M ?? {})) if (typeof value?.S === "string") headers[name] = value.S;
   const listed = image.unsignedHeaders?.L;
   const unsignedHeaders = Array.isArray(listed) ? listed.flatMap((name) => (typeof name?.S === "string" ? [name.S] : [])) : Object.keys(headers);
   return {
-    ...identity,
-    scheme,
     headers,
     unsignedHeaders,
     ...(typeof image.deliveryId?.S === "string" ? { deliveryId: image.deliveryId.S } : {}),
