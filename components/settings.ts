@@ -40,12 +40,13 @@ export const QUEUE = {
 } as const;
 
 /**
- * A tenant queue's visibility timeout: 6x the worker timeout plus the batching window. A poller receives a message
- * (its visibility starts) and may hold it for the whole window before the worker runs, so without the window a
- * message could turn visible again mid-batch, be received twice and count a receive towards the DLQ.
+ * A tenant queue's visibility timeout: 6x the worker timeout (or a local rehearsal's shorter base) plus the batching
+ * window. A poller receives a message (its visibility starts) and may hold it for the whole window before the worker
+ * runs, so without the window a message could turn visible again mid-batch, be received twice and count a receive
+ * towards the DLQ.
  */
-export function queueVisibilityTimeoutSeconds(batchWindowSeconds: number): number {
-  return QUEUE.visibilityTimeoutSeconds + batchWindowSeconds;
+export function queueVisibilityTimeoutSeconds(batchWindowSeconds: number, baseSeconds: number = QUEUE.visibilityTimeoutSeconds): number {
+  return baseSeconds + batchWindowSeconds;
 }
 
 /** The DynamoDB stream consumer and its event source mapping. */

@@ -6,7 +6,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, 
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigValidationError, loadStackFile, type TenantConfig } from "../components/config";
-import { QUEUE, WORKER } from "../components/settings";
+import { QUEUE, queueVisibilityTimeoutSeconds, WORKER } from "../components/settings";
 import { createLogger } from "../handlers/observability";
 import { FailSpecError, parseFailSpec, type FailSpec } from "./faultProxy";
 import { startLocalPipeline, type LocalPipeline } from "./pipeline";
@@ -42,7 +42,7 @@ class UsageError extends Error {}
  * window, and a shorter timeout would let it turn visible mid-window and be received again.
  */
 export function visibilityTimeoutSeconds(options: Pick<StartOptions, "visibilityTimeoutSeconds">, tenant: Pick<TenantConfig, "batchWindowSeconds">): number {
-  return (options.visibilityTimeoutSeconds ?? QUEUE.visibilityTimeoutSeconds) + tenant.batchWindowSeconds;
+  return queueVisibilityTimeoutSeconds(tenant.batchWindowSeconds, options.visibilityTimeoutSeconds);
 }
 
 export function parseStartArgs(argv: readonly string[]): StartOptions {
