@@ -5,7 +5,7 @@ import { createPublicKey, verify as verifySignature, type KeyObject } from "node
 import { decodeBase64, digestTextEqual, hmacText } from "../crypto";
 import { firstHeaderName, firstHeaderOf } from "../headers";
 import { assertSecrets } from "./secretFormat";
-import { badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, type Acceptance, type Verifier, type VerifierOptions } from "./types";
+import { addDistinctEntry, badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, type Acceptance, type Verifier, type VerifierOptions } from "./types";
 
 export interface StandardWebhooksKeys {
   readonly hmacKeys: readonly Buffer[];
@@ -43,14 +43,7 @@ export function signatureEntries(header: string): { entries: string[]; starts: n
   for (let start = 0; start < header.length; ) {
     let end = header.indexOf(" ", start);
     if (end < 0) end = header.length;
-    if (end > start) {
-      const entry = header.slice(start, end);
-      if (!entries.includes(entry)) {
-        if (entries.length === SIGNATURE_LIMITS.maxEntries) return "too many";
-        entries.push(entry);
-        starts.push(start);
-      }
-    }
+    if (end > start && !addDistinctEntry(entries, starts, header.slice(start, end), start)) return "too many";
     start = end + 1;
   }
   return { entries, starts };

@@ -6,7 +6,7 @@ import { bodyHashEventId, digestTextEqual, hmacText, isHexText } from "../crypto
 import { firstHeader, trimmedEnd, trimmedStart } from "../headers";
 import { firstTopLevelString } from "./jsonScan";
 import {
-  badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, usableId, utf8KeysFor, type Verifier, type VerifierOptions,
+  addDistinctEntry, badSignature, checkTimestamp, malformedHeader, missingHeader, SIGNATURE_LIMITS, usableId, utf8KeysFor, type Verifier, type VerifierOptions,
 } from "./types";
 
 /**
@@ -41,12 +41,7 @@ export function parseStripeSignature(header: string): { timestamp: string | unde
       if (keyEnd - keyStart === 1 && header.charCodeAt(keyStart) === 0x74 /* t */) {
         timestamp = header.slice(valueStart, valueEnd);
       } else if (keyEnd - keyStart === 2 && header.charCodeAt(keyStart) === 0x76 /* v */ && header.charCodeAt(keyStart + 1) === 0x31 /* 1 */) {
-        const value = header.slice(valueStart, valueEnd);
-        if (!v1.includes(value)) {
-          if (v1.length === SIGNATURE_LIMITS.maxEntries) return "too many";
-          v1.push(value);
-          v1Starts.push(valueStart);
-        }
+        if (!addDistinctEntry(v1, v1Starts, header.slice(valueStart, valueEnd), valueStart)) return "too many";
       }
     }
     start = end + 1;

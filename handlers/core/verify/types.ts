@@ -128,6 +128,18 @@ export const SIGNATURE_LIMITS = {
   maxFormParams: 1000,
 } as const;
 
+/**
+ * Lists a signature entry of a multi-signature header (found at `start`) once: a repeated entry is tried once.
+ * False when a new entry would pass SIGNATURE_LIMITS.maxEntries, and the header is refused.
+ */
+export function addDistinctEntry(entries: string[], starts: number[], entry: string, start: number): boolean {
+  if (entries.includes(entry)) return true;
+  if (entries.length === SIGNATURE_LIMITS.maxEntries) return false;
+  entries.push(entry);
+  starts.push(start);
+  return true;
+}
+
 /** The value when it is a usable id (non-empty, at most MAX_ID_LENGTH characters), else undefined. */
 export function usableId(value: string | undefined): string | undefined {
   return value !== undefined && value !== "" && value.length <= MAX_ID_LENGTH ? value : undefined;
