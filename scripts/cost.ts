@@ -69,7 +69,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
         if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a non-negative number, got '${raw}'`);
         workload[key] = n;
       } else {
-        const allowed: Record<string, readonly string[]> = { analyticsPayload: ["payload", "pointer"], kinesisMode: ["provisioned", "on-demand"], metricSeries: ["catalogue", "active"] };
+        const allowed: Record<string, readonly string[]> = { analyticsPayload: ["payload", "pointer"], kinesisMode: ["provisioned", "on-demand"], dynamodbCapacity: ["on-demand", "provisioned"], metricSeries: ["catalogue", "active"] };
         if (!allowed[key]!.includes(raw)) throw new UsageError(`${flag} must be one of ${allowed[key]!.join("|")}, got '${raw}'`);
         workload[key] = raw;
       }
@@ -78,6 +78,7 @@ export function parseCostArgs(argv: readonly string[]): CostArgs {
   const w = workload as unknown as Workload;
   if (w.compressionRatio <= 0 || w.compressionRatio > 1) throw new UsageError("--compression-ratio must be in (0, 1]");
   if (w.storedCompressionRatio <= 0 || w.storedCompressionRatio > 1) throw new UsageError("--stored-compression-ratio must be in (0, 1]");
+  if (w.provisionedUtilization <= 0 || w.provisionedUtilization > 1) throw new UsageError("--provisioned-utilization must be in (0, 1]");
   for (const key of ["ingestMemoryMb", "sqsPollers", "idleReceiveWaitSeconds", "tableStreamShards", "secretsRefreshSeconds"] as const) {
     if (w[key] <= 0) throw new UsageError(`${WORKLOAD_ASSUMPTIONS.find((a) => a.key === key)!.flag} must be positive`);
   }

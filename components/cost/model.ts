@@ -155,6 +155,12 @@ export interface Workload {
   /** What the analytics record carries: the body ("payload") or only a pointer to the item ("pointer"). */
   analyticsPayload: "payload" | "pointer";
   kinesisMode: "provisioned" | "on-demand";
+  /** How the events table buys throughput: "on-demand" (today, per request) or "provisioned" (per capacity-hour, auto scaled). */
+  dynamodbCapacity: "on-demand" | "provisioned";
+  /** Provisioned only: mean consumed / provisioned write capacity (auto scaling's target less its lag and the traffic's peaks). */
+  provisionedUtilization: number;
+  /** Provisioned only: the least capacity units auto scaling keeps, for reads and writes, on the table and on the index each. */
+  provisionedMinUnits: number;
   /** Application log lines ingest writes per accepted webhook (today: "event accepted"). */
   ingestLogLines: number;
   /** Custom metric series billed: "catalogue" (every catalogued series, every hour) or "active" (only those a healthy tenant emits). */
@@ -200,6 +206,9 @@ export const DEFAULT_WORKLOAD: Workload = {
   analyticsOverheadBytes: 500,
   analyticsPayload: "payload",
   kinesisMode: "provisioned",
+  dynamodbCapacity: "on-demand",
+  provisionedUtilization: 0.5,
+  provisionedMinUnits: 5,
   ingestLogLines: 1,
   metricSeries: "catalogue",
   warmIngestContainers: 1,
@@ -232,6 +241,9 @@ const MEANINGS: Record<keyof Workload, string> = {
   analyticsOverheadBytes: "analytics record bytes besides the payload (metadata JSON + partition key)",
   analyticsPayload: "payload = the record carries the body (today); pointer = only tenant/eventId/metadata",
   kinesisMode: "provisioned = the stack's shards (today); on-demand = per stream-hour and per GB",
+  dynamodbCapacity: "on-demand = per write request (today, eventStore.ts); provisioned = per capacity-hour, table and index each auto scaled (not built: see README Cost)",
+  provisionedUtilization: "provisioned only: mean consumed / provisioned write capacity (auto scaling's target utilization, less its lag and the traffic's peaks; the model's rate is a mean)",
+  provisionedMinUnits: "provisioned only: least read and write capacity units auto scaling keeps on the table and on the index each (reads are ops only: the stream's are free)",
   ingestLogLines: "application log lines ingest writes per accepted webhook (today 1: 'event accepted')",
   metricSeries: "catalogue = every (metric, dimensions) of handlers/metrics.ts billed all month (upper bound); active = only the series a healthy tenant emits every hour",
   warmIngestContainers: "warm ingest containers per tenant, each reading its secret once per refresh",
@@ -311,7 +323,7 @@ export function metricSeriesCounts(mode: Workload["metricSeries"]): { perTenant:
 export interface Line {
   readonly component: string;
   readonly usd: number;
-  /** How the figure was reached, e.g. "3 WRU x $0.7068/M". */
+  /** How the figure was reached, e.g. "3 WRU x $0.7050/M". */
   readonly detail: string;
 }
 
@@ -416,8 +428,21 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
 
   // DynamoDB.
   const D = prices.dynamodb;
-  add("dynamodb: item write", M * itemWru * (D.onDemandWritePerMillion.usd / M), `${itemWru} WRU (item ${itemBytes} B = body ${storedBody}${gzippedAtRest ? " gzip'ed" : ""} + ${w.itemOverheadBytes}) x ${usd(D.onDemandWritePerMillion.usd)}/M`);
-  add("dynamodb: index write", M * indexWru * (D.onDemandWritePerMillion.usd / M), `${indexWru} WRU (byTenantTime copy ${w.indexItemBytes} B)`);
+  const itemDetail = `item ${itemBytes} B = body ${storedBody}${gzippedAtRest ? " gzip'ed" : ""} + ${w.itemOverheadBytes}`;
+  if (w.dynamodbCapacity === "on-demand") {
+    add("dynamodb: item write", M * itemWru * (D.onDemandWritePerMillion.usd / M), `${itemWru} WRU (${itemDetail}) x ${usd(D.onDemandWritePerMillion.usd)}/M`);
+    add("dynamodb: index write", M * indexWru * (D.onDemandWritePerMillion.usd / M), `${indexWru} WRU (byTenantTime copy ${w.indexItemBytes} B)`);
+  } else {
+    // Capacity bought by the hour: what the mean rate consumes over the utilization, never below the minimum, for
+    // the table and for the index (a GSI has capacity of its own), spread over the month's webhooks.
+    const webhooksPerMonth = w.ratePerSecond * SECONDS_PER_MONTH;
+    const provisioned = (wru: number) => Math.max(w.provisionedMinUnits, (w.ratePerSecond * wru) / w.provisionedUtilization);
+    const perMillion = (units: number) => (units * HOURS_PER_MONTH * D.provisionedWcuHour.usd * M) / webhooksPerMonth;
+    const tableUnits = provisioned(itemWru);
+    const indexUnits = provisioned(indexWru);
+    add("dynamodb: item write", perMillion(tableUnits), `${itemWru} WCU per webhook a second (${itemDetail}); ${tableUnits.toFixed(1)} WCU provisioned (${w.ratePerSecond}/s at ${w.provisionedUtilization} utilization, at least ${w.provisionedMinUnits}) x ${usd(D.provisionedWcuHour.usd)}/h`);
+    add("dynamodb: index write", perMillion(indexUnits), `${indexWru} WCU per webhook a second (byTenantTime copy ${w.indexItemBytes} B); ${indexUnits.toFixed(1)} WCU provisioned on the index`);
+  }
   const retentionDays = config.tenants.reduce((sum, t) => sum + t.retentionDays, 0) / T;
   const storedGbMonths = (M * (itemBytes + w.indexItemBytes + 200)) / GIB * (retentionDays / DAYS_PER_MONTH);
   add("dynamodb: storage while retained", storedGbMonths * D.storageGbMonth.usd, `${(M * (itemBytes + w.indexItemBytes + 200) / GIB).toFixed(3)} GB (item + index + 100 B each) kept ${retentionDays.toFixed(1)} days (tenants' mean retention)`);
@@ -503,6 +528,9 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
     { scope: "shared", component: "idle SQS polling", usd: s.polledQueues * idleReceivesPerQueue * (prices.sqs.standardRequestsPerMillion.usd / M), detail: `${s.polledQueues} polled queue(s)` },
     { scope: "shared", component: "secrets", usd: s.secrets * prices.secretsManager.secretMonth.usd, detail: `${s.secrets}` },
   ];
+  if (w.dynamodbCapacity === "provisioned") {
+    sharedLines.push({ scope: "shared", component: "dynamodb read capacity", usd: 2 * w.provisionedMinUnits * HOURS_PER_MONTH * prices.dynamodb.provisionedRcuHour.usd, detail: `table + index x ${w.provisionedMinUnits} RCU x ${HOURS_PER_MONTH} h x ${usd(prices.dynamodb.provisionedRcuHour.usd)}` });
+  }
   if (w.kinesisMode === "provisioned") {
     sharedLines.push({ scope: "shared", component: "kinesis shards", usd: s.kinesisShards * HOURS_PER_MONTH * K.shardHour.usd, detail: `${s.kinesisShards} shard(s) x ${HOURS_PER_MONTH} h x ${usd(K.shardHour.usd)}` });
   } else {

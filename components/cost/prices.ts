@@ -1,9 +1,9 @@
 // AWS list prices the cost model (components/cost/model.ts) reads: one table per region, every price with its unit,
 // the page it comes from and how far it is confirmed. No Pulumi import: `npm run cost` and its tests read it alone.
 //
-// Read on 2026-11-27, offline, from stored copies of public pages (no live fetch was possible): where a copy showed
-// the figure, `confirmed` names that copy; where none did, the figure is the one the official page lists as far as
-// the author knows it and `confirmed` is "assumption". AWS's own pricing pages render their tables with JavaScript,
+// Read on 2026-11-27 (DynamoDB's on-demand and provisioned rates on 2026-11-28), offline, from stored copies of public
+// pages (no live fetch was possible): where a copy showed the figure, `confirmed` names that copy; where none did,
+// the figure is the one the official page lists as far as the author knows it and `confirmed` is "assumption". AWS's own pricing pages render their tables with JavaScript,
 // so most stored copies of them hold the units and rules but not the numbers: several figures below are confirmed
 // by third-party pages quoting the official one. Check the official page before relying on a figure; a price change
 // is a one-line edit here. Free tiers are never applied (they are per account, shared with everything else in it).
@@ -27,6 +27,9 @@ export interface PriceTable {
   readonly sqs: { readonly standardRequestsPerMillion: Price };
   readonly dynamodb: {
     readonly onDemandWritePerMillion: Price;
+    /** Provisioned capacity (not what the stack deploys: the cost model's `--dynamodb-capacity provisioned` lever). */
+    readonly provisionedWcuHour: Price;
+    readonly provisionedRcuHour: Price;
     readonly storageGbMonth: Price;
     readonly pitrGbMonth: Price;
     /** Lambda's GetRecords on a table stream are free; kept as a price of 0 so the breakdown shows the line. */
@@ -55,6 +58,7 @@ const PAGES = {
   lambda: "https://aws.amazon.com/lambda/pricing/",
   sqs: "https://aws.amazon.com/sqs/pricing/",
   dynamodb: "https://aws.amazon.com/dynamodb/pricing/on-demand/",
+  dynamodbProvisioned: "https://aws.amazon.com/dynamodb/pricing/provisioned/",
   kinesis: "https://aws.amazon.com/kinesis/data-streams/pricing/",
   cloudwatch: "https://aws.amazon.com/cloudwatch/pricing/",
   secrets: "https://aws.amazon.com/secrets-manager/pricing/",
@@ -98,6 +102,8 @@ export const PRICES: Readonly<Record<Region, PriceTable>> = {
     ...common("us-east-1"),
     dynamodb: {
       onDemandWritePerMillion: price(0.625, "per million write request units (1 KB each)", PAGES.dynamodb, "https://airbyte.com/data-engineering-resources/dynamodb-pricing (after the November 2024 50 % cut)"),
+      provisionedWcuHour: price(0.00065, "per write capacity unit-hour, provisioned", PAGES.dynamodbProvisioned, "https://costpatrol.io/blog/dynamodb-on-demand-vs-provisioned-pricing (written after the November 2024 on-demand cut)"),
+      provisionedRcuHour: price(0.00013, "per read capacity unit-hour, provisioned", PAGES.dynamodbProvisioned, "https://costpatrol.io/blog/dynamodb-on-demand-vs-provisioned-pricing"),
       storageGbMonth: price(0.25, "per GB-month (table and indexes)", PAGES.dynamodb, "assumption"),
       pitrGbMonth: price(0.2, "per GB-month of table size, continuous backups", PAGES.dynamodb, "assumption"),
       streamReadsByLambda: price(0, "GetRecords by a Lambda trigger", PAGES.dynamodb, "https://docs.amazonaws.cn/en_us/amazondynamodb/latest/developerguide/CostOptimization_StreamsUsage.html, https://notes.paulswail.com/public/DynamoDB+streams (quoting the pricing page)"),
@@ -121,7 +127,9 @@ export const PRICES: Readonly<Record<Region, PriceTable>> = {
     readOn: READ_ON,
     ...common("eu-west-1"),
     dynamodb: {
-      onDemandWritePerMillion: price(0.7068, "per million write request units (1 KB each)", PAGES.dynamodb, "assumption: half of the pre-November-2024 $1.4135 seen at https://engineering-ed7.pages.dev/docs/architecture/aws/services/dynamodb, after the 50 % on-demand cut (https://www.jusdb.com/blog/dynamodb-cost-optimization-a-comprehensive-guide-by-jusdb)"),
+      onDemandWritePerMillion: price(0.705, "per million write request units (1 KB each)", PAGES.dynamodb, "AWS Price List eu-west-1 (offers/v1.0/aws/AmazonDynamoDB/20260911124422/eu-west-1/index.json, SKU F4EZE5SAMS3D49NJ EU-WriteRequestUnits $0.000000705) as quoted in a public repository's rates file; after the November 2024 on-demand cut"),
+      provisionedWcuHour: price(0.000735, "per write capacity unit-hour, provisioned", PAGES.dynamodbProvisioned, "AWS Price List (fetched 2025-08-28, after the on-demand cut, which left provisioned rates as they were) as quoted in a public repository's audit: SKU 36CGV8QUHJZG65HD EU-WriteCapacityUnit-Hrs"),
+      provisionedRcuHour: price(0.000147, "per read capacity unit-hour, provisioned", PAGES.dynamodbProvisioned, "the same Price List quote: SKU J7FH9ZNSN6J2RR9Q, $0.000147 per RCU-hour"),
       storageGbMonth: price(0.283, "per GB-month (table and indexes)", PAGES.dynamodb, "https://engineering-ed7.pages.dev/docs/architecture/aws/services/dynamodb"),
       pitrGbMonth: price(0.2264, "per GB-month of table size, continuous backups", PAGES.dynamodb, "assumption"),
       streamReadsByLambda: price(0, "GetRecords by a Lambda trigger", PAGES.dynamodb, "https://docs.amazonaws.cn/en_us/amazondynamodb/latest/developerguide/CostOptimization_StreamsUsage.html, https://notes.paulswail.com/public/DynamoDB+streams (quoting the pricing page)"),

@@ -121,10 +121,11 @@ describe("cost model", function () {
     );
   });
 
-  it("with batches derived from the rate, more traffic never costs less a month nor more per webhook", () => {
+  it("with batches derived from the rate, more traffic never costs less a month nor more per webhook, on-demand or provisioned", () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.01, max: 2000, noNaN: true }), fc.double({ min: 1.01, max: 20, noNaN: true }), (rate, factor) => {
-        const w = { ...DEFAULT_WORKLOAD, ratePerSecond: rate };
+      fc.property(fc.double({ min: 0.01, max: 2000, noNaN: true }), fc.double({ min: 1.01, max: 20, noNaN: true }), fc.constantFrom("on-demand" as const, "provisioned" as const), (rate, factor, dynamodbCapacity) => {
+        // Provisioned capacity included: its minimum is spread over more webhooks, never fewer.
+        const w = { ...DEFAULT_WORKLOAD, ratePerSecond: rate, dynamodbCapacity };
         const low = costOf(config, inventory, w, PRICES["eu-west-1"]);
         const high = costOf(config, inventory, { ...w, ratePerSecond: rate * factor }, PRICES["eu-west-1"]);
         assert.ok(high.monthly.variableUsd >= low.monthly.variableUsd - 1e-6);
@@ -161,6 +162,24 @@ describe("cost model", function () {
     );
     const at = (bodyBytes: number) => costOf(config, inventory, { ...DEFAULT_WORKLOAD, bodyBytes }, PRICES["eu-west-1"]).perMillionUsd;
     assert.ok(at(256) <= at(255), "gzip at rest starts where it is cheaper");
+  });
+
+  it("provisioned capacity (a lever, not deployed): the hand case's writes bought by the hour, never below the minimum", () => {
+    const onDemand = costOf(config, inventory, HAND, PRICES["us-east-1"]);
+    const provisioned = costOf(config, inventory, { ...HAND, dynamodbCapacity: "provisioned", provisionedUtilization: 0.5, provisionedMinUnits: 5 }, PRICES["us-east-1"]);
+    const line = (report: typeof onDemand, component: string) => report.perMillion.find((l) => l.component === component)!.usd;
+    // 10/s x 1 WCU / 0.5 = 20 WCU on the table and 20 on the index; 20 x 730 h x $0.00065 = $9.49 a month each,
+    // over 10/s x 2,628,000 s = 26.28 M webhooks: $0.361111 per million each (on demand: $0.625 each).
+    close(line(provisioned, "dynamodb: item write"), 0.361111, "item");
+    close(line(provisioned, "dynamodb: index write"), 0.361111, "index");
+    close(provisioned.perMillionUsd, onDemand.perMillionUsd - 2 * (0.625 - 0.361111), "per million", 2e-5);
+    // Reads are ops only (the stream's are free): the minimum on table and index, 2 x 5 RCU x 730 h x $0.00013 = $0.949.
+    close(provisioned.fixedMonthlySharedUsd - onDemand.fixedMonthlySharedUsd, 0.949, "read capacity");
+    // At 1/s the 2 WCU the rate needs are below the minimum of 5: 5 x 730 x $0.00065 = $2.3725 over 2.628 M webhooks.
+    const slow = costOf(config, inventory, { ...HAND, ratePerSecond: 1, dynamodbCapacity: "provisioned", provisionedUtilization: 0.5, provisionedMinUnits: 5 }, PRICES["us-east-1"]);
+    close(line(slow, "dynamodb: item write"), 0.902778, "item at the minimum");
+    assert.throws(() => parseCostArgs(["--provisioned-utilization", "1.5"]), /\(0, 1\]/);
+    assert.throws(() => parseCostArgs(["--dynamodb-capacity", "reserved"]), /on-demand\|provisioned/);
   });
 
   it("fixed cost grows by the same amount for each tenant added", async () => {

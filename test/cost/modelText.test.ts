@@ -95,6 +95,13 @@ describe("cost model texts (what npm run cost prints)", () => {
     assert.equal(payload.perMillion.find((l) => l.component === "kinesis: PUT payload units")?.detail, "1 unit(s) of 25 KiB per record (2024 B, payload)");
   });
 
+  it("provisioned DynamoDB capacity names the write units per webhook, what is provisioned and why, on table and index", () => {
+    const report = costOf(costStack(), INVENTORY, { ...HAND, dynamodbCapacity: "provisioned", provisionedUtilization: 0.4, provisionedMinUnits: 30 }, US);
+    const line = (component: string) => report.perMillion.find((l) => l.component === component)?.detail;
+    // 10/s x 1 WCU / 0.4 = 25 WCU, below the minimum of 30.
+    assert.equal(line("dynamodb: item write"), "1 WCU per webhook a second (item 1024 B = body 1000 + 24); 30.0 WCU provisioned (10/s at 0.4 utilization, at least 30) x $0.000650/h");
+    assert.equal(line("dynamodb: index write"), "1 WCU per webhook a second (byTenantTime copy 100 B); 30.0 WCU provisioned on the index");
+  });
   it("every fixed line names its count, per tenant and shared: provisioned shards, or the on-demand stream", () => {
     const tenant = [
       ["alarms", "13 alarms reading 16 metrics"],
@@ -118,6 +125,8 @@ describe("cost model texts (what npm run cost prints)", () => {
     assert.deepEqual(fixed(HAND), [...scoped("tenant", tenant), ...scoped("shared", shared), ["shared", "kinesis shards", "7 shard(s) x 730 h x $0.0150"]]);
     // On demand: the 7 shards become one stream.
     assert.deepEqual(fixed({ ...HAND, kinesisMode: "on-demand" }), [...scoped("tenant", tenant), ...scoped("shared", shared), ["shared", "kinesis on-demand stream", "1 stream(s) x 730 h x $0.0400"]]);
+    // Provisioned DynamoDB capacity: its read minimum on table and index, before the shards.
+    assert.deepEqual(fixed({ ...HAND, dynamodbCapacity: "provisioned", provisionedMinUnits: 3 }), [...scoped("tenant", tenant), ...scoped("shared", shared), ["shared", "dynamodb read capacity", "table + index x 3 RCU x 730 h x $0.000130"], ["shared", "kinesis shards", "7 shard(s) x 730 h x $0.0150"]]);
   });
 
   it("a price prints with 3 significant digits below a cent, 4 decimals from a cent to a dollar, 2 from a dollar on, and $0.0000 for nothing", () => {
