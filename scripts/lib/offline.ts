@@ -144,7 +144,7 @@ async function runMocked(config: StackConfig): Promise<OfflineRun> {
       dependencies.set(`${args.type}::${args.name}`, dependsOn.map((d) => d.__name ?? "?"));
       return undefined;
     });
-    return { ...createWebhooksStack(config) };
+    return { ...(await createWebhooksStack(config)) };
   });
   const resolved = (await resolve(outputs)) as Record<string, unknown>;
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -189,6 +189,16 @@ describe("Pulumi program under mocks", () => {
     });
   }
 
+  it("tenants are registered one after another: every resource of a tenant before the next tenant's first (what keeps a plan's memory linear and small)", async () => {
+    const config = loadStackFile("prod");
+    const run = await runOffline(config);
+    // The mocks capture resources in the order the SDK registers them.
+    const tenantOf = (name: string) => config.tenants.find((t) => name === `tenant-${t.id}` || name.startsWith(`tenant-${t.id}-`))?.id;
+    const order = run.resources.map((r) => tenantOf(r.name)).filter((id): id is string => id !== undefined);
+    const runs = order.filter((id, i) => i === 0 || order[i - 1] !== id);
+    assert.deepEqual(runs, config.tenants.map((t) => t.id), "one unbroken run of registrations per tenant, in the stack file's order");
+  });
+
   it("the stream consumer logs to the group RUNBOOK.md names (CONSUMER_LOGS), and the stack outputs it", async () => {
     const config = loadStackFile("dev");
     const run = await runOffline(config);
