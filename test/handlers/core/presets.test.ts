@@ -164,7 +164,52 @@ describe("provider presets", () => {
       const keys = prepareDeclarativeKeys(description, [secret]);
       assert.ok(verifyDeclarative(description, { headers, body, url: URL, nowSeconds: NOW }, keys, 600).ok);
       assert.deepEqual(twitch.handshake!({ headers, body, url: URL, nowSeconds: NOW }, keys), { contentType: "text/plain", body: "pogchamp-kappa-360noscope-vohiyo" });
-      assert.equal(twitch.handshake!({ headers: { ...headers, "twitch-eventsub-message-type": "notification" }, body, url: URL, nowSeconds: NOW }, keys), undefined);
+      // The message type header is not signed: a captured verification sent again as a `notification` (or with no
+      // type) is still answered as the handshake it is, never accepted as an event.
+      for (const type of ["notification", "revocation", undefined]) {
+        const replayed: Record<string, string> = { ...headers };
+        if (type === undefined) delete replayed["twitch-eventsub-message-type"];
+        else replayed["twitch-eventsub-message-type"] = type;
+        assert.deepEqual(twitch.handshake!({ headers: replayed, body, url: URL, nowSeconds: NOW }, keys), { contentType: "text/plain", body: "pogchamp-kappa-360noscope-vohiyo" }, String(type));
+      }
+      // A notification's body has no challenge, whatever its type header says.
+      const notification = Buffer.from('{"subscription":{"status":"enabled"},"event":{"user_id":"1"}}');
+      assert.equal(twitch.handshake!({ headers, body: notification, url: URL, nowSeconds: NOW }, keys), undefined);
+    });
+
+    it("every POST handshake is decided by the signed request alone: no unsigned header, added, changed or removed, changes its answer", () => {
+      const samples: Record<string, Buffer[]> = {
+        twitch: [Buffer.from('{"challenge":"c-1","subscription":{}}'), Buffer.from('{"subscription":{},"event":{}}')],
+        zoom: [Buffer.from('{"event":"endpoint.url_validation","payload":{"plainToken":"t-1"},"event_ts":1}'), Buffer.from('{"event":"meeting.started","payload":{}}')],
+        discord: [Buffer.from('{"type":1,"id":"1"}'), Buffer.from('{"type":2,"id":"1"}')],
+      };
+      const withHandshake = PRESETS.filter((p) => p.handshake !== undefined);
+      assert.deepEqual(withHandshake.map((p) => p.name).sort(), Object.keys(samples).sort(), "a sample body for every preset with a POST handshake");
+      for (const preset of withHandshake) {
+        const description = descriptionOf(preset, {});
+        const signedNames = new Set([
+          ...description.signed.flatMap((p) => ("header" in p ? [p.header.toLowerCase()] : [])),
+          ...(description.timestamp && "header" in description.timestamp.from ? [description.timestamp.from.header.toLowerCase()] : []),
+          ...("header" in description.signature && description.signature.header ? [description.signature.header.toLowerCase()] : []),
+        ]);
+        const keys = preset.name === "discord" ? { kind: "public" as const, keys: [] } : prepareDeclarativeKeys(description, ["handshake-secret-0123"]);
+        for (const body of samples[preset.name]!) {
+          const base: Record<string, string> = { "content-type": "application/json", "twitch-eventsub-message-type": "webhook_callback_verification" };
+          const answer = preset.handshake!({ headers: base, body, url: URL, nowSeconds: NOW }, keys);
+          fc.assert(
+            fc.property(fc.dictionary(fc.constantFrom("twitch-eventsub-message-type", "x-zm-event", "content-type", "x-anything", ...signedNames), fc.option(fc.string({ maxLength: 40 }), { nil: undefined })), (changes) => {
+              const headers: Record<string, string> = { ...base };
+              for (const [name, value] of Object.entries(changes)) {
+                if (signedNames.has(name)) continue;
+                if (value === undefined) delete headers[name];
+                else headers[name] = value;
+              }
+              assert.deepEqual(preset.handshake!({ headers, body, url: URL, nowSeconds: NOW }, keys), answer);
+            }),
+            { numRuns: 50 },
+          );
+        }
+      }
     });
 
     it("Zoom: endpoint.url_validation gets the plain token and its HMAC with the secret token", () => {

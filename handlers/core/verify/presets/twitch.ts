@@ -1,7 +1,6 @@
 // Twitch EventSub webhooks: HMAC-SHA256 over message id + timestamp + body, `sha256=<hex>`; the challenge of a
 // webhook_callback_verification is echoed as text/plain once the signature holds.
 // https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
-import { firstHeader } from "../../headers";
 import { jsonField } from "../declarative";
 import type { Preset } from "./preset";
 
@@ -19,8 +18,11 @@ export const twitch: Preset = {
   // Twitch: "reject the message if the timestamp is older than 10 minutes".
   toleranceSeconds: 600,
   secretFormat: "utf8",
+  // Decided on the signed body, never on Twitch-Eventsub-Message-Type, which the signature does not cover: with the
+  // header deciding, a captured verification request sent again as `notification` within the 10 minutes was stored
+  // as an event. A verification's body carries the top-level `challenge`; a notification's ({subscription, event})
+  // and a revocation's ({subscription}) never do.
   handshake(request) {
-    if (firstHeader(request.headers, "twitch-eventsub-message-type") !== "webhook_callback_verification") return undefined;
     const challenge = jsonField(request.body, "challenge");
     return challenge === undefined ? undefined : { contentType: "text/plain", body: challenge };
   },
