@@ -425,13 +425,14 @@ function parsedOnce(body: Buffer): unknown {
 }
 
 /**
- * A JSON field of the body as text (strings, and finite numbers for timestamps); a dotted path descends into
+ * A JSON field of the body as text (strings, and finite numbers for timestamps, or only safe integers where the
+ * text must tell values apart, as an event id must); a dotted path descends into
  * objects. A top-level field is read by the bounded scanner; where the scanner finds no string member (a number,
  * or a name present twice) the document is parsed once per request, and a string name present twice still reads
  * as absent (parsers disagree on which copy wins: jsonScan.ts). A number present twice (a timestamp) reads as the
  * last copy, as JSON.parse has it; it is signed either way.
  */
-export function jsonField(body: Buffer, path: string): string | undefined {
+export function jsonField(body: Buffer, path: string, numbers: "finite" | "safe integers" = "finite"): string | undefined {
   if (!path.includes(".")) {
     const asString = jsonStringField(body, path);
     if (asString !== undefined) return asString;
@@ -447,7 +448,8 @@ export function jsonField(body: Buffer, path: string): string | undefined {
     // The scanner saw no usable string member at the top level: absent, or present more than once.
     return path.includes(".") && value !== "" ? value : undefined;
   }
-  return typeof value === "number" && Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value !== "number") return undefined;
+  return (numbers === "finite" ? Number.isFinite(value) : Number.isSafeInteger(value)) ? String(value) : undefined;
 }
 
 /**
@@ -558,7 +560,9 @@ function accepted(description: SchemeDescription, request: DeclarativeRequest, f
   ];
   let eventId: string | undefined;
   if (description.eventId && "header" in description.eventId) eventId = usableId(firstHeader(request.headers, description.eventId.header));
-  else if (description.eventId && "json" in description.eventId) eventId = usableId(jsonField(request.body, description.eventId.json));
+  // A number identifies an event only while it is exact: past 2^53 (or with a fraction) distinct ids in the body
+  // parse to one double, and the second event would be dropped as a duplicate of the first. Then the body hash.
+  else if (description.eventId && "json" in description.eventId) eventId = usableId(jsonField(request.body, description.eventId.json, "safe integers"));
   return {
     ok: true,
     eventId: eventId ?? fallbackId(),

@@ -87,6 +87,32 @@ describe("declarative schemes (any description)", () => {
     );
   });
 
+  it("a JSON event id tells events apart: two bodies whose id fields differ never get one event id, numbers past 2^53 included", () => {
+    const description = parseDescription({ signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" }, signed: [{ body: true }], eventId: { json: "id" }, secret: { encoding: "utf8" } });
+    const idOf = (idText: string) => {
+      const { key, request } = signed(description, "id-secret-0123", Buffer.from(`{"id":${idText},"type":"thing.happened"}`));
+      const verdict = verifyDeclarative(description, request, key, TOLERANCE);
+      assert.ok(verdict.ok);
+      return verdict.eventId;
+    };
+    // A provider's string ids and small numbers are the id as written.
+    assert.equal(idOf('"evt_9"'), "evt_9");
+    assert.equal(idOf("9007199254740991"), "9007199254740991");
+    // 2^53 + 1 and 2^53 + 2 (and these two snowflake-sized ids) parse to one double each: the fallback id (the MAC
+    // here, the body hash with a signed timestamp) tells them apart.
+    for (const [a, b] of [["9007199254740993", "9007199254740994"], ["1234567890123456789", "1234567890123456790"], ["0.1", "0.10000000000000001"]]) {
+      assert.notEqual(idOf(a!), idOf(b!), `${a} vs ${b}`);
+      assert.match(idOf(a!), /^(sig|sha256):[0-9a-f]{64}$/);
+    }
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }), (a, b) => {
+        fc.pre(a !== b);
+        assert.notEqual(idOf(String(a)), idOf(String(b)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("any changed signed byte fails verification: body, signed header, URL, method", () => {
     fc.assert(
       fc.property(arbDescription, arbSecretBytes, fc.uint8Array({ minLength: 1, maxLength: 256 }), fc.nat(), (description, bytes, body, at) => {
