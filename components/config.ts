@@ -10,12 +10,39 @@ import { DescriptionError, parseDescription, type SchemeDescription } from "../h
 import { presetNamed, schemeDescription } from "../handlers/core/verify/presets";
 import { secretsProblem } from "../handlers/core/verify/registry";
 import { TENANT_SCHEMES, isTenantScheme, type HmacOptions, type TenantScheme, type VerifierOptions } from "../handlers/core/verify/types";
+import { ingestEnvironment } from "./functionEnvironment";
 import { MAX_BODY_BYTES_LIMIT, WORKER } from "./settings";
 
 export const NAMESPACE = "webhooks";
 
 /** Lambda keeps at least this much of an account's concurrency unreserved. */
 export const UNRESERVED_MINIMUM = 100;
+/**
+ * Lambda refuses a function whose environment variables total more than 4 KB, keys and values together
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): `pulumi up` would fail on that
+ * tenant's ingest function halfway through a deploy. A custom description or preset settings can reach it.
+ */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+
+/**
+ * The most bytes a tenant's ingest environment can take once deployed: the values only AWS knows (queue URL,
+ * secret ARN, bucket name) at the longest they can be in any region and partition.
+ */
+export function ingestEnvironmentBytes(tenant: TenantConfig, stack: string, secretsMaxStaleSeconds: number): number {
+  const longest = {
+    // https://sqs.<region>.amazonaws.com/<account>/<queue name of up to 80 characters>
+    queueUrl: `https://sqs.${"r".repeat(20)}.amazonaws.com/123456789012/${"q".repeat(80)}`,
+    // arn:<partition>:secretsmanager:<region>:<account>:secret:<Pulumi's auto-name>-<6 characters Secrets Manager adds>
+    secrets: { secretId: `arn:aws-us-gov:secretsmanager:${"r".repeat(20)}:123456789012:secret:tenant-${tenant.id}-secret-1234567-AbCdEf` },
+    metricsNamespace: `Webhooks/${stack}`,
+    secretsMaxStaleSeconds,
+    bodyBucket: "b".repeat(63),
+    ...(tenant.publicBaseUrl !== undefined ? { publicBaseUrl: tenant.publicBaseUrl } : {}),
+  };
+  const environment = ingestEnvironment<string>(tenant, longest);
+  return Object.entries(environment).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+}
+
 /** An SQS event source mapping's maximumConcurrency lies in 2..1000. */
 export const SQS_MAX_CONCURRENCY = { min: 2, max: 1000 } as const;
 
@@ -285,13 +312,26 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, unk
     );
   }
 
+  const secretsMaxStaleSeconds = integer("secretsMaxStaleSeconds", raw.secretsMaxStaleSeconds, DEFAULTS.secretsMaxStaleSeconds, 60, 86_400, " (seconds ingest may serve stale keys before failing closed)");
+  for (const tenant of tenants) {
+    const bytes = ingestEnvironmentBytes(tenant, stack, secretsMaxStaleSeconds);
+    if (bytes > LAMBDA_ENVIRONMENT_MAX_BYTES) {
+      const parts = [
+        tenant.custom !== undefined ? `custom description ${Buffer.byteLength(JSON.stringify(tenant.custom))} B` : undefined,
+        tenant.presetSettings !== undefined ? `preset settings ${Buffer.byteLength(JSON.stringify(tenant.presetSettings))} B` : undefined,
+        tenant.publicBaseUrl !== undefined ? `publicBaseUrl ${Buffer.byteLength(tenant.publicBaseUrl)} B` : undefined,
+      ].filter((part) => part !== undefined);
+      fail(`tenants.${tenant.id}`, `its ingest function's environment would take up to ${bytes} bytes${parts.length > 0 ? ` (${parts.join(", ")})` : ""}, over Lambda's ${LAMBDA_ENVIRONMENT_MAX_BYTES}-byte limit: shorten them`);
+    }
+  }
+
   const secrets = parseSecrets(raw.secrets, tenants);
   rejectSharedSecrets(tenants, secrets);
   return {
     stack,
     alarmEmail,
     runbookUrl: httpsUrl("runbookUrl", raw.runbookUrl, "an absolute https URL of RUNBOOK.md"),
-    secretsMaxStaleSeconds: integer("secretsMaxStaleSeconds", raw.secretsMaxStaleSeconds, DEFAULTS.secretsMaxStaleSeconds, 60, 86_400, " (seconds ingest may serve stale keys before failing closed)"),
+    secretsMaxStaleSeconds,
     analyticsShards: integer("analyticsShards", raw.analyticsShards, 1, 1, 500),
     accountConcurrency,
     streamConcurrency,

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { ConfigValidationError, loadStackFile, parseStackConfig, readStackFile } from "../../components/config";
+import { ConfigValidationError, LAMBDA_ENVIRONMENT_MAX_BYTES, ingestEnvironmentBytes, loadStackFile, parseStackConfig, readStackFile } from "../../components/config";
+import { ingestEnvironment } from "../../components/functionEnvironment";
 import { TENANT_SCHEMES } from "../../handlers/core/verify/types";
 
 const base = { scheme: "github", ingestConcurrency: 5, workerConcurrency: 2 };
@@ -224,5 +225,43 @@ describe("stack files", () => {
     assert.deepEqual(readStackFile("empty", dir), {});
     assert.throws(() => readStackFile("nope", dir), (e: unknown) => e instanceof ConfigValidationError && e.message === "no stack file Pulumi.nope.yaml");
     assert.throws(() => readStackFile("../x", dir), (e: unknown) => e instanceof ConfigValidationError && e.message === "stack name '../x' is not valid");
+  });
+});
+
+describe("stack config: what Lambda would refuse halfway through a deploy", () => {
+  // 11 literals of 256 characters around the body: a description the description rules allow (at most 12 parts,
+  // literals up to 256 characters) whose JSON alone is ~3 KB.
+  const long = { ...description, signed: [...Array.from({ length: 11 }, (_, i) => ({ literal: String(i % 10).repeat(256) })), { body: true }], timestamp: undefined, signature: { ...description.signature, format: { kind: "single" } } };
+
+  it("an ingest environment over Lambda's 4 KB is refused naming the tenant, the size and what takes it", () => {
+    refuses(
+      { tenants: { acme: { ...base, scheme: "custom", custom: long, publicBaseUrl: `https://hooks.example.com/${"p".repeat(480)}` } } },
+      /^webhooks:tenants\.acme: its ingest function's environment would take up to \d{4} bytes \(custom description \d{4} B, publicBaseUrl 506 B\), over Lambda's 4096-byte limit: shorten them$/,
+    );
+  });
+
+  it("what fits passes: the same description with shorter literals, and every tenant of dev and prod", () => {
+    const fits = { ...long, signed: [...Array.from({ length: 11 }, (_, i) => ({ literal: String(i % 10).repeat(100) })), { body: true }] };
+    const config = parse({ tenants: { acme: { ...base, scheme: "custom", custom: fits } } });
+    assert.ok(ingestEnvironmentBytes(config.tenants[0]!, "t", config.secretsMaxStaleSeconds) <= LAMBDA_ENVIRONMENT_MAX_BYTES);
+    for (const stack of ["dev", "prod"]) {
+      const stackConfig = loadStackFile(stack);
+      for (const tenant of stackConfig.tenants) assert.ok(ingestEnvironmentBytes(tenant, stack, stackConfig.secretsMaxStaleSeconds) < 2048, `${stack}/${tenant.id}`);
+    }
+  });
+
+  it("the bound is never below what a deployed environment holds: longer than the planned one of every prod tenant", async () => {
+    process.env.WEBHOOKS_OFFLINE_PLAN = "1";
+    const { runOffline } = await import("../../scripts/lib/offline");
+    const config = loadStackFile("prod");
+    const run = await runOffline(config);
+    for (const tenant of config.tenants) {
+      const fn = run.resources.find((r) => r.type === "aws:lambda/function:Function" && r.name === `tenant-${tenant.id}-ingest-fn`)!;
+      const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+      const planned = Object.entries(variables).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(String(value)), 0);
+      const bound = ingestEnvironmentBytes(tenant, config.stack, config.secretsMaxStaleSeconds);
+      assert.deepEqual(Object.keys(variables).sort(), Object.keys(ingestEnvironment<string>(tenant, { queueUrl: "", secrets: { secretId: "" }, metricsNamespace: "", secretsMaxStaleSeconds: 1, bodyBucket: "", ...(tenant.publicBaseUrl ? { publicBaseUrl: "" } : {}) })).sort(), tenant.id);
+      assert.ok(planned <= bound, `${tenant.id}: planned ${planned} > bound ${bound}`);
+    }
   });
 });
