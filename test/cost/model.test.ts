@@ -178,6 +178,10 @@ describe("cost model", function () {
     // At 1/s the 2 WCU the rate needs are below the minimum of 5: 5 x 730 x $0.00065 = $2.3725 over 2.628 M webhooks.
     const slow = costOf(config, inventory, { ...HAND, ratePerSecond: 1, dynamodbCapacity: "provisioned", provisionedUtilization: 0.5, provisionedMinUnits: 5 }, PRICES["us-east-1"]);
     close(line(slow, "dynamodb: item write"), 0.902778, "item at the minimum");
+    // A 1,500-byte body: item 1,524 B = 2 WCU a webhook, 10/s x 2 / 0.5 = 40 WCU on the table (the index stays at 20).
+    const larger = costOf(config, inventory, { ...HAND, bodyBytes: 1500, dynamodbCapacity: "provisioned", provisionedUtilization: 0.5, provisionedMinUnits: 5 }, PRICES["us-east-1"]);
+    close(line(larger, "dynamodb: item write"), 0.722222, "item of 2 WCU");
+    close(line(larger, "dynamodb: index write"), 0.361111, "index");
     assert.throws(() => parseCostArgs(["--provisioned-utilization", "1.5"]), /\(0, 1\]/);
     assert.throws(() => parseCostArgs(["--dynamodb-capacity", "reserved"]), /on-demand\|provisioned/);
   });
