@@ -18,9 +18,10 @@ export const NAMESPACE = "webhooks";
 /** Lambda keeps at least this much of an account's concurrency unreserved. */
 export const UNRESERVED_MINIMUM = 100;
 /**
- * Lambda refuses a function whose environment variables total more than 4 KB, keys and values together
- * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): `pulumi up` would fail on that
- * tenant's ingest function halfway through a deploy. A custom description or preset settings can reach it.
+ * Lambda refuses a function whose environment variables take more than 4 KB
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html), measured on the JSON text of the
+ * whole map (its refusal quotes the string it measured: quotes, colons, commas and escapes count): `pulumi up` would
+ * fail on that tenant's ingest function halfway through a deploy. A custom description or preset settings can reach it.
  */
 export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
 
@@ -39,8 +40,7 @@ export function ingestEnvironmentBytes(tenant: TenantConfig, stack: string, secr
     bodyBucket: "b".repeat(63),
     ...(tenant.publicBaseUrl !== undefined ? { publicBaseUrl: tenant.publicBaseUrl } : {}),
   };
-  const environment = ingestEnvironment<string>(tenant, longest);
-  return Object.entries(environment).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+  return Buffer.byteLength(JSON.stringify(ingestEnvironment<string>(tenant, longest)));
 }
 
 /** An SQS event source mapping's maximumConcurrency lies in 2..1000. */

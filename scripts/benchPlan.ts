@@ -1,9 +1,11 @@
-// npm run bench:plan [-- --tenants 50,100,200] [--stage run|plan]
+// npm run bench:plan [-- --tenants 50,100,200] [--stage run|plan] [--answer-delay-ms 0]
 // How the offline plan scales with tenants: for each count, a generated stack (every scheme in turn, a secret
 // per tenant) runs in a fresh child process, which reports the resources, the seconds and its peak RSS (the
 // kernel's high-water mark, so it covers everything the process ever held) and its CPU seconds (the figure to
 // compare on a busy machine: the wall clock there measures the neighbours too). `--stage run` times `runOffline`
 // alone (what the component and policy tests pay); `plan` (default) adds the sanitizing `npm run plan` does.
+// `--answer-delay-ms N` makes the mocks answer each registration after N ms, as an engine answers only once it has
+// done the resource's step: what the program holds while a real `pulumi up` waits on AWS.
 // Figures only, never a pass/fail test.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -36,7 +38,7 @@ export function generatedStack(count: number, stack = "bench"): StackConfig {
   });
 }
 
-async function child(count: number, stage: "run" | "plan"): Promise<void> {
+async function child(count: number, stage: "run" | "plan", answerDelayMs: number): Promise<void> {
   process.env.WEBHOOKS_OFFLINE_PLAN = "1";
   const config = generatedStack(count);
   const started = performance.now();
@@ -44,10 +46,10 @@ async function child(count: number, stage: "run" | "plan"): Promise<void> {
   let resources: number;
   if (stage === "run") {
     const { runOffline } = await import("./lib/offline");
-    resources = (await runOffline(config)).resources.length;
+    resources = (await runOffline(config, { answerDelayMs })).resources.length;
   } else {
     const { planOf } = await import("./plan");
-    const plan = await planOf(config);
+    const plan = await planOf(config, { answerDelayMs });
     // What `npm run plan --json` writes, so its serialization is counted too (to nowhere).
     resources = plan.resources.length;
     JSON.stringify(plan.resources).length;
@@ -60,18 +62,20 @@ async function child(count: number, stage: "run" | "plan"): Promise<void> {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { tenants: { type: "string" }, stage: { type: "string" }, child: { type: "string" } }, strict: true });
+  const { values } = parseArgs({ options: { tenants: { type: "string" }, stage: { type: "string" }, child: { type: "string" }, "answer-delay-ms": { type: "string" } }, strict: true });
   const stage = values.stage === "run" ? "run" : "plan";
+  const answerDelayMs = Number(values["answer-delay-ms"] ?? 0);
+  if (!Number.isFinite(answerDelayMs) || answerDelayMs < 0) throw new Error(`--answer-delay-ms must be a non-negative number, got '${values["answer-delay-ms"]}'`);
   if (values.child !== undefined) {
-    void child(Number(values.child), stage).then(() => process.exit(0));
+    void child(Number(values.child), stage, answerDelayMs).then(() => process.exit(0));
     return;
   }
   const counts = (values.tenants ?? "50,100,200").split(",").map(Number);
-  console.log(`offline ${stage === "run" ? "runOffline" : "plan (runOffline + sanitize + JSON)"}, one fresh process per row`);
+  console.log(`offline ${stage === "run" ? "runOffline" : "plan (runOffline + sanitize + JSON)"}, one fresh process per row${answerDelayMs > 0 ? `, each registration answered after ${answerDelayMs} ms` : ""}`);
   console.log(["tenants", "resources", "res/tenant", "seconds", "cpu s", "ms/resource", "peak RSS MiB"].join("\t"));
   let previous: { tenants: number; resources: number } | undefined;
   for (const count of counts) {
-    const result = spawnSync(process.execPath, [...process.execArgv, __filename, "--child", String(count), "--stage", stage], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const result = spawnSync(process.execPath, [...process.execArgv, __filename, "--child", String(count), "--stage", stage, "--answer-delay-ms", String(answerDelayMs)], { encoding: "utf8", maxBuffer: 1 << 26 });
     const line = result.stdout.trim().split("\n").pop() ?? "";
     if (result.status !== 0 || !line.startsWith("{")) {
       process.stderr.write(result.stderr);

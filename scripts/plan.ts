@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError, loadStackFile, type StackConfig } from "../components/config";
-import { isSecretValue, runOffline, type CapturedResource } from "./lib/offline";
+import { isSecretValue, runOffline, type CapturedResource, type OfflineOptions } from "./lib/offline";
 
 export interface PlannedResource {
   readonly type: string;
@@ -57,8 +57,8 @@ export async function sanitize(value: unknown, secrets: readonly string[]): Prom
   return value;
 }
 
-export async function planOf(config: StackConfig): Promise<{ resources: PlannedResource[]; outputs: Record<string, unknown> }> {
-  const run = await runOffline(config);
+export async function planOf(config: StackConfig, options: OfflineOptions = {}): Promise<{ resources: PlannedResource[]; outputs: Record<string, unknown> }> {
+  const run = await runOffline(config, options);
   const secrets = Object.values(config.secrets).flat();
   const resources = await Promise.all(
     run.resources.map(async (r: CapturedResource) => ({ type: r.type, name: r.name, parent: r.parent, inputs: (await sanitize(r.inputs, secrets)) as Record<string, unknown> })),

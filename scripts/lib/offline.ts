@@ -98,15 +98,23 @@ async function resolve(value: unknown): Promise<unknown> {
  * WEBHOOKS_OFFLINE_STACKS=1 or PULUMI_DEBUG_PROMISE_LEAKS is set (for debugging a failing program; slow). An error
  * the program throws still carries its message and type; everything is restored when the run ends.
  */
-export async function runOffline(config: StackConfig): Promise<OfflineRun> {
-  if (process.env.WEBHOOKS_OFFLINE_STACKS === "1" || process.env.PULUMI_DEBUG_PROMISE_LEAKS) return runMocked(config);
+export interface OfflineOptions {
+  /**
+   * How long the mocks take to answer each registration, ms (default 0: at once). An engine answers only once it has
+   * done the resource's step; `npm run bench:plan -- --answer-delay-ms N` shows what the program holds meanwhile.
+   */
+  readonly answerDelayMs?: number;
+}
+
+export async function runOffline(config: StackConfig, options: OfflineOptions = {}): Promise<OfflineRun> {
+  if (process.env.WEBHOOKS_OFFLINE_STACKS === "1" || process.env.PULUMI_DEBUG_PROMISE_LEAKS) return runMocked(config, options);
   const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
   const saved = { sourceMaps: (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true, stackTraceLimit: Error.stackTraceLimit, callsites: resource.callsites };
   process.setSourceMapsEnabled(false);
   Error.stackTraceLimit = 0;
   resource.callsites = () => [];
   try {
-    return await runMocked(config);
+    return await runMocked(config, options);
   } finally {
     process.setSourceMapsEnabled(saved.sourceMaps);
     Error.stackTraceLimit = saved.stackTraceLimit;
@@ -114,7 +122,8 @@ export async function runOffline(config: StackConfig): Promise<OfflineRun> {
   }
 }
 
-async function runMocked(config: StackConfig): Promise<OfflineRun> {
+async function runMocked(config: StackConfig, options: OfflineOptions): Promise<OfflineRun> {
+  const delay = options.answerDelayMs ?? 0;
   const resources: CapturedResource[] = [];
   const parents = new Map<string, string | null>();
   const dependencies = new Map<string, string[]>();
@@ -123,7 +132,8 @@ async function runMocked(config: StackConfig): Promise<OfflineRun> {
       newResource(args) {
         const state = args.custom ? computedState(args.type, args.name, args.inputs) : {};
         resources.push({ type: args.type, name: args.name, parent: null, dependsOn: [], custom: args.custom ?? true, inputs: args.inputs, state });
-        return { id: `${args.name}-id`, state };
+        const answer = { id: `${args.name}-id`, state };
+        return delay > 0 ? new Promise<typeof answer>((done) => setTimeout(() => done(answer), delay)) : answer;
       },
       call(args) {
         if (args.token === "aws:index/getRegion:getRegion") return { region: MOCK_REGION, name: MOCK_REGION, id: MOCK_REGION };

@@ -240,6 +240,23 @@ describe("stack config: what Lambda would refuse halfway through a deploy", () =
     );
   });
 
+  it("the limit is on the JSON text Lambda measures: refused exactly past 4,096 bytes, escapes counted", () => {
+    const tenantWith = (custom: unknown, publicBaseUrl?: string) => ({ tenants: { acme: { ...base, scheme: "custom", custom, ...(publicBaseUrl ? { publicBaseUrl } : {}) } } });
+    const bytes = (raw: Record<string, unknown>) => {
+      const config = parse(raw);
+      return ingestEnvironmentBytes(config.tenants[0]!, "t", config.secretsMaxStaleSeconds);
+    };
+    const withLiteral = (literal: string) => ({ ...long, signed: [{ literal }, { body: true }] });
+    // A quote is \" in the description's JSON, then \\\" in the map's: four bytes where a letter takes one.
+    assert.equal(bytes(tenantWith(withLiteral('"'.repeat(10)))) - bytes(tenantWith(withLiteral("a".repeat(10)))), 30, "a quote is four bytes in the JSON");
+    // Eleven literals of 256 characters, then a publicBaseUrl padded to reach the limit exactly (each "p" one byte).
+    const url = (pad: number) => `https://h.example.com/x${"p".repeat(pad)}`;
+    const pad = LAMBDA_ENVIRONMENT_MAX_BYTES - bytes(tenantWith(long, url(0)));
+    assert.ok(pad >= 0 && pad < 480, `padding ${pad} fits a publicBaseUrl`);
+    assert.equal(bytes(tenantWith(long, url(pad))), LAMBDA_ENVIRONMENT_MAX_BYTES, "at the limit: accepted");
+    refuses(tenantWith(long, url(pad + 1)), /^webhooks:tenants\.acme: its ingest function's environment would take up to 4097 bytes /);
+  });
+
   it("what fits passes: the same description with shorter literals, and every tenant of dev and prod", () => {
     const fits = { ...long, signed: [...Array.from({ length: 11 }, (_, i) => ({ literal: String(i % 10).repeat(100) })), { body: true }] };
     const config = parse({ tenants: { acme: { ...base, scheme: "custom", custom: fits } } });
@@ -258,7 +275,8 @@ describe("stack config: what Lambda would refuse halfway through a deploy", () =
     for (const tenant of config.tenants) {
       const fn = run.resources.find((r) => r.type === "aws:lambda/function:Function" && r.name === `tenant-${tenant.id}-ingest-fn`)!;
       const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
-      const planned = Object.entries(variables).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(String(value)), 0);
+      // Lambda measures the JSON text of the map.
+      const planned = Buffer.byteLength(JSON.stringify(Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(value)]))));
       const bound = ingestEnvironmentBytes(tenant, config.stack, config.secretsMaxStaleSeconds);
       assert.deepEqual(Object.keys(variables).sort(), Object.keys(ingestEnvironment<string>(tenant, { queueUrl: "", secrets: { secretId: "" }, metricsNamespace: "", secretsMaxStaleSeconds: 1, bodyBucket: "", ...(tenant.publicBaseUrl ? { publicBaseUrl: "" } : {}) })).sort(), tenant.id);
       assert.ok(planned <= bound, `${tenant.id}: planned ${planned} > bound ${bound}`);

@@ -561,7 +561,10 @@ function accepted(description: SchemeDescription, request: DeclarativeRequest, f
   let eventId: string | undefined;
   if (description.eventId && "header" in description.eventId) eventId = usableId(firstHeader(request.headers, description.eventId.header));
   // A number identifies an event only while it is exact: past 2^53 (or with a fraction) distinct ids in the body
-  // parse to one double, and the second event would be dropped as a duplicate of the first. Then the body hash.
+  // parse to one double, and the second event would be dropped as a duplicate of the first. Then the fallback id,
+  // which a provider's retry of the event reproduces: a JSON id needs the body signed (the fallback is then the body
+  // hash when a timestamp is signed, else the MAC of unchanged bytes), or that field signed, whose text a number
+  // printed back would not match (such a request never verifies).
   else if (description.eventId && "json" in description.eventId) eventId = usableId(jsonField(request.body, description.eventId.json, "safe integers"));
   return {
     ok: true,
