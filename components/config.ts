@@ -27,7 +27,8 @@ export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
 
 /**
  * The most bytes a tenant's ingest environment can take once deployed: the values only AWS knows (queue URL,
- * secret ARN, bucket name) at the longest they can be in any region and partition.
+ * secret ARN, bucket name) at the longest they can be in any region and partition. The secret's name is Pulumi's
+ * default auto-name (`tenant-<id>-secret-<7 hex>`); a stack-wide `pulumi:autonaming` pattern would change it.
  */
 export function ingestEnvironmentBytes(tenant: TenantConfig, stack: string, secretsMaxStaleSeconds: number): number {
   const longest = {
@@ -40,7 +41,9 @@ export function ingestEnvironmentBytes(tenant: TenantConfig, stack: string, secr
     bodyBucket: "b".repeat(63),
     ...(tenant.publicBaseUrl !== undefined ? { publicBaseUrl: tenant.publicBaseUrl } : {}),
   };
-  return Buffer.byteLength(JSON.stringify(ingestEnvironment<string>(tenant, longest)));
+  // A non-ASCII character is counted as the 6-byte \uXXXX escape a stricter JSON writer makes of it (AWS does not
+  // say which writer measures), so the bound holds either way.
+  return Buffer.byteLength(JSON.stringify(ingestEnvironment<string>(tenant, longest)).replace(/[^\x00-\x7f]/g, "\\u0000"));
 }
 
 /** An SQS event source mapping's maximumConcurrency lies in 2..1000. */

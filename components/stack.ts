@@ -43,10 +43,10 @@ export function metricsNamespaceOf(stack: string): string {
  * answered by then complete before the next tenant is declared instead of every declared resource holding its
  * in-flight SDK machinery at once (~23 Outputs per resource, each with its promises, closures and debug strings:
  * ~180 KB a resource until its registration is answered). Mocks (`npm run plan`, the tests) answer at once, so there
- * each tenant is registered before the next is declared: a 200-tenant plan peaked at ~1.9 GB RSS declared in one go,
- * ~0.7 GB declared this way. An engine answers a registration only once it has done that resource's step, so under
- * `pulumi preview`/`up` the saving shrinks as its answers slow down (`npm run bench:plan -- --answer-delay-ms N`:
- * ~0.9 GB at 20 ms, ~1.8 GB at 1 s). The engine still receives every registration at once: one turn per tenant
+ * each tenant is registered before the next is declared: a 200-tenant plan peaked at ~1,860 MiB RSS declared in one
+ * go, ~700 MiB declared this way. An engine answers a registration only once it has done that resource's step, so
+ * under `pulumi preview`/`up` the saving shrinks as its answers slow down (`npm run bench:plan -- --answer-delay-ms N`:
+ * ~900 MiB at 20 ms, ~1,800 MiB at 1 s). The engine still receives every registration at once: one turn per tenant
  * delays nothing it could run in parallel. Pulumi awaits a program that exports an async function (index.ts).
  */
 export async function createWebhooksStack(config: StackConfig): Promise<WebhooksStackOutputs> {

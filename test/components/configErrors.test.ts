@@ -257,6 +257,23 @@ describe("stack config: what Lambda would refuse halfway through a deploy", () =
     refuses(tenantWith(long, url(pad + 1)), /^webhooks:tenants\.acme: its ingest function's environment would take up to 4097 bytes /);
   });
 
+  it("the values only AWS knows are taken at their longest: a plain tenant's bound, worked out by hand", () => {
+    const config = parse(acme({}));
+    // The variables with one-character stand-ins for the queue URL, secret ARN and bucket are 208 bytes of JSON:
+    // {"TENANT_ID":"acme","SCHEME":"github","QUEUE_URL":"Q","SECRET_ID":"S","TOLERANCE_SECONDS":"300",
+    //  "MAX_BODY_BYTES":"262144","METRICS_NAMESPACE":"Webhooks/t","BODY_BUCKET":"B","SECRETS_MAX_STALE_SECONDS":"3600"}
+    // The queue URL https://sqs.<20>.amazonaws.com/<12-digit account>/<80-character name>: 12 + 20 + 15 + 13 + 80 = 140.
+    // The secret ARN arn:aws-us-gov:secretsmanager:<20>:<account>:secret:tenant-acme-secret-<7>-<6>: 30 + 20 + 21 + 33 = 104.
+    // The bucket: 63. So 208 - 3 + 140 + 104 + 63 = 512.
+    assert.equal(ingestEnvironmentBytes(config.tenants[0]!, "t", config.secretsMaxStaleSeconds), 512);
+    // A non-ASCII character counts as its 6-byte \uXXXX escape, whichever JSON writer Lambda measures with.
+    const bytesWith = (literal: string) => {
+      const c = parse({ tenants: { acme: { ...base, scheme: "custom", custom: { ...description, signed: [{ literal }, { body: true }], timestamp: undefined, signature: { ...description.signature, format: { kind: "single" } } } } } });
+      return ingestEnvironmentBytes(c.tenants[0]!, "t", c.secretsMaxStaleSeconds);
+    };
+    assert.equal(bytesWith("é".repeat(10)) - bytesWith("a".repeat(10)), 50);
+  });
+
   it("what fits passes: the same description with shorter literals, and every tenant of dev and prod", () => {
     const fits = { ...long, signed: [...Array.from({ length: 11 }, (_, i) => ({ literal: String(i % 10).repeat(100) })), { body: true }] };
     const config = parse({ tenants: { acme: { ...base, scheme: "custom", custom: fits } } });
