@@ -448,7 +448,7 @@ export function jsonField(body: Buffer, path: string, numbers: "finite" | "safe 
     // The scanner saw no usable string member at the top level: absent, or present more than once.
     return path.includes(".") && value !== "" ? value : undefined;
   }
-  if (typeof value !== "number") return undefined;
+  // Number.isFinite and isSafeInteger are false for anything but a number (no coercion).
   return (numbers === "finite" ? Number.isFinite(value) : Number.isSafeInteger(value)) ? String(value) : undefined;
 }
 

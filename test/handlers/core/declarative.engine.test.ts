@@ -211,6 +211,20 @@ describe("declarative engine: verdicts on hand-made requests", () => {
       assert.deepEqual(verify(described, request({ "x-sig": expected.toString("hex"), "x-ts": String(NOW) }, body)), { ok: true, eventId: macId(expected), deliveryId: undefined, signedHeaders: ["x-ts"] });
     });
 
+    it("a signed body field that is a number is signed as JavaScript prints it, fractions and large values included", () => {
+      const described = parseDescription({
+        signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" },
+        signed: [{ timestamp: true }, { json: "amount" }],
+        timestamp: { from: { header: "x-ts" }, format: "unix" },
+        secret: { encoding: "utf8" },
+      });
+      for (const [amount, printed] of [["12.5", "12.5"], ["1e21", "1e+21"], ["9007199254740993", "9007199254740992"]] as const) {
+        const expected = mac([String(NOW), printed]);
+        const verdict = verify(described, request({ "x-sig": expected.toString("hex"), "x-ts": String(NOW) }, Buffer.from(`{"amount":${amount}}`)));
+        assert.deepEqual(verdict, { ok: true, eventId: macId(expected), deliveryId: undefined, signedHeaders: ["x-ts"] }, amount);
+      }
+    });
+
     it("a signed timestamp and body: the body identifies the event (the MAC changes on every retry)", () => {
       const described = parseDescription({
         signature: { header: "x-sig", algorithm: "hmac-sha256", encoding: "hex" },

@@ -28,6 +28,8 @@ describe("unix seconds", () => {
         else assert.equal(typeof checked === "object" && checked.reason, "timestamp_out_of_tolerance");
       }),
     );
+    // The epoch itself (and any spelling of 0) is a timestamp, not a malformed one.
+    for (const zero of ["0", "000000000000"]) assert.equal(checkTimestamp("t", zero, 0, 300), 0);
     const malformed = checkTimestamp("t", "1760000000.5", 1_760_000_000, 300);
     assert.equal(typeof malformed === "object" && malformed.reason, "malformed_header");
   });
