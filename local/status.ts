@@ -8,7 +8,7 @@
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from "@aws-sdk/client-kinesis";
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { TENANT_TIME_INDEX, TENANT_WRITE_SHARDS } from "../handlers/core/eventItem";
+import { TENANT_TIME_INDEX, TENANT_WRITE_SHARDS, tenantShardKey } from "../handlers/core/eventItem";
 import type { MetricSink } from "../handlers/observability";
 
 export interface TenantStatus {
@@ -72,7 +72,7 @@ export async function countStored(client: DynamoDBClient, tableName: string, ten
           TableName: tableName,
           IndexName: TENANT_TIME_INDEX,
           KeyConditionExpression: "tenantShard = :shard",
-          ExpressionAttributeValues: { ":shard": { S: `${tenant}#${shard}` } },
+          ExpressionAttributeValues: { ":shard": { S: tenantShardKey(tenant, shard) } },
           Select: "COUNT",
           ExclusiveStartKey: start,
         }),

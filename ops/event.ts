@@ -7,7 +7,7 @@ import { isUtf8 } from "node:buffer";
 import { GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { bodyPointerProblem } from "../handlers/core/claimCheck";
-import { storedEventHeadOf, storedMetadataOf } from "../handlers/core/eventItem";
+import { eventKey, storedEventHeadOf, storedMetadataOf } from "../handlers/core/eventItem";
 import { bodyFromStored } from "../handlers/core/storedBody";
 import { OpsError, requireTenant, UsageError } from "./args";
 import type { Command } from "./command";
@@ -97,7 +97,7 @@ bodyEncoding: "base64" when the body is not UTF-8 text (the body is then base64)
   async run({ target, args, report, json }) {
     const tenant = requireTenant(args.values, target.tenants);
     const eventId = args.positionals[0]!;
-    const result = await target.clients.dynamodb.send(new GetItemCommand({ TableName: target.eventsTable, Key: { pk: { S: `${tenant}#${eventId}` } }, ConsistentRead: true }));
+    const result = await target.clients.dynamodb.send(new GetItemCommand({ TableName: target.eventsTable, Key: { pk: { S: eventKey(tenant, eventId) } }, ConsistentRead: true }));
     const item = result.Item;
     if (!item) throw new OpsError(`no event '${eventId}' of tenant '${tenant}' in ${target.eventsTable}`);
     const body = await bodyOf(item, target.clients.s3, { tenant, eventId, bucket: target.bodiesBucket });

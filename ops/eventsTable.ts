@@ -3,7 +3,7 @@
 // analytics record the stream consumer would have published for it (the same code: handlers/core/analytics.ts).
 import { BatchGetItemCommand, QueryCommand, type BatchGetItemCommandOutput, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { analyticsRecordOf, type AnalyticsRecord, type StreamAttribute } from "../handlers/core/analytics";
-import { eventIdentityOf, keyParts, TENANT_TIME_INDEX, TENANT_WRITE_SHARDS } from "../handlers/core/eventItem";
+import { eventIdentityOf, eventKey, keyParts, TENANT_TIME_INDEX, TENANT_WRITE_SHARDS, tenantShardKey } from "../handlers/core/eventItem";
 
 export interface IndexRow {
   readonly eventId: string;
@@ -62,7 +62,7 @@ async function* shardPages(client: DynamoDBClient, table: string, tenant: string
         TableName: table,
         IndexName: TENANT_TIME_INDEX,
         KeyConditionExpression: "tenantShard = :shard AND receivedKey BETWEEN :from AND :to",
-        ExpressionAttributeValues: { ":shard": { S: `${tenant}#${shard}` }, ":from": { S: from }, ":to": { S: to } },
+        ExpressionAttributeValues: { ":shard": { S: tenantShardKey(tenant, shard) }, ":from": { S: from }, ":to": { S: to } },
         ScanIndexForward: true,
         ExclusiveStartKey: start,
         ...(pageSize ? { Limit: pageSize } : {}),
@@ -107,7 +107,7 @@ export async function getItems(client: DynamoDBClient, table: string, tenant: st
   // BatchGetItem refuses a request that names one key twice.
   const unique = [...new Set(eventIds)];
   for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, AttributeValue>[] | undefined = unique.slice(i, i + 100).map((eventId) => ({ pk: { S: `${tenant}#${eventId}` } }));
+    let keys: Record<string, AttributeValue>[] | undefined = unique.slice(i, i + 100).map((eventId) => ({ pk: { S: eventKey(tenant, eventId) } }));
     for (let attempt = 0; keys && keys.length > 0; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 5_000)));
       if (attempt > 10) throw new Error(`BatchGetItem left ${keys.length} key(s) unprocessed after 10 retries`);

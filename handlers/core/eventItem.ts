@@ -56,14 +56,23 @@ export interface EventItem {
   readonly expiresAt: number;
 }
 
-export function tenantShardOf(tenant: string, eventId: string): string {
-  const shard = createHash("sha256").update(eventId).digest().readUInt32BE(0) % TENANT_WRITE_SHARDS;
+/** The table's key of an event (keyParts reads it back). */
+export function eventKey(tenant: string, eventId: string): string {
+  return `${tenant}#${eventId}`;
+}
+
+/** The index's partition key of one of a tenant's write shards (0..TENANT_WRITE_SHARDS-1). */
+export function tenantShardKey(tenant: string, shard: number): string {
   return `${tenant}#${shard}`;
+}
+
+export function tenantShardOf(tenant: string, eventId: string): string {
+  return tenantShardKey(tenant, createHash("sha256").update(eventId).digest().readUInt32BE(0) % TENANT_WRITE_SHARDS);
 }
 
 export function eventItemFrom(envelope: Envelope, retentionDays: number): EventItem {
   return {
-    pk: `${envelope.tenant}#${envelope.eventId}`,
+    pk: eventKey(envelope.tenant, envelope.eventId),
     tenant: envelope.tenant,
     eventId: envelope.eventId,
     scheme: envelope.scheme,
@@ -156,7 +165,7 @@ export function eventIdentityOf(image: Readonly<Record<string, ItemAttribute>>):
   return { ...key, receivedAt };
 }
 
-/** Tenant and event id as `pk` names them (split at its first '#'; a tenant id holds none); undefined if it does not. */
+/** Tenant and event id as `pk` (eventKey) names them, split at its first '#' (a tenant id holds none); undefined if it does not. */
 export function keyParts(image: Readonly<Record<string, ItemAttribute>>): { tenant: string; eventId: string } | undefined {
   const pk = stringOf(image.pk);
   const cut = pk.indexOf("#");
