@@ -11,6 +11,7 @@ import { presetNamed, schemeDescription } from "../handlers/core/verify/presets"
 import { secretsProblem } from "../handlers/core/verify/registry";
 import { TENANT_SCHEMES, isTenantScheme, type HmacOptions, type TenantScheme, type VerifierOptions } from "../handlers/core/verify/types";
 import { ingestEnvironment } from "./functionEnvironment";
+import { metricsNamespaceOf } from "./naming";
 import { MAX_BODY_BYTES_LIMIT, WORKER } from "./settings";
 
 export const NAMESPACE = "webhooks";
@@ -36,7 +37,7 @@ export function ingestEnvironmentBytes(tenant: TenantConfig, stack: string, secr
     queueUrl: `https://sqs.${"r".repeat(20)}.amazonaws.com/123456789012/${"q".repeat(80)}`,
     // arn:<partition>:secretsmanager:<region>:<account>:secret:<Pulumi's auto-name>-<6 characters Secrets Manager adds>
     secrets: { secretId: `arn:aws-us-gov:secretsmanager:${"r".repeat(20)}:123456789012:secret:tenant-${tenant.id}-secret-1234567-AbCdEf` },
-    metricsNamespace: `Webhooks/${stack}`,
+    metricsNamespace: metricsNamespaceOf(stack),
     secretsMaxStaleSeconds,
     bodyBucket: "b".repeat(63),
     ...(tenant.publicBaseUrl !== undefined ? { publicBaseUrl: tenant.publicBaseUrl } : {}),

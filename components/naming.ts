@@ -16,3 +16,8 @@ export function logGroupNameOf(stack: string, role: string): string {
 
 export const tenantLogGroupName = (stack: string, tenant: string, fn: "ingest" | "worker") => logGroupNameOf(stack, `${tenant}-${fn}`);
 export const consumerLogGroupName = (stack: string) => logGroupNameOf(stack, "stream-consumer");
+
+/** The CloudWatch namespace of a stack's custom metrics (handlers/metrics.ts), read by its alarms and dashboards. */
+export function metricsNamespaceOf(stack: string): string {
+  return `Webhooks/${stack}`;
+}

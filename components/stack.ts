@@ -7,7 +7,7 @@ import type { StackConfig } from "./config";
 import { Dashboards, dashboardConsoleUrl, operationsDashboardName, runbookDashboardName, runbookLinks } from "./dashboard";
 import { BodyStore } from "./bodyStore";
 import { EventStore } from "./eventStore";
-import { consumerLogGroupName } from "./naming";
+import { consumerLogGroupName, metricsNamespaceOf } from "./naming";
 import { OnCall } from "./onCall";
 import { TenantPipeline } from "./tenantPipeline";
 
@@ -32,10 +32,6 @@ export interface WebhooksStackOutputs {
   /** Region and account the stack lives in: `npm run ops` acts there and says so before it acts. */
   readonly region: pulumi.Output<string>;
   readonly account: pulumi.Output<string>;
-}
-
-export function metricsNamespaceOf(stack: string): string {
-  return `Webhooks/${stack}`;
 }
 
 /**

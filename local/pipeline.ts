@@ -9,6 +9,7 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { StackConfig, TenantConfig } from "../components/config";
 import { ingestEnvironment, streamConsumerEnvironment, workerEnvironment } from "../components/functionEnvironment";
+import { metricsNamespaceOf } from "../components/naming";
 import { FAILURE_QUEUE, INGEST, queueVisibilityTimeoutSeconds, STREAM_CONSUMER, WORKER, WORKER_ASYNC } from "../components/settings";
 import { composeIngest } from "../handlers/compose/ingest";
 import { composeStream } from "../handlers/compose/stream";
@@ -200,7 +201,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     }
 
     const counters = new HandlerCounters();
-    const metricsNamespace = `Webhooks/${config.stack}`;
+    const metricsNamespace = metricsNamespaceOf(config.stack);
     const hosted = new Map<string, HostedFunction>();
     const sqsMappings: SqsEventSourceMapping[] = [];
     const asyncInvokers = new Map<string, AsyncInvoker>();

@@ -10,6 +10,7 @@ import { GZIP_MIN_BODY_BYTES } from "../../handlers/core/storedBody";
 import { emfLine } from "../../handlers/observability";
 import { PUBLISHED_METRICS } from "../../handlers/metrics";
 import type { StackConfig, TenantConfig } from "../config";
+import { metricsNamespaceOf } from "../naming";
 import { INGEST, STREAM_CONSUMER, WORKER } from "../settings";
 import type { PriceTable } from "./prices";
 
@@ -379,7 +380,7 @@ export function consumerBatchOf(workload: Workload): number {
 export function costOf(config: StackConfig, inventory: StackInventory, workload: Workload, prices: PriceTable): CostReport {
   const w = workload;
   const T = config.tenants.length;
-  const namespace = `Webhooks/${config.stack}`;
+  const namespace = metricsNamespaceOf(config.stack);
   const sampleTenant = config.tenants[0]!.id;
   const M = 1e6;
 
