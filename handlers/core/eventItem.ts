@@ -15,8 +15,9 @@
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html (item sizes)
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html (an index always projects the table's keys)
 //
-// Bodies up to INLINE_BODY_MAX_BYTES stay inline as binary (one read, or one stream image, has the whole event); a larger one is in the bodies bucket and the item holds its pointer and
-// size instead (claimCheck.ts), so no item comes near DynamoDB's 400 KB.
+// Bodies up to INLINE_BODY_MAX_BYTES stay inline as binary (one read, or one stream image, has the whole event); a
+// larger one is in the bodies bucket and the item holds its pointer and size instead (claimCheck.ts), so no item
+// comes near DynamoDB's 400 KB.
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-sharding.html
 import { createHash } from "node:crypto";
 import type { BodyPointer } from "./claimCheck";

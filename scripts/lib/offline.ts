@@ -86,6 +86,14 @@ async function resolve(value: unknown): Promise<unknown> {
   return value;
 }
 
+export interface OfflineOptions {
+  /**
+   * How long the mocks take to answer each registration, ms (default 0: at once). An engine answers only once it has
+   * done the resource's step; `npm run bench:plan -- --answer-delay-ms N` shows what the program holds meanwhile.
+   */
+  readonly answerDelayMs?: number;
+}
+
 /**
  * Runs the stack for `config` under mocks; preview=false so every apply runs as on `pulumi up`.
  *
@@ -98,14 +106,6 @@ async function resolve(value: unknown): Promise<unknown> {
  * WEBHOOKS_OFFLINE_STACKS=1 or PULUMI_DEBUG_PROMISE_LEAKS is set (for debugging a failing program; slow). An error
  * the program throws still carries its message and type; everything is restored when the run ends.
  */
-export interface OfflineOptions {
-  /**
-   * How long the mocks take to answer each registration, ms (default 0: at once). An engine answers only once it has
-   * done the resource's step; `npm run bench:plan -- --answer-delay-ms N` shows what the program holds meanwhile.
-   */
-  readonly answerDelayMs?: number;
-}
-
 export async function runOffline(config: StackConfig, options: OfflineOptions = {}): Promise<OfflineRun> {
   if (process.env.WEBHOOKS_OFFLINE_STACKS === "1" || process.env.PULUMI_DEBUG_PROMISE_LEAKS) return runMocked(config, options);
   const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
