@@ -5,8 +5,9 @@
 // pages (no live fetch was possible): where a copy showed the figure, `confirmed` names that copy; where none did,
 // the figure is the one the official page lists as far as the author knows it and `confirmed` is "assumption".
 // AWS's own pricing pages render their tables with JavaScript, so most stored copies of them hold the units and
-// rules but not the numbers: several figures below are confirmed by third-party pages quoting the official one. Check the official page before relying on a figure; a price change
-// is a one-line edit here. Free tiers are never applied (they are per account, shared with everything else in it).
+// rules but not the numbers: several figures below are confirmed by third-party pages quoting the official one.
+// Check the official page before relying on a figure; a price change is a one-line edit here. Free tiers are never
+// applied (they are per account, shared with everything else in it).
 
 export type Region = "eu-west-1" | "us-east-1";
 
