@@ -3,6 +3,7 @@
 // DLQ), and the checks that make a message one SQS accepts.
 import assert from "node:assert/strict";
 import { bodyEncodingOf, decodeEnvelope, encodeEnvelope, keptHeaders, sqsMessageProblem, type Envelope } from "../../../handlers/core/envelope";
+import { INLINE_BODY_MAX_BYTES } from "../../../handlers/core/claimCheck";
 import { MalformedEnvelopeError } from "../../../handlers/core/errors";
 
 const envelope: Envelope = { tenant: "acme", eventId: "e1", scheme: "github", receivedAt: 1_760_000_000_000, headers: { "x-github-event": "push" }, unsignedHeaders: ["x-github-event"], deliveryId: "d", signedUrl: "https://x/y", body: Buffer.from("{}") };
@@ -50,13 +51,25 @@ describe("envelope decoding refuses each malformed field, naming it", () => {
 });
 
 describe("envelope encoding", () => {
-  it("a UTF-8 body travels as escaped text, anything else as base64; the token's size is its UTF-8 size", () => {
-    const json = Buffer.from('{"a":"é"}');
-    assert.deepEqual(bodyEncodingOf(json), { bodyEncoding: "utf8", text: '{"a":"é"}', token: '"{\\"a\\":\\"é\\"}"', tokenBytes: 16 });
-    assert.equal(Buffer.byteLength(bodyEncodingOf(json).token), 16);
-    assert.deepEqual(bodyEncodingOf(Buffer.from([0xff, 0x00])), { bodyEncoding: "base64", text: "/wA=", token: '"/wA="', tokenBytes: 6 });
-    assert.deepEqual(bodyEncodingOf(Buffer.alloc(0)), { bodyEncoding: "utf8", text: "", token: '""', tokenBytes: 2 });
-    assert.equal(JSON.parse(encodeEnvelope({ ...envelope, body: Buffer.from("hello") })).bodyEncoding, "utf8");
+  /** `text` after enough ASCII that the body is over INLINE_BODY_MAX_BYTES, where the encoding is chosen by length. */
+  const PAD = "x".repeat(INLINE_BODY_MAX_BYTES);
+  const over = (text: string) => Buffer.from(`${PAD}${text}`);
+
+  it("every body up to INLINE_BODY_MAX_BYTES travels as base64, whatever it holds; one byte more and a JSON body travels as text", () => {
+    for (const body of [Buffer.alloc(0), Buffer.from("hello"), Buffer.from('{"a":"é"}'), Buffer.from([0xff, 0x00]), Buffer.from("x".repeat(INLINE_BODY_MAX_BYTES))]) {
+      assert.deepEqual(bodyEncodingOf(body, body.toString("utf8")), { bodyEncoding: "base64", text: body.toString("base64"), token: `"${body.toString("base64")}"`, tokenBytes: body.toString("base64").length + 2 });
+    }
+    assert.equal(JSON.parse(encodeEnvelope({ ...envelope, body: Buffer.from("hello") })).bodyEncoding, "base64");
+    assert.equal(bodyEncodingOf(Buffer.from("x".repeat(INLINE_BODY_MAX_BYTES + 1))).bodyEncoding, "utf8");
+  });
+
+  it("above it a UTF-8 body travels as escaped text, anything else as base64; the token's size is its UTF-8 size", () => {
+    const json = over('{"a":"é"}');
+    assert.deepEqual(bodyEncodingOf(json), { bodyEncoding: "utf8", text: `${PAD}{"a":"é"}`, token: `"${PAD}{\\"a\\":\\"é\\"}"`, tokenBytes: INLINE_BODY_MAX_BYTES + 16 });
+    assert.equal(Buffer.byteLength(bodyEncodingOf(json).token), INLINE_BODY_MAX_BYTES + 16);
+    const binary = Buffer.concat([Buffer.from(PAD), Buffer.from([0xff, 0x00])]);
+    assert.deepEqual(bodyEncodingOf(binary), { bodyEncoding: "base64", text: binary.toString("base64"), token: `"${binary.toString("base64")}"`, tokenBytes: binary.toString("base64").length + 2 });
+    assert.equal(JSON.parse(encodeEnvelope({ ...envelope, body: over("hello") })).bodyEncoding, "utf8");
   });
 
   it("kept header values are cut to 1024 characters; other headers are not kept", () => {
@@ -80,29 +93,35 @@ describe("envelope encoding", () => {
       const { bodyEncoding, text } = bodyEncodingOf(body, asText);
       return { bodyEncoding, text };
     };
-    assert.deepEqual(textOf(Buffer.from("ab"), "abc"), { bodyEncoding: "utf8", text: "ab" }, "longer than the bytes: not their text");
-    assert.deepEqual(textOf(Buffer.from("\uD800"), "\uD800"), { bodyEncoding: "utf8", text: "\uFFFD" }, "a lone surrogate is not what the bytes decode to");
-    assert.deepEqual(textOf(Buffer.from("é"), "é"), { bodyEncoding: "utf8", text: "é" });
+    assert.deepEqual(textOf(over("ab"), `${PAD}abc`), { bodyEncoding: "utf8", text: `${PAD}ab` }, "longer than the bytes: not their text");
+    assert.deepEqual(textOf(over("\uD800"), `${PAD}\uD800`), { bodyEncoding: "utf8", text: `${PAD}\uFFFD` }, "a lone surrogate is not what the bytes decode to");
+    assert.deepEqual(textOf(over("é"), `${PAD}é`), { bodyEncoding: "utf8", text: `${PAD}é` });
   });
 
-  it("a body whose escaped text is longer than its base64, or that holds U+FFFE/U+FFFF, travels as base64; otherwise as text", () => {
-    // 2-byte bodies: base64 "xxx=" is a 6-byte token; "a" + a control is 2 + 6 ("\\u0000") or 2 + 2 ("\\b") bytes.
-    for (const text of ["a\u0000", "a\u000B", "a\u000E", "a\u001F"]) assert.equal(bodyEncodingOf(Buffer.from(text)).bodyEncoding, "base64", JSON.stringify(text));
-    for (const text of ["a\b", "a\f", "a\t", "a\n", "a\r", 'a"', "a\\"]) assert.equal(bodyEncodingOf(Buffer.from(text)).bodyEncoding, "utf8", JSON.stringify(text));
+  it("above it a body whose escaped text is longer than its base64, or that holds U+FFFE/U+FFFF, travels as base64; otherwise as text", () => {
+    // Bodies of 8,194 bytes: base64 is 10,928 characters, so the text may grow by up to 2,734 in escapes.
+    // 2,734 one-byte characters that escape to 2 characters each reach the tie exactly (kept as text, below).
+    const controls = (c: string) => `${"x".repeat(INLINE_BODY_MAX_BYTES + 2 - 2734)}${c.repeat(2734)}`;
+    assert.equal(Buffer.from(controls("\u0000")).length, INLINE_BODY_MAX_BYTES + 2);
+    // \u0000 escapes to 6 characters (+5 each), \b to 2 (+1 each).
+    for (const c of ["\u0000", "\u000B", "\u000E", "\u001F"]) assert.equal(bodyEncodingOf(Buffer.from(controls(c))).bodyEncoding, "base64", JSON.stringify(c));
+    for (const c of ["\b", "\f", "\t", "\n", "\r", '"', "\\"]) assert.equal(bodyEncodingOf(Buffer.from(controls(c))).bodyEncoding, "utf8", JSON.stringify(c));
     // U+FFFE and U+FFFF: JSON leaves them as they are and SQS refuses them, whatever the lengths.
-    for (const text of ["a\uFFFE", "a\uFFFF", `${"x".repeat(1000)}\uFFFF`]) assert.equal(bodyEncodingOf(Buffer.from(text)).bodyEncoding, "base64", JSON.stringify(text.slice(-2)));
+    for (const text of ["a\uFFFE", "a\uFFFF", `${"x".repeat(1000)}\uFFFF`]) assert.equal(bodyEncodingOf(over(text)).bodyEncoding, "base64", JSON.stringify(text.slice(-2)));
     // A long JSON body with a few controls stays text: its escaping adds far less than base64's third.
-    const mostlyJson = Buffer.from(`{"log":"${"line\u0001".repeat(10)}${"x".repeat(1000)}"}`);
+    const mostlyJson = over(`{"log":"${"line\u0001".repeat(10)}${"x".repeat(1000)}"}`);
     assert.equal(bodyEncodingOf(mostlyJson).bodyEncoding, "utf8");
-    assert.deepEqual(bodyEncodingOf(Buffer.from("a\tb\nc\rd\u0020\uFFFD")).text, "a\tb\nc\rd \uFFFD");
+    assert.deepEqual(bodyEncodingOf(over("a\tb\nc\rd\u0020\uFFFD")).text, `${PAD}a\tb\nc\rd \uFFFD`);
   });
 
   it("at the tie the text is kept: a token exactly as long as the base64 one travels as text, one byte longer as base64", () => {
-    // 6 bytes: base64 is 8 characters, a 10-byte token. abcd"" escapes to 4 + 2x2 = 8, plus 2 quotes = 10: text.
-    // abc""" escapes to 3 + 3x2 = 9, plus 2 quotes = 11 > 10: base64.
-    assert.equal(bodyEncodingOf(Buffer.from('abcd""')).bodyEncoding, "utf8");
-    assert.equal(bodyEncodingOf(Buffer.from('abcd""')).tokenBytes, 10);
-    assert.equal(bodyEncodingOf(Buffer.from('abc"""')).bodyEncoding, "base64");
+    // 8,196 bytes: base64 is 10,928 characters, a 10,930-byte token. 5,464 x and 2,732 quotes escape to
+    // 5,464 + 2 x 2,732 = 10,928, plus 2 quotes = 10,930: text. One x fewer and one quote more: 10,931, base64.
+    const tie = Buffer.from(`${"x".repeat(5464)}${'"'.repeat(2732)}`);
+    assert.equal(tie.length, 8196);
+    assert.equal(bodyEncodingOf(tie).bodyEncoding, "utf8");
+    assert.equal(bodyEncodingOf(tie).tokenBytes, 10930);
+    assert.equal(bodyEncodingOf(Buffer.from(`${"x".repeat(5463)}${'"'.repeat(2733)}`)).bodyEncoding, "base64");
   });
 
   it("U+FFFE and U+FFFF in metadata are escaped (SQS refuses them), and decode back", () => {

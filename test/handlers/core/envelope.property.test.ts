@@ -2,12 +2,17 @@ import assert from "node:assert/strict";
 import { isUtf8 } from "node:buffer";
 import fc from "fast-check";
 import { bodyEncodingOf, decodeEnvelope, encodeEnvelope, encodeEnvelopeSized, SQS_MAX_MESSAGE_BYTES, type Envelope } from "../../../handlers/core/envelope";
+import { INLINE_BODY_MAX_BYTES } from "../../../handlers/core/claimCheck";
 import { MalformedEnvelopeError } from "../../../handlers/core/errors";
 import { MAX_ID_LENGTH } from "../../../handlers/core/verify/types";
 import { arbBody, arbEnvelope, arbLargeBody } from "../../helpers/arbitraries";
 
 /** Characters SQS accepts in a message body: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
 const SQS_SAFE = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+
+/** Bodies from `arb`, and the same after INLINE_BODY_MAX_BYTES of ASCII, where the encoding is chosen by length. */
+const PAD = Buffer.alloc(INLINE_BODY_MAX_BYTES, "x");
+const andOver = (arb: fc.Arbitrary<Buffer>) => fc.tuple(arb, fc.boolean()).map(([body, over]) => (over ? Buffer.concat([PAD, body]) : body));
 
 const isValidSqsMessage = (message: string) => SQS_SAFE.test(message) && Buffer.byteLength(message, "utf8") <= SQS_MAX_MESSAGE_BYTES;
 
@@ -21,12 +26,13 @@ function fieldByFieldMessage(envelope: Envelope): string {
   head += `},"unsignedHeaders":[${(envelope.unsignedHeaders ?? Object.keys(envelope.headers)).map((name) => sqsSafe(name)).join(",")}]`;
   if (envelope.deliveryId !== undefined) head += `,"deliveryId":${sqsSafe(envelope.deliveryId)}`;
   if (envelope.signedUrl !== undefined) head += `,"signedUrl":${sqsSafe(envelope.signedUrl)}`;
-  // The body's form chosen again here, not by bodyEncodingOf: text when the bytes are UTF-8 without U+FFFE/U+FFFF
-  // and its escaped token is no longer than the base64 one.
+  // The body's form chosen again here, not by bodyEncodingOf: base64 up to INLINE_BODY_MAX_BYTES (since
+  // 2026-11-28; text was chosen by length at every size before), above it text when the bytes are UTF-8 without
+  // U+FFFE/U+FFFF and its escaped token is no longer than the base64 one.
   const text = envelope.body.toString("utf8");
   const textToken = JSON.stringify(text);
   const base64Token = JSON.stringify(envelope.body.toString("base64"));
-  const asText = isUtf8(envelope.body) && !/[\uFFFE\uFFFF]/.test(text) && Buffer.byteLength(textToken) <= base64Token.length;
+  const asText = envelope.body.length > INLINE_BODY_MAX_BYTES && isUtf8(envelope.body) && !/[\uFFFE\uFFFF]/.test(text) && Buffer.byteLength(textToken) <= base64Token.length;
   return `${head},"bodyEncoding":"${asText ? "utf8" : "base64"}","body":${asText ? textToken : base64Token}}`;
 }
 
@@ -41,7 +47,7 @@ describe("envelope (properties)", () => {
   });
 
   it("a body's token is never longer than its base64 token, is SQS-safe, is as many bytes as it says, and gives the body back", () => {
-    const arbAnyBody = fc.oneof(arbBody, fc.string({ unit: "binary", maxLength: 300 }).map((s) => Buffer.from(s)), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), fc.string({ unit: fc.constantFrom("\u0000", "\u0001", "\u001f", '"', "\\", "a", "\uffff", "é"), maxLength: 60 }).map((s) => Buffer.from(s)));
+    const arbAnyBody = andOver(fc.oneof(arbBody, fc.string({ unit: "binary", maxLength: 300 }).map((s) => Buffer.from(s)), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), fc.string({ unit: fc.constantFrom("\u0000", "\u0001", "\u001f", '"', "\\", "a", "\uffff", "é"), maxLength: 60 }).map((s) => Buffer.from(s))));
     fc.assert(
       fc.property(arbAnyBody, (body) => {
         const { bodyEncoding, token, tokenBytes } = bodyEncodingOf(body);
@@ -51,6 +57,16 @@ describe("envelope (properties)", () => {
         assert.ok(Buffer.from(JSON.parse(token) as string, bodyEncoding).equals(body));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("every body up to INLINE_BODY_MAX_BYTES travels as base64, whatever its bytes and whatever text is given", () => {
+    fc.assert(
+      fc.property(fc.oneof(arbBody, fc.string({ unit: "grapheme", maxLength: 300 }).map((s) => Buffer.from(s)), fc.integer({ min: 0, max: INLINE_BODY_MAX_BYTES }).map((n) => Buffer.alloc(n, "{"))), fc.boolean(), (body, giveText) => {
+        const { bodyEncoding, text } = bodyEncodingOf(body, giveText ? body.toString("utf8") : undefined);
+        assert.equal(bodyEncoding, "base64");
+        assert.equal(text, body.toString("base64"));
+      }),
     );
   });
 
@@ -102,7 +118,7 @@ describe("envelope (properties)", () => {
 
   it("the message is byte for byte what the field-by-field writer gave, and its size is computed exactly", () => {
     fc.assert(
-      fc.property(arbEnvelope, fc.oneof(arbBody, arbLargeBody, fc.string({ unit: "binary", maxLength: 300 }).map((s) => Buffer.from(s))), (envelope, body) => {
+      fc.property(arbEnvelope, andOver(fc.oneof(arbBody, arbLargeBody, fc.string({ unit: "binary", maxLength: 300 }).map((s) => Buffer.from(s)))), (envelope, body) => {
         const withBody = { ...envelope, body };
         const { message, bytes } = encodeEnvelopeSized(withBody);
         assert.equal(bytes, Buffer.byteLength(message, "utf8"));
@@ -120,7 +136,8 @@ describe("envelope (properties)", () => {
 
   it("the event's own text, when given, gives the same message as the bytes alone (lone surrogates included)", () => {
     fc.assert(
-      fc.property(arbEnvelope, fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), fc.string({ unit: "grapheme", maxLength: 200 }), fc.constantFrom("a\ud800b", "\udfff", "x\u0000\uffff", '{"id":"x"}')), (envelope, text) => {
+      fc.property(arbEnvelope, fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), fc.string({ unit: "grapheme", maxLength: 200 }), fc.constantFrom("a\ud800b", "\udfff", "x\u0000\uffff", '{"id":"x"}')), fc.boolean(), (envelope, tail, over) => {
+        const text = over ? `${PAD.toString("latin1")}${tail}` : tail;
         const body = Buffer.from(text, "utf8");
         const withBody = { ...envelope, body };
         assert.equal(encodeEnvelope(withBody, text), encodeEnvelope(withBody));

@@ -1,6 +1,7 @@
 // The ingest decision (handlers/core/ingest.ts) on its own: limits at their exact boundary, what the envelope
 // records about the verdict, and that every refusal says why.
 import assert from "node:assert/strict";
+import { INLINE_BODY_MAX_BYTES } from "../../../handlers/core/claimCheck";
 import { decodeEnvelope, SQS_MAX_MESSAGE_BYTES } from "../../../handlers/core/envelope";
 import { evaluateIngest, type IngestRequest, type IngestSettings } from "../../../handlers/core/ingest";
 import { createVerifier } from "../../../handlers/core/verify/registry";
@@ -24,9 +25,11 @@ const settings = (maxBodyBytes: number): IngestSettings => ({ tenant: "acme", sc
 describe("ingest decision", () => {
   it("a message of exactly SQS's 1 MiB is accepted; one byte more is a 413 that names SQS's limit", () => {
     assert.equal(SQS_MAX_MESSAGE_BYTES, 1_048_576, "SQS's largest message (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html)");
-    const probe = evaluateIngest(post("a"), settings(2 * 1_048_576), accepting(), [], NOW);
+    // A text body over INLINE_BODY_MAX_BYTES travels as itself (smaller ones as base64): the rest is overhead.
+    const probeBytes = INLINE_BODY_MAX_BYTES + 1;
+    const probe = evaluateIngest(post("a".repeat(probeBytes)), settings(2 * 1_048_576), accepting(), [], NOW);
     assert.equal(probe.kind, "accepted");
-    const overhead = Buffer.byteLength(probe.kind === "accepted" ? probe.message : "", "utf8") - 1;
+    const overhead = Buffer.byteLength(probe.kind === "accepted" ? probe.message : "", "utf8") - probeBytes;
     const exact = evaluateIngest(post("a".repeat(1_048_576 - overhead)), settings(2 * 1_048_576), accepting(), [], NOW);
     assert.equal(exact.kind, "accepted");
     assert.equal(Buffer.byteLength(exact.kind === "accepted" ? exact.message : "", "utf8"), 1_048_576);
