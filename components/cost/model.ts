@@ -391,9 +391,10 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
   const offloaded = w.bodyBytes > INLINE_BODY_MAX_BYTES;
   const bodyBytesInS3 = offloaded ? w.bodyBytes : 0;
   const forwardedBody = offloaded ? w.bodyPointerBytes : Math.ceil(w.bodyBytes * w.compressionRatio);
-  // Compressed bodies are binary: base64 in the SQS envelope and the analytics JSON.
-  const textBody = offloaded ? w.bodyPointerBytes : compressed ? Math.ceil(forwardedBody / 3) * 4 : w.bodyBytes;
-  const messageBytes = textBody + w.envelopeOverheadBytes;
+  // An inline body is base64 in the SQS envelope (handlers/core/envelope.ts); in the analytics JSON only when
+  // compressed (binary), as received otherwise.
+  const base64Body = Math.ceil(forwardedBody / 3) * 4;
+  const messageBytes = (offloaded ? w.bodyPointerBytes : base64Body) + w.envelopeOverheadBytes;
   const sqsChunks = Math.ceil(messageBytes / (64 * KIB));
   // The item's body: the pointer, or the body gzip'ed at rest when long enough (storedBody.ts) and smaller.
   const gzippedAtRest = !offloaded && w.bodyBytes >= GZIP_MIN_BODY_BYTES && w.storedCompressionRatio < 1;
@@ -401,7 +402,8 @@ export function costOf(config: StackConfig, inventory: StackInventory, workload:
   const itemBytes = storedBody + w.itemOverheadBytes;
   const itemWru = Math.ceil(itemBytes / KIB);
   const indexWru = Math.ceil(w.indexItemBytes / KIB);
-  const recordBytes = (w.analyticsPayload === "payload" ? textBody : 0) + w.analyticsOverheadBytes;
+  const recordBody = offloaded ? w.bodyPointerBytes : compressed ? base64Body : w.bodyBytes;
+  const recordBytes = (w.analyticsPayload === "payload" ? recordBody : 0) + w.analyticsOverheadBytes;
   const putUnits = Math.ceil(recordBytes / (25 * KIB));
 
   const lines: Line[] = [];

@@ -65,11 +65,19 @@ describe("cost model arithmetic", () => {
   });
 
   describe("sizes", () => {
-    it("a body forwarded as received is carried byte for byte in the message and the analytics record", () => {
+    it("a body forwarded as received travels as base64 in the message (as ingest writes every inline body) and as itself in the analytics record", () => {
       const report = costOf(costStack(), EMPTY, HAND, US);
-      // Message 1,000 + 24 = 1,024 B; record 1,000 + 24 = 1,024 B (no base64: nothing was compressed).
-      assert.equal(report.derived.messageBytes, 1024);
+      // Message: base64 ceil(1,000 / 3) x 4 = 1,336 + 24 = 1,360 B; record 1,000 + 24 = 1,024 B.
+      assert.equal(report.derived.messageBytes, 1360);
       assert.equal(report.derived.analyticsRecordBytes, 1024);
+    });
+
+    it("a batch's receive is billed by the 64 KiB chunks of its base64 messages", () => {
+      // Ten 5,000-byte bodies: base64 1,667 x 4 = 6,668 + 24 = 6,692 B a message, 66,920 B a batch of 10: two
+      // chunks, 0.2 receives a webhook (as text, 50,240 B, it would be one).
+      const report = costOf(costStack(), EMPTY, { ...HAND, bodyBytes: 5000 }, US);
+      assert.equal(report.derived.messageBytes, 6692);
+      assert.match(lineOf(report, "sqs: send + receive + delete").detail, /^1 send \+ 0\.200 receive \+ 0\.100 delete = 1\.300 requests/);
     });
 
     it("a compressed forwarded body travels as base64 of its gzip in SQS and Kinesis, and is stored as its gzip", () => {

@@ -39,7 +39,7 @@ describe("cost model texts (what npm run cost prints)", () => {
       // 0.5 GB x 0.1 s; no S3 put clause (and nothing in its place) for an inline body.
       ["lambda: ingest", "1 request + 512 MB x 100 ms = 0.0500 GB-s per webhook, arm64"],
       ...LAMBDA_WORKER_CONSUMER,
-      ["sqs: send + receive + delete", "1 send + 0.100 receive + 0.100 delete = 1.200 requests per webhook (message 1024 B, 1 chunk(s) of 64 KiB)"],
+      ["sqs: send + receive + delete", "1 send + 0.100 receive + 0.100 delete = 1.200 requests per webhook (message 1360 B, 1 chunk(s) of 64 KiB)"],
       // Not gzip'ed at rest (ratio 1): nothing between the body size and the "+".
       ["dynamodb: item write", "1 WRU (item 1024 B = body 1000 + 24) x $0.6250/M"],
       ["dynamodb: index write", "1 WRU (byTenantTime copy 100 B)"],
