@@ -53,13 +53,18 @@ const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /**
  * `90m`, `1h`, `2d` (also `30s`): that long before `now`; or an ISO 8601 time with a date (`2025-06-01`,
- * `2025-06-01T12:00:00Z`, with an offset). Anything else is refused rather than guessed.
+ * `2025-06-01T12:00:00Z`, with an offset). A time without `Z` or an offset is UTC, as a bare date is, and as
+ * CloudWatch, the logs and this tool print times: `Date.parse` would read it in the machine's own zone, so an alarm's
+ * time pasted on a laptop in Berlin would select a window two hours off. Anything else is refused rather than guessed.
  */
 export function parseTime(option: string, text: string, now: number): Date {
-  const duration = /^(\d+)([smhd])$/.exec(text.trim());
+  const trimmed = text.trim();
+  const duration = /^(\d+)([smhd])$/.exec(trimmed);
   if (duration) return new Date(now - Number(duration[1]) * UNIT_MS[duration[2] as keyof typeof UNIT_MS]);
-  if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim())) {
-    const ms = Date.parse(text.trim());
+  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(trimmed);
+  if (iso) {
+    const zoneless = iso[1] !== undefined && iso[4] === undefined;
+    const ms = Date.parse(zoneless ? `${trimmed}Z` : trimmed);
     if (Number.isFinite(ms)) return new Date(ms);
   }
   throw new UsageError(`${option}: expected a duration back from now (90m, 1h, 2d) or an ISO time (2025-06-01T12:00:00Z), got '${text}'`);

@@ -125,6 +125,22 @@ describe("npm run ops: arguments and stack resolution", () => {
     for (const bad of ["1", "1w", "-1h", "now", "31/05/2025", "2025-13-45"]) assert.throws(() => parseTime("--since", bad, now), /expected a duration/, bad);
   });
 
+  it("a time without Z or an offset is UTC, whatever the machine's time zone", () => {
+    const saved = process.env.TZ;
+    try {
+      for (const zone of ["UTC", "Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata"]) {
+        process.env.TZ = zone;
+        assert.equal(parseTime("--since", "2025-06-01T12:00", 0).toISOString(), "2025-06-01T12:00:00.000Z", zone);
+        assert.equal(parseTime("--since", "2025-06-01T12:00:30.5", 0).toISOString(), "2025-06-01T12:00:30.500Z", zone);
+        assert.equal(parseTime("--since", "2025-06-01", 0).toISOString(), "2025-06-01T00:00:00.000Z", zone);
+        assert.equal(parseTime("--since", "2025-06-01T12:00+0530", 0).toISOString(), "2025-06-01T06:30:00.000Z", zone);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   describe("a deployed stack it cannot resolve is refused in one line naming what is missing", () => {
     const refusal = async (env: NodeJS.ProcessEnv, expected: RegExp) => {
       const run = await withProcessEnv(env, () => ops(["dlq", "--tenant", "acme", "--stack", "prod"], env));
