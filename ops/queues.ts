@@ -3,6 +3,7 @@
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
 import {
   ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type Message,
@@ -64,5 +65,63 @@ export async function release(sqs: SQSClient, queueUrl: string, messages: readon
         Entries: chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })),
       }),
     );
+  }
+}
+
+/**
+ * One run's pass over a queue: each message that was in it when the run began, handed out once. Without it a
+ * command that receives "until the queue is empty" can meet its own work again: a replayed batch that fails
+ * again comes back as a new message after Lambda's retries (~3 minutes), and a message held past its hold is
+ * visible again, so a long run could cycle for as long as the cause lasts. Messages SQS sent after the run began
+ * (`SentTimestamp`, SQS's clock, against this machine's: a skew of a few seconds only moves which run takes a
+ * message sent at the edge) and messages already received in this run are held until the run ends and then
+ * given back at once, for the next run. Bounded without a depth count, which SQS only approximates.
+ */
+export class QueuePass {
+  /** Messages to give back when the run ends (the caller adds what it keeps, and removes what it deleted). */
+  readonly held: Message[] = [];
+  /** Messages sent after the run began: left in the queue for the next run. */
+  arrivedDuringRun = 0;
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    private readonly holdSeconds: number,
+    private readonly startedAtMs: number,
+  ) {}
+
+  /** Up to `max` (1-10) messages of the pass; none when it is over. */
+  async next(max: number): Promise<Message[]> {
+    // A few batches of nothing new are read past (held, so the next receive sees other messages); then the pass ends.
+    for (let stale = 0; stale < 3; stale++) {
+      const batch = await receiveBatch(this.sqs, this.queueUrl, max, this.holdSeconds);
+      if (batch.length === 0) return [];
+      const fresh: Message[] = [];
+      for (const message of batch) {
+        const id = message.MessageId ?? message.ReceiptHandle ?? "";
+        const sentAt = Number(message.Attributes?.SentTimestamp);
+        if (this.seen.has(id)) {
+          this.held.push(message);
+        } else if (Number.isFinite(sentAt) && sentAt > this.startedAtMs) {
+          this.seen.add(id);
+          this.arrivedDuringRun += 1;
+          this.held.push(message);
+        } else {
+          this.seen.add(id);
+          fresh.push(message);
+        }
+      }
+      if (fresh.length > 0) return fresh;
+    }
+    return [];
+  }
+
+  /** Gives back every held message (visible again at once); errors are ignored: a hold also ends by itself. */
+  async giveBack(): Promise<void> {
+    for (const message of this.held) {
+      await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })).catch(() => undefined);
+    }
+    this.held.length = 0;
   }
 }

@@ -7,10 +7,10 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
 // Locally the same Invoke API is served by npm start under /_local/lambda (local/localRoutes.ts).
 import { InvokeCommand } from "@aws-sdk/client-lambda";
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import { DeleteMessageCommand } from "@aws-sdk/client-sqs";
 import { OpsError, positiveInteger, requireTenant, UsageError } from "./args";
 import type { Command } from "./command";
-import { receiveBatch } from "./queues";
+import { QueuePass } from "./queues";
 
 const HOLD_SECONDS = 120;
 
@@ -35,7 +35,7 @@ export const replayCommand: Command = {
 Reads the tenant's worker async-failure queue (invocation records of replays that failed after Lambda's
 retries) and invokes the worker again with each record's batch, asynchronously (InvocationType Event). A record
 is deleted only after Lambda accepted the invocation; a batch that fails again returns to the queue after
-Lambda's retries. Fix the cause first (the record's responsePayload names the error). --max N: at most N
+Lambda's retries, and is left for the next run (one pass over the records there when the run began). Fix the cause first (the record's responsePayload names the error). --max N: at most N
 records. --dry-run counts them and invokes nothing. --json prints {replayed, skipped}.`,
   options: { tenant: { type: "string" }, failures: { type: "boolean" }, max: { type: "string" } },
   positionals: 0,
@@ -52,18 +52,20 @@ records. --dry-run counts them and invokes nothing. --json prints {replayed, ski
     const functionName = target.functions.tenants[tenant]?.worker;
     if (!functionName) throw new OpsError(`stack '${target.stack}' names no worker function for tenant '${tenant}' (output functions)`);
     const { sqs, lambda } = target.clients;
-    const held: Message[] = [];
+    // One pass over the records there at the start: a batch replayed here that fails again returns to this
+    // queue after Lambda's retries, and is left for the next run (see QueuePass).
+    const pass = new QueuePass(sqs, queueUrl, HOLD_SECONDS, Date.now());
     let replayed = 0;
     let skipped = 0;
     let seen = 0;
     try {
       for (;;) {
         if (max !== undefined && seen >= max) break;
-        const batch = await receiveBatch(sqs, queueUrl, max === undefined ? 10 : max - seen, HOLD_SECONDS);
+        const batch = await pass.next(max === undefined ? 10 : max - seen);
         if (batch.length === 0) break;
         for (const message of batch) {
           seen += 1;
-          held.push(message);
+          pass.held.push(message);
           const payload = replayPayloadOf(message.Body);
           if (!payload) {
             skipped += 1; // not an invocation record with a batch: left for a person to read
@@ -76,16 +78,19 @@ records. --dry-run counts them and invokes nothing. --json prints {replayed, ski
           const result = await lambda.send(new InvokeCommand({ FunctionName: functionName, InvocationType: "Event", Payload: Buffer.from(JSON.stringify(payload)) }));
           if (result.StatusCode !== 202) throw new OpsError(`Invoke of ${functionName} answered ${result.StatusCode}, not 202; record kept`);
           await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
-          held.pop();
+          pass.held.pop();
           replayed += 1;
           report.progress(`replay ${tenant}: invoked ${replayed}`);
         }
       }
     } finally {
-      for (const message of held) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })).catch(() => undefined);
+      await pass.giveBack();
     }
+    const later = pass.arrivedDuringRun;
     if (json) report.json({ replayed, skipped, ...(dryRun ? { dryRun: true } : {}) });
-    report.summary(`replay ${tenant}${dryRun ? " (dry run)" : ""}: ${dryRun ? "would invoke" : "invoked"} ${functionName} with ${replayed} batch(es) · skipped ${skipped}${skipped > 0 ? " (not invocation records; left in the queue)" : ""}`);
+    report.summary(
+      `replay ${tenant}${dryRun ? " (dry run)" : ""}: ${dryRun ? "would invoke" : "invoked"} ${functionName} with ${replayed} batch(es) · skipped ${skipped}${skipped > 0 ? " (not invocation records; left in the queue)" : ""}${later > 0 ? ` · ${later} record(s) arrived during the run, left for the next (a replayed batch failing again comes back after Lambda's retries)` : ""}`,
+    );
     return skipped > 0 ? 1 : 0;
   },
 };

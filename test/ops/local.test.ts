@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { loadStackFile } from "../../components/config";
 import { encodeEnvelope } from "../../handlers/core/envelope";
 import { sqsRecord } from "../../local/events";
@@ -192,13 +192,13 @@ describe("npm run ops --local: the runbook's fixes against the local pipeline", 
 
     const dry = await local("republish", "--from-failures", "--dry-run", "--json");
     assert.equal(dry.code, 0, dry.stderr);
-    assert.deepEqual(dry.json(), { republished: failed.events, skipped: 0, failureRecords: failed.records, unrecognised: 0, dryRun: true });
+    assert.deepEqual(dry.json(), { republished: failed.events, skipped: 0, failureRecords: failed.records, unrecognised: 0, kept: 0, dryRun: true });
     assert.equal(await depth(failuresUrl), failed.records, "dry run deleted no failure record");
     assert.equal((await status()).tenants.globex!.published, broken.tenants.globex!.published, "dry run published nothing");
 
     const run = await local("republish", "--from-failures", "--json");
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(run.json(), { republished: failed.events, skipped: 0, failureRecords: failed.records, unrecognised: 0 });
+    assert.deepEqual(run.json(), { republished: failed.events, skipped: 0, failureRecords: failed.records, unrecognised: 0, kept: 0 });
     const final = await eventually(status, (s) => s.tenants.globex!.published === s.tenants.globex!.stored, 10_000, "published = stored");
     assert.equal(final.tenants.globex!.stored, baseline.tenants.globex!.stored + count);
     assert.equal(await depth(failuresUrl), 0, "each failure record deleted once its events were published");
@@ -222,6 +222,28 @@ describe("npm run ops --local: the runbook's fixes against the local pipeline", 
     const result = run.json<{ republished: number; failureRecords: number }>();
     assert.equal(result.failureRecords, 1);
     assert.ok(result.republished >= 1, "at least the event stored in the window");
+    assert.equal(await depth(failuresUrl), 0);
+  });
+
+  it("a failure record whose batch holds more events than the table's window is kept, and the run exits 1", async () => {
+    const failuresUrl = pipeline.names.streamFailureQueueUrl;
+    const now = new Date();
+    const streamArn = JSON.parse(readFileSync(endpoints, "utf8")).eventsTable;
+    // 5,000 events in the batch: far more than this test pipeline stored in the window, so some waited in the
+    // queue longer than the lookback (a worker outage, a DLQ redrive) and the window cannot hold them.
+    await sqs.send(new SendMessageCommand({
+      QueueUrl: failuresUrl,
+      MessageBody: JSON.stringify({ version: "1.0", DDBStreamBatchInfo: { shardId: "shardId-00000000000000000000-gone", startSequenceNumber: "1", endSequenceNumber: "2", approximateArrivalOfFirstRecord: now.toISOString(), approximateArrivalOfLastRecord: now.toISOString(), batchSize: 5000, streamArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${streamArn}/stream/2020-01-01T00:00:00.000` } }),
+    }));
+    const run = await local("republish", "--from-failures", "--lookback", "2m", "--json");
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /the batch held 5000 event\(s\) but the stream and the window only \d+; record kept: run again with a longer --lookback/);
+    const result = run.json<{ failureRecords: number; kept: number }>();
+    assert.deepEqual([result.failureRecords, result.kept], [1, 1]);
+    assert.equal(await depth(failuresUrl), 1, "the record is still there for the next run");
+    // Cleared for the tests after this one.
+    const { receiveBatch } = await import("../../ops/queues");
+    for (const message of await receiveBatch(sqs, failuresUrl, 10, 30)) await sqs.send(new DeleteMessageCommand({ QueueUrl: failuresUrl, ReceiptHandle: message.ReceiptHandle! }));
     assert.equal(await depth(failuresUrl), 0);
   });
 
