@@ -122,11 +122,11 @@ export interface Workload {
   ratePerSecond: number;
   /** Bytes of each webhook's body as the sender posts it. */
   bodyBytes: number;
-  /** Stored and forwarded body size as a fraction of the body (1 = as received; 0.3 = gzip of typical JSON). */
+  /** Forwarded body size as a fraction of the body (1 = not gzip'ed, base64 in SQS; 0.3 = gzip of typical JSON). */
   compressionRatio: number;
   /**
    * The item's body as a fraction of the body: the worker gzips inline bodies of 256 B or more when that makes them
-   * smaller (handlers/core/storedBody.ts); SQS and Kinesis carry them as received.
+   * smaller (handlers/core/storedBody.ts); SQS (as base64) and Kinesis carry them not gzip'ed.
    */
   storedCompressionRatio: number;
   ingestMemoryMb: number;
@@ -224,7 +224,7 @@ const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}
 const MEANINGS: Record<keyof Workload, string> = {
   ratePerSecond: "webhooks per second, all tenants, spread evenly over the tenants (accepts 50/s, 3000/min)",
   bodyBytes: "body size as posted (accepts 2KiB, 512, 1MiB)",
-  compressionRatio: "forwarded body size / body size in SQS and Kinesis; 1 = bodies as received (today), ~0.3 = gzip of JSON (then base64 in SQS and Kinesis)",
+  compressionRatio: "forwarded body size / body size in SQS and Kinesis; 1 = not gzip'ed (today: base64 in SQS, as received in Kinesis), ~0.3 = gzip of JSON (then base64 in both)",
   storedCompressionRatio: `item body size / body size: inline bodies of ${GZIP_MIN_BODY_BYTES} B or more are stored gzip'ed when smaller (today; ~0.3 for JSON, 1 = incompressible)`,
   ingestMemoryMb: `ingest function memory, MB (configured: ${INGEST.memoryMb}, components/settings.ts)`,
   ingestMs: "billed duration of one ingest invocation, ms (HMAC of the body + one SQS SendMessage round trip, warm)",

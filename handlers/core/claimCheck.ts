@@ -8,7 +8,8 @@ import { sha256Hex } from "./crypto";
  *
  * Why 8 KiB, from the cost model (components/cost/prices.ts, eu-west-1; us-east-1 is within a few %):
  * - inline, every KB of body is one more DynamoDB write unit on the item (1 WRU per 1 KB, $0.71 per million),
- *   plus table storage for retentionDays; SQS bills per 64 KiB chunk, so below 64 KiB it adds nothing;
+ *   plus table storage for retentionDays; SQS bills per 64 KiB chunk, so below 64 KiB it adds next to nothing
+ *   (a worker's receive of several ~4.5-8 KiB messages, base64 in the envelope, may take one chunk more);
  * - behind a pointer, the body costs one S3 PUT ($5.00 per million), ~25 ms more ingest time at 512 MB
  *   (~$0.30 per million GB-s) and a GET ($0.40 per million) for each reader, while the item, the message and
  *   the record shrink to ~1 KB whatever the body's size;

@@ -10,9 +10,10 @@
 //   cheaper to write than JSON-escaped text (Node 22, provider-shaped JSON at 1-8 KiB: ~0.06 against ~0.75 ns a
 //   byte, `npm run bench`), holds no character SQS refuses, and the SDK copies it into its JSON request with
 //   nothing to escape. Its 4/3 size costs next to nothing: a SendMessage stays within one 64 KiB billing chunk
-//   (https://aws.amazon.com/sqs/pricing/); a worker's full batch of ten messages with ~4.5-6 KiB bodies may take
-//   one chunk more to receive (+0.1 request a webhook, $0.04 per million; `npm run cost -- --body 5KiB
-//   --worker-batch 10`); the worker stores the decoded bytes, so the item and the analytics record do not change.
+//   (https://aws.amazon.com/sqs/pricing/); a worker's batch of 6-10 messages with ~4.5-8 KiB bodies (ten: ~4.5-6
+//   KiB) may take one chunk more to receive than as text (at most +1/6 request a webhook, <= $0.07 per million;
+//   `npm run cost -- --body 5KiB --worker-batch 10`); the worker stores the decoded bytes, so the item and the
+//   analytics record do not change.
 // - Larger (only without a bodies bucket, where size decides the chunks billed and whether the 1 MiB fits) as
 //   JSON-escaped UTF-8 text unless that is longer than its base64, or it holds U+FFFE/U+FFFF (which JSON leaves
 //   as they are): JSON escapes every other character SQS refuses (controls, lone surrogates) to ASCII. Choosing

@@ -61,6 +61,10 @@ describe("envelope encoding", () => {
     }
     assert.equal(JSON.parse(encodeEnvelope({ ...envelope, body: Buffer.from("hello") })).bodyEncoding, "base64");
     assert.equal(bodyEncodingOf(Buffer.from("x".repeat(INLINE_BODY_MAX_BYTES + 1))).bodyEncoding, "utf8");
+    // The threshold is in bytes, not characters: 4,097 two-byte characters are 8,194 bytes, over it.
+    const accents = "é".repeat(4097);
+    assert.equal(bodyEncodingOf(Buffer.from(accents), accents).bodyEncoding, "utf8");
+    assert.equal(bodyEncodingOf(Buffer.from("é".repeat(4096)), "é".repeat(4096)).bodyEncoding, "base64");
   });
 
   it("above it a UTF-8 body travels as escaped text, anything else as base64; the token's size is its UTF-8 size", () => {
