@@ -47,19 +47,39 @@ async function sendCopy({ target }: CommandContext, queueUrl: string, message: M
   );
 }
 
-async function moveByTask(context: CommandContext, tenant: string): Promise<number> {
+/**
+ * SQS's message-move task, followed to its end. One task may run per source queue at a time, and a task started
+ * earlier (say by a run stopped with Ctrl-C, which stops following, not the task) is refused before starting
+ * another, naming how to cancel it. ListMessageMoveTasks lists the most recent task first; the one followed must
+ * be newer than the latest listed before the start, so a listing that lags behind the start is never read as
+ * this task's result. https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ListMessageMoveTasks.html
+ */
+export async function moveByTask(context: Pick<CommandContext, "target" | "report">, tenant: string, pollMs = 2_000): Promise<number> {
   const { target, report } = context;
   const { sqs } = target.clients;
   const { queue, dlq } = target.queues.tenants[tenant]!;
   const [sourceArn, destinationArn] = await Promise.all([queueArn(sqs, dlq), queueArn(sqs, queue)]);
+  const latest = async () => (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 1 }))).Results?.[0];
+  const previous = await latest();
+  if (previous?.Status === "RUNNING") {
+    const since = previous.StartedTimestamp !== undefined ? ` since ${new Date(previous.StartedTimestamp).toISOString()}` : "";
+    throw new OpsError(
+      `redrive ${tenant}: a message-move task is already running on this DLQ${since} (moved ${previous.ApproximateNumberOfMessagesMoved ?? 0} of ${previous.ApproximateNumberOfMessagesToMove ?? "?"}); let it finish, or cancel it: aws sqs cancel-message-move-task --task-handle ${previous.TaskHandle ?? "<handle>"}`,
+    );
+  }
+  const previousStart = previous?.StartedTimestamp ?? Number.NEGATIVE_INFINITY;
   // The destination is named, not left to "the source queue it came from", so it is exactly this tenant's queue.
   const started = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }));
-  report.note(`redrive ${tenant}: message-move task ${started.TaskHandle ?? ""} started`);
-  for (;;) {
-    await sleep(2_000);
-    const { Results } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 1 }));
-    const task = Results?.[0];
-    if (!task) throw new OpsError(`redrive ${tenant}: the message-move task is not listed`);
+  report.note(`redrive ${tenant}: message-move task started; Ctrl-C stops following it, not the task (aws sqs cancel-message-move-task --task-handle ${started.TaskHandle ?? "<handle>"})`);
+  for (let unlisted = 0; ; ) {
+    await sleep(pollMs);
+    const task = await latest();
+    const ours = task !== undefined && (task.TaskHandle === started.TaskHandle || (task.StartedTimestamp ?? Number.NEGATIVE_INFINITY) > previousStart);
+    if (!ours) {
+      // Not listed yet (or the listing still shows the task before it): a few polls, then say so.
+      if (++unlisted >= 15) throw new OpsError(`redrive ${tenant}: the message-move task started is not listed after ${unlisted} polls; see aws sqs list-message-move-tasks --source-arn ${sourceArn}`);
+      continue;
+    }
     report.progress(`redrive ${tenant}: ${task.Status} · moved ${task.ApproximateNumberOfMessagesMoved ?? 0} of ${task.ApproximateNumberOfMessagesToMove ?? "?"}`);
     if (task.Status === "COMPLETED") return task.ApproximateNumberOfMessagesMoved ?? 0;
     if (task.Status === "FAILED" || task.Status === "CANCELLED") throw new OpsError(`redrive ${tenant}: message-move task ${task.Status}${task.FailureReason ? `: ${task.FailureReason}` : ""} after ${task.ApproximateNumberOfMessagesMoved ?? 0} moved`);
@@ -73,7 +93,8 @@ export const redriveCommand: Command = {
 
 Moves the tenant's dead-letter queue back to the tenant's queue; the worker stores each event once (a message
 moved twice is a duplicate it ignores). Fix the cause first (ops dlq shows why they failed), or they return
-after 5 receives. In AWS without --max it starts SQS's message-move task and follows its progress; locally, and
+after 5 receives. In AWS without --max it starts SQS's message-move task and follows its progress (one task
+runs per DLQ: one already running is refused, naming how to cancel it; Ctrl-C stops following, not the task); locally, and
 with --max N (at most N messages), it copies each message to the queue and only then deletes it from the DLQ.
 --dry-run reports what would move and moves nothing. --json prints {moved, remaining}.`,
   options: { tenant: { type: "string" }, max: { type: "string" } },
