@@ -3,7 +3,6 @@
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
 import {
   ChangeMessageVisibilityBatchCommand,
-  ChangeMessageVisibilityCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type Message,
@@ -68,44 +67,65 @@ export async function release(sqs: SQSClient, queueUrl: string, messages: readon
   }
 }
 
+/** Messages in a row that arrived after the start before a pass ends: three full receives' worth. */
+const STALE_LIMIT = 30;
+
 /**
  * One run's pass over a queue: each message that was in it when the run began, handed out once. Without it a
  * command that receives "until the queue is empty" can meet its own work again: a replayed batch that fails
  * again comes back as a new message after Lambda's retries (~3 minutes), and a message held past its hold is
  * visible again, so a long run could cycle for as long as the cause lasts. Messages SQS sent after the run began
- * (`SentTimestamp`, SQS's clock, against this machine's: a skew of a few seconds only moves which run takes a
- * message sent at the edge) and messages already received in this run are held until the run ends and then
- * given back at once, for the next run. Bounded without a depth count, which SQS only approximates.
+ * and messages already received in this run are held until the run ends and then given back at once, for the
+ * next run. Bounded without a depth count, which SQS only approximates.
+ *
+ * "When the run began" is on SQS's clock, which stamps `SentTimestamp`: this machine's time plus the SDK's clock
+ * offset, which this SDK sets from each response's Date header (1 s resolution), so a laptop whose clock is off
+ * neither defers a backlog nor replays its own re-failures. The pass ends when a receive finds nothing, or after
+ * STALE_LIMIT messages in a row that arrived after the start (a burst ahead of older ones): then `endedEarly`
+ * says so, and the caller says how many are still visible.
  */
 export class QueuePass {
   /** Messages to give back when the run ends (the caller adds what it keeps, and removes what it deleted). */
   readonly held: Message[] = [];
   /** Messages sent after the run began: left in the queue for the next run. */
   arrivedDuringRun = 0;
+  /** True when the pass stopped on STALE_LIMIT rather than on an empty receive: older messages may remain. */
+  endedEarly = false;
+  /** SQS's clock minus this machine's, ms, as the SDK measured it (0 before the first response). */
+  clockOffsetMs = 0;
   private readonly seen = new Set<string>();
+  private startedAtMs: number | undefined;
 
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
     private readonly holdSeconds: number,
-    private readonly startedAtMs: number,
-  ) {}
+    /** For tests: the start on SQS's clock; by default the first response's time, corrected as above. */
+    startedAtMs?: number,
+  ) {
+    this.startedAtMs = startedAtMs;
+  }
 
   /** Up to `max` (1-10) messages of the pass; none when it is over. */
   async next(max: number): Promise<Message[]> {
-    // A few batches of nothing new are read past (held, so the next receive sees other messages); then the pass ends.
-    for (let stale = 0; stale < 3; stale++) {
+    for (let arrivedInARow = 0; arrivedInARow < STALE_LIMIT; ) {
       const batch = await receiveBatch(this.sqs, this.queueUrl, max, this.holdSeconds);
+      if (this.startedAtMs === undefined) {
+        this.clockOffsetMs = (this.sqs as { config?: { systemClockOffset?: number } }).config?.systemClockOffset ?? 0;
+        this.startedAtMs = Date.now() + this.clockOffsetMs;
+      }
       if (batch.length === 0) return [];
       const fresh: Message[] = [];
       for (const message of batch) {
         const id = message.MessageId ?? message.ReceiptHandle ?? "";
         const sentAt = Number(message.Attributes?.SentTimestamp);
         if (this.seen.has(id)) {
+          // Visible again after its hold: hidden again by this receive, and given back at the end.
           this.held.push(message);
         } else if (Number.isFinite(sentAt) && sentAt > this.startedAtMs) {
           this.seen.add(id);
           this.arrivedDuringRun += 1;
+          arrivedInARow += 1;
           this.held.push(message);
         } else {
           this.seen.add(id);
@@ -114,14 +134,28 @@ export class QueuePass {
       }
       if (fresh.length > 0) return fresh;
     }
+    this.endedEarly = true;
     return [];
   }
 
-  /** Gives back every held message (visible again at once); errors are ignored: a hold also ends by itself. */
+  /** Gives back every held message (visible again at once), each once, by its latest receipt; a failure is ignored: a hold also ends by itself. */
   async giveBack(): Promise<void> {
-    for (const message of this.held) {
-      await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 })).catch(() => undefined);
-    }
+    const latest = new Map<string, Message>();
+    for (const message of this.held) latest.set(message.MessageId ?? message.ReceiptHandle ?? "", message);
     this.held.length = 0;
+    await release(this.sqs, this.queueUrl, [...latest.values()]).catch(() => undefined);
   }
+}
+
+/**
+ * What an operator needs to hear about a pass once it is over: a clock this far off, and a pass that ended before
+ * the queue did (with how many are still visible). `incomplete` is true for the latter (the command exits 1).
+ */
+export async function passNotes(sqs: SQSClient, queueUrl: string, pass: QueuePass): Promise<{ notes: string[]; incomplete: boolean }> {
+  const notes: string[] = [];
+  if (Math.abs(pass.clockOffsetMs) > 30_000) notes.push(`this machine's clock is ${Math.round(pass.clockOffsetMs / 1000)} s off SQS's; the pass used SQS's time`);
+  if (!pass.endedEarly) return { notes, incomplete: false };
+  const { visible } = await queueDepth(sqs, queueUrl);
+  notes.push(`the pass ended on ${pass.arrivedDuringRun} record(s) that arrived during the run, ahead of older ones; ~${visible} still visible: run again`);
+  return { notes, incomplete: true };
 }

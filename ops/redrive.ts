@@ -61,25 +61,29 @@ export async function moveByTask(context: Pick<CommandContext, "target" | "repor
   const [sourceArn, destinationArn] = await Promise.all([queueArn(sqs, dlq), queueArn(sqs, queue)]);
   const latest = async () => (await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 1 }))).Results?.[0];
   const previous = await latest();
-  if (previous?.Status === "RUNNING") {
+  if (previous?.Status === "RUNNING" || previous?.Status === "CANCELLING") {
     const since = previous.StartedTimestamp !== undefined ? ` since ${new Date(previous.StartedTimestamp).toISOString()}` : "";
     throw new OpsError(
-      `redrive ${tenant}: a message-move task is already running on this DLQ${since} (moved ${previous.ApproximateNumberOfMessagesMoved ?? 0} of ${previous.ApproximateNumberOfMessagesToMove ?? "?"}); let it finish, or cancel it: aws sqs cancel-message-move-task --task-handle ${previous.TaskHandle ?? "<handle>"}`,
+      `redrive ${tenant}: a message-move task is already ${previous.Status === "RUNNING" ? "running" : "being cancelled"} on this DLQ${since} (moved ${previous.ApproximateNumberOfMessagesMoved ?? 0} of ${previous.ApproximateNumberOfMessagesToMove ?? "?"}); let it finish, or cancel it: aws sqs cancel-message-move-task --task-handle ${previous.TaskHandle ?? "<handle>"}`,
     );
   }
   const previousStart = previous?.StartedTimestamp ?? Number.NEGATIVE_INFINITY;
   // The destination is named, not left to "the source queue it came from", so it is exactly this tenant's queue.
   const started = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }));
   report.note(`redrive ${tenant}: message-move task started; Ctrl-C stops following it, not the task (aws sqs cancel-message-move-task --task-handle ${started.TaskHandle ?? "<handle>"})`);
+  let seenOurs = false;
   for (let unlisted = 0; ; ) {
     await sleep(pollMs);
     const task = await latest();
-    const ours = task !== undefined && (task.TaskHandle === started.TaskHandle || (task.StartedTimestamp ?? Number.NEGATIVE_INFINITY) > previousStart);
+    const byHandle = started.TaskHandle !== undefined && task?.TaskHandle === started.TaskHandle;
+    const ours = task !== undefined && (byHandle || (task.StartedTimestamp ?? Number.NEGATIVE_INFINITY) > previousStart);
     if (!ours) {
-      // Not listed yet (or the listing still shows the task before it): a few polls, then say so.
-      if (++unlisted >= 15) throw new OpsError(`redrive ${tenant}: the message-move task started is not listed after ${unlisted} polls; see aws sqs list-message-move-tasks --source-arn ${sourceArn}`);
+      // Not listed yet (or the listing still shows the task before it): a few polls, then say so. Once it has
+      // been seen, a listing that shows the earlier one again is only waited out.
+      if (!seenOurs && ++unlisted >= 15) throw new OpsError(`redrive ${tenant}: the message-move task started is not listed after ${unlisted} polls; see aws sqs list-message-move-tasks --source-arn ${sourceArn}`);
       continue;
     }
+    seenOurs = true;
     report.progress(`redrive ${tenant}: ${task.Status} · moved ${task.ApproximateNumberOfMessagesMoved ?? 0} of ${task.ApproximateNumberOfMessagesToMove ?? "?"}`);
     if (task.Status === "COMPLETED") return task.ApproximateNumberOfMessagesMoved ?? 0;
     if (task.Status === "FAILED" || task.Status === "CANCELLED") throw new OpsError(`redrive ${tenant}: message-move task ${task.Status}${task.FailureReason ? `: ${task.FailureReason}` : ""} after ${task.ApproximateNumberOfMessagesMoved ?? 0} moved`);

@@ -10,7 +10,7 @@ import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { DeleteMessageCommand } from "@aws-sdk/client-sqs";
 import { OpsError, positiveInteger, requireTenant, UsageError } from "./args";
 import type { Command } from "./command";
-import { QueuePass } from "./queues";
+import { passNotes, QueuePass } from "./queues";
 
 const HOLD_SECONDS = 120;
 
@@ -87,10 +87,12 @@ records. --dry-run counts them and invokes nothing. --json prints {replayed, ski
       await pass.giveBack();
     }
     const later = pass.arrivedDuringRun;
+    const { notes, incomplete } = await passNotes(sqs, queueUrl, pass);
+    for (const note of notes) report.note(`replay ${tenant}: ${note}`);
     if (json) report.json({ replayed, skipped, ...(dryRun ? { dryRun: true } : {}) });
     report.summary(
       `replay ${tenant}${dryRun ? " (dry run)" : ""}: ${dryRun ? "would invoke" : "invoked"} ${functionName} with ${replayed} batch(es) · skipped ${skipped}${skipped > 0 ? " (not invocation records; left in the queue)" : ""}${later > 0 ? ` · ${later} record(s) arrived during the run, left for the next (a replayed batch failing again comes back after Lambda's retries)` : ""}`,
     );
-    return skipped > 0 ? 1 : 0;
+    return skipped > 0 || incomplete ? 1 : 0;
   },
 };

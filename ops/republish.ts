@@ -18,7 +18,7 @@ import { STREAM_RETRY } from "../handlers/retry";
 import { OpsError, parseTime, parseWindow, positiveInteger, requireTenant, UsageError } from "./args";
 import type { Command, CommandContext } from "./command";
 import { analyticsRecordOfItem, eachEventPage, getItems } from "./eventsTable";
-import { QueuePass } from "./queues";
+import { passNotes, QueuePass } from "./queues";
 
 /** Failure records are held this long while their events are read and published. */
 const HOLD_SECONDS = 300;
@@ -91,10 +91,10 @@ async function publish(context: CommandContext, records: readonly AnalyticsRecor
   return result.published;
 }
 
-/** Every stored event of the tenants in the window, published page by page; how many events the window held. */
-async function republishWindow(context: CommandContext, tenants: readonly string[], since: Date, until: Date, tally: Tally, label: string): Promise<number> {
+/** Every stored event of the tenants in the window, published page by page; the events it held, `<tenant>#<eventId>`. */
+async function republishWindow(context: CommandContext, tenants: readonly string[], since: Date, until: Date, tally: Tally, label: string): Promise<Set<string>> {
   const { target, report } = context;
-  let events = 0;
+  const events = new Set<string>();
   for (const tenant of tenants) {
     for await (const page of eachEventPage(target.clients.dynamodb, target.eventsTable, tenant, since, until)) {
       const items = await getItems(target.clients.dynamodb, target.eventsTable, tenant, page.map((row) => row.eventId));
@@ -103,7 +103,7 @@ async function republishWindow(context: CommandContext, tenants: readonly string
       // Expired (TTL) between the index read and the get, or not an event item: nothing to publish.
       tally.skipped += page.length - good.length;
       tally.republished += await publish(context, good);
-      events += page.length;
+      for (const row of page) events.add(`${tenant}#${row.eventId}`);
       report.progress(`${label}: ${context.dryRun ? "would republish" : "republished"} ${tally.republished} · skipped ${tally.skipped} (tenant ${tenant})`);
     }
   }
@@ -154,6 +154,8 @@ interface FailureRun {
   kept: number;
   /** Records that arrived during the run, left for the next. */
   arrivedDuringRun: number;
+  /** The pass ended before the queue did (see passNotes). */
+  incomplete: boolean;
 }
 
 async function fromFailures(context: CommandContext, tally: Tally, lookbackMs: number, maxRecords: number | undefined): Promise<FailureRun> {
@@ -164,7 +166,7 @@ async function fromFailures(context: CommandContext, tally: Tally, lookbackMs: n
   // republishing adds load to the same stream), so "until the queue is empty" might not end (see QueuePass).
   const pass = new QueuePass(sqs, queueUrl, HOLD_SECONDS, Date.now());
   const held = pass.held;
-  const run: FailureRun = { records: 0, unrecognised: 0, kept: 0, arrivedDuringRun: 0 };
+  const run: FailureRun = { records: 0, unrecognised: 0, kept: 0, arrivedDuringRun: 0, incomplete: false };
   try {
     for (;;) {
       if (maxRecords !== undefined && run.records >= maxRecords) break;
@@ -193,13 +195,15 @@ async function fromFailures(context: CommandContext, tally: Tally, lookbackMs: n
           const until = new Date(Date.parse(info.approximateArrivalOfLastRecord) + 1_000);
           const name = `failure record ${info.shardId} ${info.startSequenceNumber}..${info.endSequenceNumber}`;
           report.note(`${name}: ${fromStream ? "only partly" : "no longer"} in the stream; republishing events stored ${since.toISOString()}..${until.toISOString()} from the table`);
-          const inWindow = await republishWindow(context, target.tenants, since, until, tally, "republish --from-failures");
+          const found = await republishWindow(context, target.tenants, since, until, tally, "republish --from-failures");
           // The window is by receivedAt, so it misses an event of the batch that waited in SQS longer than the
           // lookback (a worker outage, or a DLQ redrive days later). Which events the batch held is gone with the
-          // stream, so coverage cannot be proven; fewer events in the window (every tenant's) than in the batch
-          // proves a miss. Such a record is kept, not deleted, for a run with a longer --lookback.
-          if (images.length + inWindow < info.batchSize) {
-            report.note(`${name}: the batch held ${info.batchSize} event(s) but the stream and the window only ${images.length + inWindow}; record kept: run again with a longer --lookback (at least the longest time its events waited in the queue, DLQ included)`);
+          // stream, so coverage cannot be proven: the window holds every tenant's events. Fewer distinct events in
+          // the stream's part and the window together than in the batch proves a miss; such a record is kept, not
+          // deleted, for a run with a longer --lookback.
+          for (const record of good) found.add(`${record.tenant}#${record.eventId}`);
+          if (found.size < info.batchSize) {
+            report.note(`${name}: the batch held ${info.batchSize} event(s) but the stream and the window only ${found.size}; record kept: run again with a longer --lookback (at least the longest time its events waited in the queue, DLQ included)`);
             run.kept += 1;
             continue;
           }
@@ -216,6 +220,9 @@ async function fromFailures(context: CommandContext, tally: Tally, lookbackMs: n
     run.arrivedDuringRun = pass.arrivedDuringRun;
     await pass.giveBack();
   }
+  const { notes, incomplete } = await passNotes(sqs, queueUrl, pass);
+  for (const note of notes) report.note(`republish --from-failures: ${note}`);
+  run.incomplete = incomplete;
   return run;
 }
 
@@ -232,7 +239,8 @@ With --from-failures: each record in the analytics failure queue names a stream 
 its records are read from the table's stream while it holds them (24 h), otherwise the events stored from
 --lookback (default ${DEFAULT_LOOKBACK}) before the batch's first arrival to its last are republished from the table. The
 lookback must cover the longest time the batch's events waited in the queue (a worker outage; a DLQ redrive days
-later): when the window holds fewer events than the batch, the record is kept and the run exits 1. Each failure
+later): when the stream's part and the window hold fewer distinct events than the batch (a proven miss; more proves
+nothing, the window holds every tenant's events), the record is kept and the run exits 1. Each failure
 record is deleted only after its events are published; one pass over the records there when the run began
 (records arriving meanwhile are left for the next run); --max N handles at most N records.
 --dry-run counts what would be republished and changes nothing. --json prints {republished, skipped} (with
@@ -258,12 +266,12 @@ record is deleted only after its events are published; one pass over the records
     if (args.values["from-failures"] === true) {
       const now = io.now();
       const lookbackMs = now - parseTime("--lookback", (args.values.lookback as string | undefined) ?? DEFAULT_LOOKBACK, now).getTime();
-      const { records, unrecognised, kept, arrivedDuringRun } = await fromFailures(context, tally, lookbackMs, positiveInteger("--max", args.values.max, undefined));
+      const { records, unrecognised, kept, arrivedDuringRun, incomplete } = await fromFailures(context, tally, lookbackMs, positiveInteger("--max", args.values.max, undefined));
       if (json) report.json({ ...tally, failureRecords: records, unrecognised, kept, ...(dryRun ? { dryRun: true } : {}) });
       report.summary(
         `republish --from-failures${dryRun ? " (dry run)" : ""}: ${records} failure record(s) · ${verb} ${tally.republished} · skipped ${tally.skipped}${dryRun ? " · nothing changed" : ` · ${records - kept} failure record(s) deleted`}${kept > 0 ? ` · ${kept} kept: their window missed events (--lookback)` : ""}${unrecognised > 0 ? ` · ${unrecognised} unrecognised record(s) left in the queue` : ""}${arrivedDuringRun > 0 ? ` · ${arrivedDuringRun} record(s) arrived during the run, left for the next` : ""}`,
       );
-      return unrecognised > 0 || kept > 0 ? 1 : 0;
+      return unrecognised > 0 || kept > 0 || incomplete ? 1 : 0;
     }
     const tenants = args.values.tenant === undefined ? target.tenants : [requireTenant(args.values, target.tenants)];
     const { since, until } = parseWindow(args.values, io.now(), undefined);

@@ -12,10 +12,18 @@ interface FakeMessage {
   comesBack?: boolean;
 }
 
-/** An SQS client answering ReceiveMessage and ChangeMessageVisibility over `messages`; `onReceive` may add more. */
-function fakeSqs(messages: FakeMessage[], onReceive: () => void = () => undefined) {
+/**
+ * An SQS client answering ReceiveMessage and ChangeMessageVisibility(Batch) over `messages`; `onReceive` may add
+ * more; `clockOffsetMs` is what the SDK would have measured (SQS's clock minus this machine's).
+ */
+function fakeSqs(messages: FakeMessage[], onReceive: () => void = () => undefined, clockOffsetMs = 0) {
   let receives = 0;
+  const show = (receiptHandle: unknown) => {
+    const message = messages.find((m) => `rh-${m.id}` === receiptHandle);
+    if (message) message.visible = true;
+  };
   const client = {
+    config: { systemClockOffset: clockOffsetMs },
     async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
       if (command.constructor.name === "ReceiveMessageCommand") {
         receives += 1;
@@ -32,10 +40,9 @@ function fakeSqs(messages: FakeMessage[], onReceive: () => void = () => undefine
         }
         return { Messages: out };
       }
-      if (command.constructor.name === "ChangeMessageVisibilityCommand") {
-        const message = messages.find((m) => `rh-${m.id}` === command.input.ReceiptHandle);
-        if (message && command.input.VisibilityTimeout === 0) message.visible = true;
-        return {};
+      if (command.constructor.name === "ChangeMessageVisibilityBatchCommand") {
+        for (const entry of command.input.Entries as { ReceiptHandle: string; VisibilityTimeout: number }[]) if (entry.VisibilityTimeout === 0) show(entry.ReceiptHandle);
+        return { Successful: [], Failed: [] };
       }
       throw new Error(`unexpected ${command.constructor.name}`);
     },
@@ -73,6 +80,28 @@ describe("ops QueuePass: one pass over what a queue held at the start", () => {
     const pass = new QueuePass(sqs(messages), "q", 60, start);
     assert.deepEqual(await drain(pass, 1), ["back", "a", "b"]);
     assert.deepEqual(pass.held.map((m) => m.MessageId), ["back"], "its second copy held, to be given back");
+  });
+
+  it("a burst of new messages ahead of older ones ends the pass early, and the pass says so", async () => {
+    const messages: FakeMessage[] = [...Array.from({ length: 30 }, (_, i) => ({ id: `new-${i}`, sentAt: start + 1 + i, visible: true })), ...Array.from({ length: 5 }, (_, i) => ({ id: `old-${i}`, sentAt: start - 1 - i, visible: true }))];
+    const pass = new QueuePass(fakeSqs(messages), "q", 60, start);
+    assert.deepEqual(await drain(pass), []);
+    assert.equal(pass.endedEarly, true);
+    assert.equal(pass.arrivedDuringRun, 30);
+    const emptied = new QueuePass(fakeSqs([{ id: "old", sentAt: start - 1, visible: true }]), "q", 60, start);
+    assert.deepEqual(await drain(emptied), ["old"]);
+    assert.equal(emptied.endedEarly, false, "an empty receive is the normal end");
+  });
+
+  it("the start is on SQS's clock: a machine ten minutes slow neither defers a backlog nor replays its own re-failures", async () => {
+    const sqsNow = Date.now() + 600_000;
+    // Sent on SQS's clock five minutes before the run (old) and one minute into it (new); this machine's clock
+    // alone would call both new.
+    const messages: FakeMessage[] = [{ id: "backlog", sentAt: sqsNow - 300_000, visible: true }, { id: "re-failure", sentAt: sqsNow + 60_000, visible: true }];
+    const pass = new QueuePass(fakeSqs(messages, () => undefined, 600_000), "q", 60);
+    assert.deepEqual(await drain(pass), ["backlog"]);
+    assert.equal(pass.arrivedDuringRun, 1);
+    assert.equal(pass.clockOffsetMs, 600_000);
   });
 
   it("a message without SentTimestamp counts as present at the start", async () => {

@@ -47,6 +47,23 @@ describe("ops redrive with SQS's message-move task", () => {
     assert.ok(!calls.includes("StartMessageMoveTaskCommand"));
   });
 
+  it("while running, the task is known by its handle even where the listing has no newer start time", async () => {
+    const { sqs } = fakeSqs([{ Status: "COMPLETED", ApproximateNumberOfMessagesMoved: 7 }, { Status: "RUNNING", TaskHandle: "ours", ApproximateNumberOfMessagesMoved: 1 }, { Status: "FAILED", TaskHandle: "ours", FailureReason: "KMS", ApproximateNumberOfMessagesMoved: 1 }]);
+    await assert.rejects(moveByTask(context(sqs).context, "acme", 0), /message-move task FAILED: KMS after 1 moved/);
+  });
+
+  it("once seen, a listing that shows the earlier task again is waited out, however often", async () => {
+    const ours: ListMessageMoveTasksResultEntry = { Status: "RUNNING", TaskHandle: "ours", StartedTimestamp: 2_000, ApproximateNumberOfMessagesMoved: 1 };
+    const flapping = [before, ours, ...Array.from({ length: 20 }, (_, i) => (i % 2 ? ours : before)), { Status: "COMPLETED", StartedTimestamp: 2_000, ApproximateNumberOfMessagesMoved: 5 }];
+    assert.equal(await moveByTask(context(fakeSqs(flapping).sqs).context, "acme", 0), 5);
+  });
+
+  it("a task being cancelled is refused as a running one is", async () => {
+    const { sqs, calls } = fakeSqs([{ Status: "CANCELLING", TaskHandle: "theirs", StartedTimestamp: 1_000 }]);
+    await assert.rejects(moveByTask(context(sqs).context, "acme", 0), /already being cancelled on this DLQ/);
+    assert.ok(!calls.includes("StartMessageMoveTaskCommand"));
+  });
+
   it("a failed task is an error naming its reason and what it moved", async () => {
     const { sqs } = fakeSqs([undefined, { Status: "FAILED", StartedTimestamp: 5, FailureReason: "AccessDenied", ApproximateNumberOfMessagesMoved: 4 }]);
     await assert.rejects(moveByTask(context(sqs).context, "acme", 0), /message-move task FAILED: AccessDenied after 4 moved/);
