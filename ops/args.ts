@@ -62,7 +62,10 @@ export function parseTime(option: string, text: string, now: number): Date {
   const duration = /^(\d+)([smhd])$/.exec(trimmed);
   if (duration) return new Date(now - Number(duration[1]) * UNIT_MS[duration[2] as keyof typeof UNIT_MS]);
   const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(trimmed);
-  if (iso) {
+  // A calendar date that exists (Date.parse rolls 2025-02-30 over to March 2nd rather than refusing it).
+  const [year, month, day] = trimmed.slice(0, 10).split("-").map(Number) as [number, number, number];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (iso && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day) {
     const zoneless = iso[1] !== undefined && iso[4] === undefined;
     const ms = Date.parse(zoneless ? `${trimmed}Z` : trimmed);
     if (Number.isFinite(ms)) return new Date(ms);

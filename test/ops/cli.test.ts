@@ -122,7 +122,8 @@ describe("npm run ops: arguments and stack resolution", () => {
     assert.equal(parseTime("--since", "1h", now).toISOString(), "2025-06-01T11:00:00.000Z");
     assert.equal(parseTime("--since", "2d", now).toISOString(), "2025-05-30T12:00:00.000Z");
     assert.equal(parseTime("--since", "2025-05-31T08:00:00+02:00", now).toISOString(), "2025-05-31T06:00:00.000Z");
-    for (const bad of ["1", "1w", "-1h", "now", "31/05/2025", "2025-13-45"]) assert.throws(() => parseTime("--since", bad, now), /expected a duration/, bad);
+    assert.equal(parseTime("--since", "2024-02-29", now).toISOString(), "2024-02-29T00:00:00.000Z", "a leap day");
+    for (const bad of ["1", "1w", "-1h", "now", "31/05/2025", "2025-13-45", "2025-02-30", "2025-04-31T12:00Z", "2026-02-29"]) assert.throws(() => parseTime("--since", bad, now), /expected a duration/, bad);
   });
 
   it("a time without Z or an offset is UTC, whatever the machine's time zone", () => {
