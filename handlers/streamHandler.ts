@@ -75,7 +75,7 @@ export function makeStreamHandler(deps: StreamDeps) {
     }
     if (result.failed.length > 0) {
       log.warn(
-        { failed: result.failed.length, attempts: result.attempts, callErrors: result.callErrors.map((error) => (error as Error).message) },
+        { failed: result.failed.length, attempts: result.attempts, errorCodes: result.errorCodes, callErrors: result.callErrors.map((error) => (error as Error).message) },
         "some analytics records not published; reporting them for retry",
       );
     }

@@ -85,8 +85,9 @@ async function publish(context: CommandContext, records: readonly AnalyticsRecor
     random: Math.random,
   });
   if (result.failed.length > 0) {
-    const reason = result.callErrors.length > 0 ? `: ${(result.callErrors[result.callErrors.length - 1] as Error).message}` : "";
-    throw new OpsError(`${result.failed.length} of ${entries.length} record(s) not accepted by Kinesis after ${result.attempts} attempts${reason}`);
+    const codes = Object.entries(result.errorCodes).map(([code, count]) => `${code} x${count}`).join(", ");
+    const reason = result.callErrors.length > 0 ? `; last call error: ${(result.callErrors[result.callErrors.length - 1] as Error).message}` : "";
+    throw new OpsError(`${result.failed.length} of ${entries.length} record(s) not accepted by Kinesis after ${result.attempts} attempts (${codes})${reason}`);
   }
   return result.published;
 }

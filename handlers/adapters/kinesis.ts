@@ -8,8 +8,11 @@ export class KinesisPublisher implements KinesisPort {
     private readonly streamName: string,
   ) {}
 
-  /** Per-entry failure flags from the response; a response that does not line up counts every entry failed. */
-  async putRecords(entries: readonly KinesisEntry<unknown>[]): Promise<readonly boolean[]> {
+  /**
+   * Per entry, null where Kinesis accepted it, else its ErrorCode; a response that does not line up counts every
+   * entry failed (NoMatchingResponse). https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
+   */
+  async putRecords(entries: readonly KinesisEntry<unknown>[]): Promise<readonly (string | null)[]> {
     let records;
     try {
       const result = await this.client.send(
@@ -22,7 +25,7 @@ export class KinesisPublisher implements KinesisPort {
     } catch (error) {
       throw new PublishError(`PutRecords failed: ${error instanceof Error ? error.name : String(error)}`, true, { cause: error });
     }
-    if (!records || records.length !== entries.length) return entries.map(() => true);
-    return records.map((record) => Boolean(record.ErrorCode));
+    if (!records || records.length !== entries.length) return entries.map(() => "NoMatchingResponse");
+    return records.map((record) => (record.ErrorCode ? record.ErrorCode : null));
   }
 }

@@ -138,10 +138,12 @@ export function chunkEntries<Ref>(entries: readonly KinesisEntry<Ref>[], limits:
 
 export interface KinesisPort {
   /**
-   * One PutRecords call. Resolves with one flag per entry, true where that entry failed (the call itself
-   * succeeded); rejects when the whole call failed.
+   * One PutRecords call. Resolves with one answer per entry: null where Kinesis accepted it, else why not (its
+   * ErrorCode: ProvisionedThroughputExceededException or InternalFailure) when the call itself succeeded;
+   * rejects when the whole call failed (KMS errors among them).
+   * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html Anything but null (a missing answer included) is a failure.
    */
-  putRecords(entries: readonly KinesisEntry<unknown>[]): Promise<readonly boolean[]>;
+  putRecords(entries: readonly KinesisEntry<unknown>[]): Promise<readonly (string | null)[]>;
 }
 
 export interface RetryPolicy {
@@ -160,6 +162,11 @@ export interface PublishResult<Ref> {
   readonly failed: KinesisEntry<Ref>[];
   readonly attempts: number;
   readonly callErrors: unknown[];
+  /**
+   * Why the entries in `failed` failed, counted by their last failure: Kinesis' per-record ErrorCode, or the name
+   * of the error a whole call failed with. On-call reads throttling (shards) apart from KMS or internal errors.
+   */
+  readonly errorCodes: Readonly<Record<string, number>>;
 }
 
 /**
@@ -176,6 +183,7 @@ export async function publishWithRetry<Ref>(
   let pending = [...entries];
   let attempts = 0;
   const callErrors: unknown[] = [];
+  const lastFailure = new Map<KinesisEntry<Ref>, string>();
   while (pending.length > 0 && attempts < policy.maxAttempts) {
     if (attempts > 0) {
       const delay = policy.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempts);
@@ -186,16 +194,25 @@ export async function publishWithRetry<Ref>(
     const failed: KinesisEntry<Ref>[] = [];
     for (const chunk of chunkEntries(pending, limits)) {
       try {
-        const flags = await port.putRecords(chunk);
+        const answers = await port.putRecords(chunk);
         chunk.forEach((entry, index) => {
-          if (flags[index] !== false) failed.push(entry);
+          const answer = answers[index];
+          if (answer === null) return;
+          failed.push(entry);
+          lastFailure.set(entry, answer === undefined ? "NoAnswer" : answer);
         });
       } catch (error) {
         callErrors.push(error);
         failed.push(...chunk);
+        for (const entry of chunk) lastFailure.set(entry, error instanceof Error ? error.name : "CallFailed");
       }
     }
     pending = failed;
   }
-  return { published: entries.length - pending.length, failed: pending, attempts, callErrors };
+  const errorCodes: Record<string, number> = {};
+  for (const entry of pending) {
+    const code = lastFailure.get(entry)!;
+    errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+  }
+  return { published: entries.length - pending.length, failed: pending, attempts, callErrors, errorCodes };
 }

@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import type { DynamoDBRecord } from "aws-lambda";
 import type { KinesisEntry } from "../../handlers/core/analytics";
+import { Writable } from "node:stream";
+import { createLogger } from "../../handlers/observability";
 import { makeStreamHandler } from "../../handlers/streamHandler";
 import { MetricsSpy, silentLogger } from "../helpers/handlers";
 
@@ -19,7 +21,7 @@ function insert(sequence: number, eventId: string, tenant = "acme", before = fal
   };
 }
 
-function consumer(failing: (entry: KinesisEntry<unknown>, call: number) => boolean = () => false) {
+function consumer(failing: (entry: KinesisEntry<unknown>, call: number) => boolean = () => false, logger = silentLogger) {
   const sent: string[][] = [];
   const metrics = new MetricsSpy();
   const sleeps: number[] = [];
@@ -27,11 +29,11 @@ function consumer(failing: (entry: KinesisEntry<unknown>, call: number) => boole
     kinesis: {
       async putRecords(chunk) {
         sent.push(chunk.map((e) => JSON.parse(e.data.toString()).eventId));
-        return chunk.map((e) => failing(e, sent.length));
+        return chunk.map((e) => (failing(e, sent.length) ? "ProvisionedThroughputExceededException" : null));
       },
     },
     retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1000, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
-    now: () => 1_760_000_000_000, logger: silentLogger, metrics: metrics.sink, namespace: "Test",
+    now: () => 1_760_000_000_000, logger, metrics: metrics.sink, namespace: "Test",
   });
   return { handler, sent, metrics, sleeps };
 }
@@ -68,6 +70,16 @@ describe("stream consumer: which records are published", () => {
     assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: "2" }] });
     const byTenant = Object.fromEntries(metrics.lines.filter((l) => "Published" in l).map((l) => [l.Tenant, [l.Published, l.PublishFailures]]));
     assert.deepEqual(byTenant, { acme: [2, 0], globex: [0, 1] });
+  });
+
+  it("the warning for what was not published names Kinesis' error codes, for on-call to tell throttling from the rest", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const { handler } = consumer((entry) => (entry.ref as { tenant: string }).tenant === "globex", createLogger({ level: "warn", destination }));
+    await handler({ Records: [insert(1, "a"), insert(2, "b", "globex"), insert(3, "c", "globex")] });
+    const warning = lines.find((line) => line.msg === "some analytics records not published; reporting them for retry");
+    assert.ok(warning, JSON.stringify(lines));
+    assert.deepEqual([warning.failed, warning.errorCodes], [2, { ProvisionedThroughputExceededException: 2 }]);
   });
 
   it("stops retrying when the remaining time would not leave 2 s after the next delay; keeps retrying while it would", async () => {

@@ -15,7 +15,7 @@ const entries: KinesisEntry<number>[] = [0, 1, 2].map((i) => ({ partitionKey: `a
 const ok = (i: number) => ({ SequenceNumber: `4959${i}`, ShardId: "shardId-000000000000" });
 const throttled = { ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: "Rate exceeded for shard shardId-000000000000 in stream analytics." };
 
-async function publishAgainst(scripted: Scripted): Promise<{ flags: readonly boolean[]; fake: FakeAws }> {
+async function publishAgainst(scripted: Scripted): Promise<{ flags: readonly (string | null)[]; fake: FakeAws }> {
   const fake = await FakeAws.start(() => scripted);
   const client = new KinesisClient({
     endpoint: fake.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" },
@@ -30,9 +30,9 @@ async function publishAgainst(scripted: Scripted): Promise<{ flags: readonly boo
 }
 
 describe("KinesisPublisher (PutRecords adapter)", () => {
-  it("sends every entry in order and maps each result to a per-entry failure flag", async () => {
+  it("sends every entry in order and maps each result to null (accepted) or its ErrorCode", async () => {
     const { flags, fake } = await publishAgainst({ status: 200, body: { FailedRecordCount: 1, Records: [ok(0), throttled, ok(2)] } });
-    assert.deepEqual(flags, [false, true, false]);
+    assert.deepEqual(flags, [null, "ProvisionedThroughputExceededException", null]);
     assert.equal(fake.calls.length, 1);
     assert.equal(fake.calls[0]!.target, "Kinesis_20131202.PutRecords");
     assert.equal(fake.calls[0]!.body.StreamName, "analytics");
@@ -42,17 +42,17 @@ describe("KinesisPublisher (PutRecords adapter)", () => {
 
   it("a response with fewer results than entries sent counts every entry failed, none published", async () => {
     const { flags } = await publishAgainst({ status: 200, body: { FailedRecordCount: 0, Records: [ok(0), ok(1)] } });
-    assert.deepEqual(flags, [true, true, true]);
+    assert.deepEqual(flags, ["NoMatchingResponse", "NoMatchingResponse", "NoMatchingResponse"]);
   });
 
   it("a response with more results than entries sent counts every entry failed", async () => {
     const { flags } = await publishAgainst({ status: 200, body: { FailedRecordCount: 0, Records: [ok(0), ok(1), ok(2), ok(3)] } });
-    assert.deepEqual(flags, [true, true, true]);
+    assert.deepEqual(flags, ["NoMatchingResponse", "NoMatchingResponse", "NoMatchingResponse"]);
   });
 
   it("a response without Records counts every entry failed", async () => {
     const { flags } = await publishAgainst({ status: 200, body: { FailedRecordCount: 0 } });
-    assert.deepEqual(flags, [true, true, true]);
+    assert.deepEqual(flags, ["NoMatchingResponse", "NoMatchingResponse", "NoMatchingResponse"]);
   });
 
   it("a failed call rejects with a retryable PublishError naming the AWS error", async () => {

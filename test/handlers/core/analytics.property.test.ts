@@ -79,7 +79,7 @@ describe("analytics fan-out (properties)", () => {
             return chunk.map((entry) => {
               const failed = failPattern[flip++ % failPattern.length]!;
               if (!failed) accepted.push(entry.ref as number);
-              return failed;
+              return failed ? "ProvisionedThroughputExceededException" : null;
             });
           },
         };

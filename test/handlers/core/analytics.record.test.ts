@@ -44,11 +44,11 @@ describe("publishing analytics entries", () => {
 
   it("a publish where every call succeeds reports no call errors; a failed call's error is reported", async () => {
     const policy = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0 };
-    const clean = await publishWithRetry([entry(1), entry(2)], { putRecords: async (chunk) => chunk.map(() => false) }, policy);
+    const clean = await publishWithRetry([entry(1), entry(2)], { putRecords: async (chunk) => chunk.map(() => null) }, policy);
     assert.deepEqual([clean.published, clean.failed, clean.attempts, clean.callErrors], [2, [], 1, []]);
     const down = new Error("ServiceUnavailable");
     let calls = 0;
-    const flaky = await publishWithRetry([entry(1)], { putRecords: async (chunk) => (calls++ === 0 ? Promise.reject(down) : chunk.map(() => false)) }, policy);
+    const flaky = await publishWithRetry([entry(1)], { putRecords: async (chunk) => (calls++ === 0 ? Promise.reject(down) : chunk.map(() => null)) }, policy);
     assert.deepEqual([flaky.published, flaky.attempts, flaky.callErrors], [1, 2, [down]]);
   });
 });

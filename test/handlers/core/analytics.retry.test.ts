@@ -33,15 +33,36 @@ describe("analytics records on Kinesis", () => {
   it("retries back off exponentially with full jitter, capped, and only while there is something to retry", async () => {
     const delays: number[] = [];
     let calls = 0;
-    const port = { putRecords: async (chunk: readonly KinesisEntry<unknown>[]) => (calls++, chunk.map(() => calls < 5)) };
+    const port = { putRecords: async (chunk: readonly KinesisEntry<unknown>[]) => (calls++, chunk.map(() => (calls < 5 ? "ProvisionedThroughputExceededException" : null))) };
     const result = await publishWithRetry([entry(1)], port, { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000, sleep: async (ms) => void delays.push(ms), random: () => 0.5 });
     assert.deepEqual(delays, [100, 200, 400, 500], "random x min(max, base x 2^attempt), none before the first call");
     assert.deepEqual([result.published, result.failed.length, result.attempts], [1, 0, 5]);
   });
 
+  it("what still fails is counted by its last failure: a record's ErrorCode, a missing answer, or the failed call's name", async () => {
+    const down = Object.assign(new Error("service unavailable"), { name: "ServiceUnavailableException" });
+    const answers: ((string | null)[] | Error)[] = [down, [null, "KMSThrottlingException", "ProvisionedThroughputExceededException"], ["ProvisionedThroughputExceededException"]];
+    let calls = 0;
+    const port = {
+      putRecords: async () => {
+        const answer = answers[calls++]!;
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    };
+    const result = await publishWithRetry([entry(1), entry(2), entry(3)], port, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0 });
+    // The third call answered for entry 2 only: entry 3, unanswered, still failed (never counted as published).
+    assert.deepEqual([result.published, result.failed.map((e) => e.ref)], [1, [2, 3]]);
+    assert.deepEqual(result.errorCodes, { ProvisionedThroughputExceededException: 1, NoAnswer: 1 });
+    const allDown = await publishWithRetry([entry(1)], { putRecords: async () => Promise.reject(down) }, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0 });
+    assert.deepEqual(allDown.errorCodes, { ServiceUnavailableException: 1 });
+    const clean = await publishWithRetry([entry(1)], { putRecords: async () => [null] }, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0 });
+    assert.deepEqual(clean.errorCodes, {});
+  });
+
   it("stops after maxAttempts, returning what still fails; never calls Kinesis with nothing to send", async () => {
     let calls = 0;
-    const port = { putRecords: async (chunk: readonly KinesisEntry<unknown>[]) => (calls++, chunk.map(() => true)) };
+    const port = { putRecords: async (chunk: readonly KinesisEntry<unknown>[]) => (calls++, chunk.map(() => "ProvisionedThroughputExceededException")) };
     const result = await publishWithRetry([entry(1), entry(2)], port, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0 });
     assert.deepEqual([calls, result.attempts, result.published, result.failed.map((e) => e.ref)], [3, 3, 0, [1, 2]]);
     const none = await publishWithRetry([], port, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0 });
@@ -51,7 +72,7 @@ describe("analytics records on Kinesis", () => {
   it("stops retrying when the invocation has no time for the next delay, reporting what is left", async () => {
     const asked: number[] = [];
     let calls = 0;
-    const port = { putRecords: async (chunk: readonly KinesisEntry<unknown>[]) => (calls++, chunk.map(() => true)) };
+    const port = { putRecords: async (chunk: readonly KinesisEntry<unknown>[]) => (calls++, chunk.map(() => "ProvisionedThroughputExceededException")) };
     const result = await publishWithRetry([entry(1)], port, {
       maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000, sleep: async () => {}, random: () => 1 - Number.EPSILON,
       hasTimeFor: (delay) => (asked.push(Math.round(delay)), asked.length < 2),
