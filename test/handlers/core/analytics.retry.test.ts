@@ -56,6 +56,8 @@ describe("analytics records on Kinesis", () => {
     assert.deepEqual(result.errorCodes, { ProvisionedThroughputExceededException: 1, NoAnswer: 1 });
     const allDown = await publishWithRetry([entry(1)], { putRecords: async () => Promise.reject(down) }, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0 });
     assert.deepEqual(allDown.errorCodes, { ServiceUnavailableException: 1 });
+    const oddThrow = await publishWithRetry([entry(1)], { putRecords: async () => Promise.reject("not an Error") }, { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0 });
+    assert.deepEqual(oddThrow.errorCodes, { CallFailed: 1 }, "a thrown non-Error still names a cause");
     const clean = await publishWithRetry([entry(1)], { putRecords: async () => [null] }, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0 });
     assert.deepEqual(clean.errorCodes, {});
   });
