@@ -9,18 +9,33 @@ export interface HttpRequestLike {
   readonly method: string;
   /** Full URL, e.g. http://127.0.0.1:8787/acme?x=1 */
   readonly url: string;
+  /**
+   * The request target exactly as sent (`/acme?x=1`), when known: rawPath and rawQueryString are taken from it,
+   * as sent, rather than from `url` as the WHATWG parser re-serialises it (it percent-encodes `'` in a query and
+   * folds `/./` and `/../`, which would change a URL Twilio signed).
+   */
+  readonly target?: string;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: Buffer;
   readonly sourceIp?: string;
 }
 
 /**
- * Payload format 2.0: lower-case headers (repeated ones joined by commas), raw path and query string, cookies
- * split out, and a base64 body unless the content type is text.
+ * Payload format 2.0: lower-case headers (repeated ones joined by commas), raw path and query string, query
+ * parameters (repeated ones joined by commas), cookies split out, and a base64 body unless the content type is text.
  * https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads
  */
 export function functionUrlEvent(request: HttpRequestLike, nowMs = Date.now()): LambdaFunctionURLEvent {
   const url = new URL(request.url);
+  const target = request.target ?? `${url.pathname}${url.search}`;
+  const queryAt = target.indexOf("?");
+  const rawPath = queryAt < 0 ? target : target.slice(0, queryAt);
+  const rawQueryString = queryAt < 0 ? "" : target.slice(queryAt + 1);
+  let queryStringParameters: Record<string, string> | undefined;
+  for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    queryStringParameters ??= {};
+    queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+  }
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
   for (const [name, value] of Object.entries(request.headers)) {
@@ -38,26 +53,35 @@ export function functionUrlEvent(request: HttpRequestLike, nowMs = Date.now()): 
   return {
     version: "2.0",
     routeKey: "$default",
-    rawPath: url.pathname,
-    rawQueryString: url.search.replace(/^\?/, ""),
+    rawPath,
+    rawQueryString,
     cookies,
     headers,
-    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    queryStringParameters,
     requestContext: {
       accountId: "anonymous",
       apiId: "local",
       domainName: url.host,
       domainPrefix: url.hostname.split(".")[0]!,
-      http: { method: request.method.toUpperCase(), path: url.pathname, protocol: "HTTP/1.1", sourceIp: request.sourceIp ?? "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
+      http: { method: request.method.toUpperCase(), path: rawPath, protocol: "HTTP/1.1", sourceIp: request.sourceIp ?? "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
       requestId: randomUUID(),
       routeKey: "$default",
       stage: "$default",
-      time: new Date(nowMs).toUTCString(),
+      time: requestTimeOf(nowMs),
       timeEpoch: nowMs,
     },
     body: request.body.length === 0 ? undefined : request.body.toString(isText ? "utf8" : "base64"),
     isBase64Encoded: !isText,
   } as LambdaFunctionURLEvent;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+
+/** requestContext.time as function URLs write it: `12/Mar/2020:19:03:58 +0000` (the docs' example event). */
+export function requestTimeOf(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }
 
 /** An SQS event record as the SQS event source delivers it; attributes the queue reported override the defaults. */

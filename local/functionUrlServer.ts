@@ -17,8 +17,14 @@ export interface HostedFunction {
   readonly timeoutSeconds?: number;
 }
 
-/** Function URLs accept at most 6 MB request payloads. */
+/**
+ * A synchronous invocation's payload is at most 6 MB, and for a function URL the payload is the event: the body
+ * (base64 for a binary content type, 4/3 of it), the headers and the request context. The body is cut off as soon
+ * as it alone is over; the built event is measured before the handler is called.
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+const TOO_LARGE = { message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" };
 
 export interface FunctionUrlServer {
   readonly port: number;
@@ -49,10 +55,13 @@ export async function startFunctionUrlServer(functions: ReadonlyMap<string, Host
       let size = 0;
       for await (const chunk of request) {
         size += (chunk as Buffer).length;
-        if (size > MAX_REQUEST_BYTES) return send(response, 413, { message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" });
+        if (size > MAX_REQUEST_BYTES) return send(response, 413, TOO_LARGE);
         chunks.push(chunk as Buffer);
       }
-      const event = functionUrlEvent({ method: request.method ?? "GET", url: url.toString(), headers: request.headers, body: Buffer.concat(chunks) });
+      // headersDistinct keeps every value of a repeated header (request.headers keeps only the first of some, such
+      // as content-type and authorization); the event joins them with commas, as Lambda does.
+      const event = functionUrlEvent({ method: request.method ?? "GET", url: url.toString(), target: request.url?.startsWith("/") ? request.url : undefined, headers: request.headersDistinct, body: Buffer.concat(chunks) });
+      if (Buffer.byteLength(JSON.stringify(event), "utf8") > MAX_REQUEST_BYTES) return send(response, 413, TOO_LARGE);
       const outcome = await slots.get(tenant)!.run(() => withTimeout(hosted.handler(event, { awsRequestId: randomUUID() }), hosted.timeoutSeconds));
       if (outcome.throttled) return send(response, 429, { message: "Rate Exceeded." }, { "x-amzn-errortype": "TooManyRequestsException" });
       response.writeHead(outcome.value.statusCode, outcome.value.headers);

@@ -98,7 +98,9 @@ export type StreamInvokeOutcome = { ok: true; result: StreamBatchResult | void |
  */
 export function nextAfter(records: readonly DynamoDBRecord[], outcome: StreamInvokeOutcome): { kind: "done" } | { kind: "retryFrom"; index: number } | { kind: "error" } {
   if (!outcome.ok) return { kind: "error" };
-  const failures = outcome.result?.batchItemFailures ?? [];
+  const failures: unknown = outcome.result?.batchItemFailures ?? [];
+  // A response Lambda cannot read as a partial batch response (batchItemFailures not a list) fails the batch.
+  if (!Array.isArray(failures)) return { kind: "retryFrom", index: 0 };
   if (failures.length === 0) return { kind: "done" };
   let lowest = Number.POSITIVE_INFINITY;
   for (const failure of failures) {

@@ -18,6 +18,8 @@ describe("emulator edges", () => {
     assert.deepEqual(messagesToDelete(batch, { ok: true, result: { batchItemFailures: [null as never] } }), []);
     const records = [{ dynamodb: { SequenceNumber: "1" } }, { dynamodb: { SequenceNumber: "2" } }] as DynamoDBRecord[];
     assert.deepEqual(nextAfter(records, { ok: true, result: { batchItemFailures: [null as never] } }), { kind: "retryFrom", index: 0 });
+    // Not a list at all: a complete failure, not a crash of the shard's reader.
+    for (const odd of ["2", { itemIdentifier: "2" }, 7]) assert.deepEqual(nextAfter(records, { ok: true, result: { batchItemFailures: odd as never } }), { kind: "retryFrom", index: 0 }, JSON.stringify(odd));
     assert.deepEqual(nextAfter(records, { ok: true, result: { batchItemFailures: [{ itemIdentifier: "2" }, { itemIdentifier: "1" }] } }), { kind: "retryFrom", index: 0 }, "the lowest failed record");
     assert.deepEqual(nextAfter(records, { ok: true, result: { batchItemFailures: [{ itemIdentifier: "2" }] } }), { kind: "retryFrom", index: 1 });
   });

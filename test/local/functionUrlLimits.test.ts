@@ -1,5 +1,6 @@
 // The function URL emulator's answers that AWS defines (local/functionUrlServer.ts): 404 for an unknown path,
-// 413 above 6 MB (exactly 6 MB is delivered), the event as Lambda builds it, and the handler's response as is.
+// 413 when the event (the invocation payload) is over 6 MB, the event as Lambda builds it, and the handler's
+// response as is.
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { connect } from "node:net";
@@ -40,15 +41,45 @@ describe("function URL emulator: AWS's answers", () => {
     assert.equal(seen.length, 0);
   });
 
-  it("a body of exactly 6 MB reaches the handler; one byte more is a 413 with Lambda's message", async () => {
+  it("the 6 MB is the event's: a text body a few KB short of it reaches the handler, a body of exactly 6 MB is a 413 with Lambda's message", async () => {
     seen.length = 0;
-    const exact = await post(server.url("acme"), Buffer.alloc(SIX_MB, 0x61), { "content-type": "text/plain" });
-    assert.equal(exact.status, 201);
+    const under = await post(server.url("acme"), Buffer.alloc(SIX_MB - 4096, 0x61), { "content-type": "text/plain" });
+    assert.equal(under.status, 201);
     assert.equal(seen.length, 1);
-    const over = await post(server.url("acme"), Buffer.alloc(SIX_MB + 1, 0x61), { "content-type": "text/plain" });
+    for (const size of [SIX_MB, SIX_MB + 1]) {
+      const over = await post(server.url("acme"), Buffer.alloc(size, 0x61), { "content-type": "text/plain" });
+      assert.equal(over.status, 413, `${size}`);
+      assert.deepEqual(JSON.parse(over.body), { message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" });
+    }
+    assert.equal(seen.length, 1, "the oversized requests never reached the handler");
+  });
+
+  it("a binary body travels base64 (4/3): 4.4 MiB reaches the handler, 4.5 MiB (6 MiB as base64) is a 413", async () => {
+    seen.length = 0;
+    const fits = await post(server.url("acme"), Buffer.alloc(Math.floor(4.4 * 1024 * 1024), 0xff));
+    assert.deepEqual([fits.status, seen.length, seen[0]?.isBase64Encoded], [201, 1, true]);
+    const over = await post(server.url("acme"), Buffer.alloc(4.5 * 1024 * 1024, 0xff));
     assert.equal(over.status, 413);
-    assert.deepEqual(JSON.parse(over.body), { message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" });
-    assert.equal(seen.length, 1, "the oversized request never reached the handler");
+    assert.equal(seen.length, 1);
+  });
+
+  it("repeated headers and query parameters are joined by commas; path and query arrive as sent; the time as Lambda writes it", async () => {
+    seen.length = 0;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(server.port, "127.0.0.1", () =>
+        socket.end("POST /acme/./x?a=1&a=2&q='v' HTTP/1.1\r\nHost: h.test\r\nX-Dup: v1\r\nX-Dup: v2\r\nAuthorization: a1\r\nAuthorization: a2\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"),
+      );
+      let text = "";
+      socket.on("data", (chunk) => (text += chunk));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 201 /);
+    const event = seen[0]!;
+    assert.deepEqual([event.headers["x-dup"], event.headers.authorization], ["v1,v2", "a1,a2"]);
+    assert.deepEqual([event.rawPath, event.rawQueryString, event.requestContext.http.path], ["/acme/./x", "a=1&a=2&q='v'", "/acme/./x"]);
+    assert.deepEqual(event.queryStringParameters, { a: "1,2", q: "'v'" });
+    assert.match(event.requestContext.time, /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
   });
 
   it("the handler's status, headers and body are the response; the event carries path, query and method", async () => {
