@@ -73,7 +73,8 @@ export { EVENTS_TABLE } from "../handlers/core/eventTable";
  * Upper bound of a tenant's maxBodyBytes: a function URL's request payload, 6 MB = 6,291,456 bytes (bodies over
  * the inline threshold go to S3, so neither the item nor the message limits it). Measured, like maxBodyBytes,
  * on the decoded body. A text body (JSON, form, XML: what the function URL passes as text) is as large in the
- * request as decoded, so up to this whole limit gets through. A body the function URL passes base64-encoded
+ * request as decoded, so up to this limit less the rest of the event (headers, request context: a few KB) gets
+ * through. A body the function URL passes base64-encoded
  * (any other content type) is counted by the URL after encoding, 4/3 of its size, against the same 6 MB with the
  * rest of the event: such a body cannot exceed ~4.5 MiB (6,291,456 x 3/4 = 4,718,592 bytes, less headers) whatever
  * maxBodyBytes says, and the URL itself answers 413 above that.

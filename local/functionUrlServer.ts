@@ -46,8 +46,12 @@ export async function startFunctionUrlServer(functions: ReadonlyMap<string, Host
   const server = createServer(async (request, response) => {
     try {
       if (extraRoute && (await extraRoute(request, response))) return;
-      const url = new URL(request.url ?? "/", `http://${request.headers.host ?? `127.0.0.1:${actual}`}`);
-      const tenant = url.pathname.split("/")[1] ?? "";
+      // The request target as sent: a path (origin form), or a whole URL (absolute form) whose path is kept. It is
+      // never parsed as a URL relative to the host, which would read `//evil/acme` as host `evil`.
+      const sent = request.url ?? "/";
+      const target = /^[a-z][a-z0-9+.-]*:\/\//i.test(sent) ? sent.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "") || "/" : sent;
+      const host = (Array.isArray(request.headersDistinct.host) ? request.headersDistinct.host[0] : undefined) ?? `127.0.0.1:${actual}`;
+      const tenant = target.split(/[/?]/)[1] ?? "";
       const hosted = functions.get(tenant);
       if (!hosted) return send(response, 404, { error: "not_found", message: `no tenant '${tenant}' here` });
 
@@ -60,7 +64,7 @@ export async function startFunctionUrlServer(functions: ReadonlyMap<string, Host
       }
       // headersDistinct keeps every value of a repeated header (request.headers keeps only the first of some, such
       // as content-type and authorization); the event joins them with commas, as Lambda does.
-      const event = functionUrlEvent({ method: request.method ?? "GET", url: url.toString(), target: request.url?.startsWith("/") ? request.url : undefined, headers: request.headersDistinct, body: Buffer.concat(chunks) });
+      const event = functionUrlEvent({ method: request.method ?? "GET", url: `http://${host}/`, target, headers: request.headersDistinct, body: Buffer.concat(chunks) });
       if (Buffer.byteLength(JSON.stringify(event), "utf8") > MAX_REQUEST_BYTES) return send(response, 413, TOO_LARGE);
       const outcome = await slots.get(tenant)!.run(() => withTimeout(hosted.handler(event, { awsRequestId: randomUUID() }), hosted.timeoutSeconds));
       if (outcome.throttled) return send(response, 429, { message: "Rate Exceeded." }, { "x-amzn-errortype": "TooManyRequestsException" });

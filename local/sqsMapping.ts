@@ -45,7 +45,9 @@ export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
  */
 export function messagesToDelete(records: readonly SQSRecord[], outcome: { ok: true; result: SqsBatchResult | void | null } | { ok: false }): SQSRecord[] {
   if (!outcome.ok) return [];
-  const failures = outcome.result?.batchItemFailures ?? [];
+  const failures: unknown = outcome.result?.batchItemFailures ?? [];
+  // A response Lambda cannot read as a partial batch response (batchItemFailures not a list) fails the batch.
+  if (!Array.isArray(failures)) return [];
   const ids = new Set(records.map((record) => record.messageId));
   const failed = new Set<string>();
   for (const failure of failures) {

@@ -23,9 +23,11 @@ export class KinesisPublisher implements KinesisPort {
       );
       records = result.Records;
     } catch (error) {
-      throw new PublishError(`PutRecords failed: ${error instanceof Error ? error.name : String(error)}`, true, { cause: error });
+      const code = error instanceof Error ? error.name : String(error);
+      throw new PublishError(`PutRecords failed: ${code}`, true, { cause: error, code });
     }
     if (!records || records.length !== entries.length) return entries.map(() => "NoMatchingResponse");
-    return records.map((record) => (record.ErrorCode ? record.ErrorCode : null));
+    // Accepted means a sequence number and no error code; a result with neither is not taken as accepted.
+    return records.map((record) => (record.ErrorCode ? record.ErrorCode : record.SequenceNumber ? null : "NoSequenceNumber"));
   }
 }

@@ -3,6 +3,7 @@
 // Limits: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
 import { isUtf8 } from "node:buffer";
 import { sha256Hex } from "./crypto";
+import { PublishError } from "./errors";
 import { storedEventHeadOf } from "./eventItem";
 import { bodyFromStored } from "./storedBody";
 
@@ -204,7 +205,9 @@ export async function publishWithRetry<Ref>(
       } catch (error) {
         callErrors.push(error);
         failed.push(...chunk);
-        for (const entry of chunk) lastFailure.set(entry, error instanceof Error ? error.name : "CallFailed");
+        // The AWS error's own name when the adapter kept it (PublishError.code), else the thrown error's.
+        const code = error instanceof PublishError && error.code !== undefined ? error.code : error instanceof Error ? error.name : "CallFailed";
+        for (const entry of chunk) lastFailure.set(entry, code);
       }
     }
     pending = failed;

@@ -50,7 +50,10 @@ export function bodyKeyOf(tenant: string, eventId: string, bodySha256: string): 
   return `${tenant}/${sha256Hex(Buffer.from(eventId, "utf8"))}/${bodySha256}`;
 }
 
-/** The largest body a function URL can carry (6 MB request payload), so the largest size a pointer may claim. */
+/**
+ * An upper bound of the body a function URL can carry (its 6 MB payload holds the event with the body, so a body
+ * is always a few KB smaller, ~4.5 MiB if base64), so the largest size a pointer may claim.
+ */
 export const MAX_POINTED_BODY_BYTES = 6 * 1024 * 1024;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -35,7 +35,15 @@ export class BodyStoreError extends DomainError {}
 export class StoreError extends DomainError {}
 
 /** Kinesis refused the whole call (not a per-record failure). */
-export class PublishError extends DomainError {}
+export class PublishError extends DomainError {
+  /** The AWS error a whole PutRecords call failed with (its name, e.g. KMSThrottlingException), when known. */
+  readonly code?: string;
+
+  constructor(message: string, retryable: boolean, options?: { cause?: unknown; code?: string }) {
+    super(message, retryable, options);
+    if (options?.code !== undefined) this.code = options.code;
+  }
+}
 
 /** An SQS message body that is not a valid envelope: never storable, so it must end in the DLQ. */
 export class MalformedEnvelopeError extends DomainError {

@@ -16,6 +16,7 @@ describe("emulator edges", () => {
   it("a null entry in batchItemFailures is an invalid response: SQS deletes nothing, the stream retries the whole batch", () => {
     const batch = [sqsRecord({ messageId: "a", body: "{}" }), sqsRecord({ messageId: "b", body: "{}" })];
     assert.deepEqual(messagesToDelete(batch, { ok: true, result: { batchItemFailures: [null as never] } }), []);
+    for (const odd of ["b", { itemIdentifier: "b" }, 7]) assert.deepEqual(messagesToDelete(batch, { ok: true, result: { batchItemFailures: odd as never } }), [], JSON.stringify(odd));
     const records = [{ dynamodb: { SequenceNumber: "1" } }, { dynamodb: { SequenceNumber: "2" } }] as DynamoDBRecord[];
     assert.deepEqual(nextAfter(records, { ok: true, result: { batchItemFailures: [null as never] } }), { kind: "retryFrom", index: 0 });
     // Not a list at all: a complete failure, not a crash of the shard's reader.

@@ -54,6 +54,36 @@ describe("function URL emulator: AWS's answers", () => {
     assert.equal(seen.length, 1, "the oversized requests never reached the handler");
   });
 
+  it("an event of exactly 6 MB reaches the handler; one byte more is a 413", async () => {
+    seen.length = 0;
+    // The event around a text body of 'a's is the body plus a fixed overhead (same digits in content-length).
+    const probeSize = SIX_MB - 8192;
+    assert.equal((await post(server.url("acme"), Buffer.alloc(probeSize, 0x61), { "content-type": "text/plain" })).status, 201);
+    const overhead = Buffer.byteLength(JSON.stringify(seen[0])) - probeSize;
+    const exact = await post(server.url("acme"), Buffer.alloc(SIX_MB - overhead, 0x61), { "content-type": "text/plain" });
+    assert.equal(exact.status, 201);
+    assert.equal(Buffer.byteLength(JSON.stringify(seen[1])), SIX_MB);
+    const over = await post(server.url("acme"), Buffer.alloc(SIX_MB - overhead + 1, 0x61), { "content-type": "text/plain" });
+    assert.equal(over.status, 413);
+    assert.equal(seen.length, 2);
+  });
+
+  it("the tenant is the first segment of the path as sent: a path is never read as a host, a whole URL keeps its path and query", async () => {
+    const sendRaw = (requestLine: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(server.port, "127.0.0.1", () => socket.end(`${requestLine}\r\nHost: h.test\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`));
+        let text = "";
+        socket.on("data", (chunk) => (text += chunk));
+        socket.on("end", () => resolve(text));
+        socket.on("error", reject);
+      });
+    seen.length = 0;
+    assert.match(await sendRaw("POST //evil/acme HTTP/1.1"), /^HTTP\/1\.1 404 /);
+    assert.equal(seen.length, 0);
+    assert.match(await sendRaw("POST http://elsewhere.test:9/acme?q='v' HTTP/1.1"), /^HTTP\/1\.1 201 /);
+    assert.deepEqual([seen[0]!.rawPath, seen[0]!.rawQueryString, seen[0]!.requestContext.domainName], ["/acme", "q='v'", "h.test"]);
+  });
+
   it("a binary body travels base64 (4/3): 4.4 MiB reaches the handler, 4.5 MiB (6 MiB as base64) is a 413", async () => {
     seen.length = 0;
     const fits = await post(server.url("acme"), Buffer.alloc(Math.floor(4.4 * 1024 * 1024), 0xff));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { KinesisPublisher } from "../../../handlers/adapters/kinesis";
-import type { KinesisEntry } from "../../../handlers/core/analytics";
+import { publishWithRetry, type KinesisEntry } from "../../../handlers/core/analytics";
 import { PublishError } from "../../../handlers/core/errors";
 import { FakeAws, type Scripted } from "../../helpers/fakeAws";
 
@@ -58,7 +58,24 @@ describe("KinesisPublisher (PutRecords adapter)", () => {
   it("a failed call rejects with a retryable PublishError naming the AWS error", async () => {
     await assert.rejects(
       publishAgainst({ status: 400, body: { __type: "ResourceNotFoundException", message: "Stream analytics not found" } }),
-      (error: unknown) => error instanceof PublishError && error.retryable && /ResourceNotFoundException/.test(error.message),
+      (error: unknown) => error instanceof PublishError && error.retryable && /ResourceNotFoundException/.test(error.message) && error.code === "ResourceNotFoundException",
     );
+  });
+
+  it("a result with neither an error code nor a sequence number is not taken as accepted", async () => {
+    const { flags } = await publishAgainst({ status: 200, body: { FailedRecordCount: 0, Records: [ok(0), {}, { ErrorCode: "" }] } });
+    assert.deepEqual(flags, [null, "NoSequenceNumber", "NoSequenceNumber"]);
+  });
+
+  it("through publishWithRetry, a whole call's failure is counted under the AWS error's name, not the adapter's", async () => {
+    const fake = await FakeAws.start(() => ({ status: 400, body: { __type: "KMSThrottlingException", message: "Rate exceeded" } }));
+    const client = new KinesisClient({ endpoint: fake.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, requestHandler: new NodeHttpHandler(), maxAttempts: 1 });
+    try {
+      const result = await publishWithRetry(entries, new KinesisPublisher(client, "analytics"), { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {}, random: () => 0 });
+      assert.deepEqual([result.published, result.errorCodes], [0, { KMSThrottlingException: 3 }]);
+    } finally {
+      client.destroy();
+      await fake.stop();
+    }
   });
 });
