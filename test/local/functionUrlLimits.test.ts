@@ -82,6 +82,12 @@ describe("function URL emulator: AWS's answers", () => {
     assert.equal(seen.length, 0);
     assert.match(await sendRaw("POST http://elsewhere.test:9/acme?q='v' HTTP/1.1"), /^HTTP\/1\.1 201 /);
     assert.deepEqual([seen[0]!.rawPath, seen[0]!.rawQueryString, seen[0]!.requestContext.domainName], ["/acme", "q='v'", "h.test"]);
+    // A URL inside the query is not a target's scheme and host.
+    seen.length = 0;
+    assert.match(await sendRaw("POST /acme?next=https://x.test/y HTTP/1.1"), /^HTTP\/1\.1 201 /);
+    assert.deepEqual([seen[0]!.rawPath, seen[0]!.rawQueryString], ["/acme", "next=https://x.test/y"]);
+    // A target without a path (OPTIONS *) names no tenant.
+    assert.match(await sendRaw("OPTIONS * HTTP/1.1"), /^HTTP\/1\.1 404 [\s\S]*no tenant '' here/);
   });
 
   it("a binary body travels base64 (4/3): 4.4 MiB reaches the handler, 4.5 MiB (6 MiB as base64) is a 413", async () => {
