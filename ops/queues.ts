@@ -94,17 +94,14 @@ export class QueuePass {
   /** SQS's clock minus this machine's, ms, as the SDK measured it (0 before the first response). */
   clockOffsetMs = 0;
   private readonly seen = new Set<string>();
+  /** The start on SQS's clock: set at the first response, once the SDK has measured its offset. */
   private startedAtMs: number | undefined;
 
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
     private readonly holdSeconds: number,
-    /** For tests: the start on SQS's clock; by default the first response's time, corrected as above. */
-    startedAtMs?: number,
-  ) {
-    this.startedAtMs = startedAtMs;
-  }
+  ) {}
 
   /** Up to `max` (1-10) messages of the pass; none when it is over. */
   async next(max: number): Promise<Message[]> {
@@ -117,7 +114,7 @@ export class QueuePass {
       if (batch.length === 0) return [];
       const fresh: Message[] = [];
       for (const message of batch) {
-        const id = message.MessageId ?? message.ReceiptHandle ?? "";
+        const id = identityOf(message);
         const sentAt = Number(message.Attributes?.SentTimestamp);
         if (this.seen.has(id)) {
           // Visible again after its hold: hidden again by this receive, and given back at the end.
@@ -141,11 +138,14 @@ export class QueuePass {
   /** Gives back every held message (visible again at once), each once, by its latest receipt; a failure is ignored: a hold also ends by itself. */
   async giveBack(): Promise<void> {
     const latest = new Map<string, Message>();
-    for (const message of this.held) latest.set(message.MessageId ?? message.ReceiptHandle ?? "", message);
+    for (const message of this.held) latest.set(identityOf(message), message);
     this.held.length = 0;
     await release(this.sqs, this.queueUrl, [...latest.values()]).catch(() => undefined);
   }
 }
+
+/** A message's identity across receives (its receipt handle changes with each). */
+const identityOf = (message: Message): string => message.MessageId ?? message.ReceiptHandle ?? "";
 
 /**
  * What an operator needs to hear about a pass once it is over: a clock this far off, and a pass that ended before

@@ -54,7 +54,7 @@ records. --dry-run counts them and invokes nothing. --json prints {replayed, ski
     const { sqs, lambda } = target.clients;
     // One pass over the records there at the start: a batch replayed here that fails again returns to this
     // queue after Lambda's retries, and is left for the next run (see QueuePass).
-    const pass = new QueuePass(sqs, queueUrl, HOLD_SECONDS, Date.now());
+    const pass = new QueuePass(sqs, queueUrl, HOLD_SECONDS);
     let replayed = 0;
     let skipped = 0;
     let seen = 0;

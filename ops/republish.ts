@@ -165,7 +165,7 @@ async function fromFailures(context: CommandContext, tally: Tally, lookbackMs: n
   const queueUrl = target.queues.analyticsFailures;
   // One pass over the records there at the start: while the consumer still fails, new records keep coming (and
   // republishing adds load to the same stream), so "until the queue is empty" might not end (see QueuePass).
-  const pass = new QueuePass(sqs, queueUrl, HOLD_SECONDS, Date.now());
+  const pass = new QueuePass(sqs, queueUrl, HOLD_SECONDS);
   const held = pass.held;
   const run: FailureRun = { records: 0, unrecognised: 0, kept: 0, arrivedDuringRun: 0, incomplete: false };
   try {

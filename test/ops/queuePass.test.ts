@@ -12,11 +12,14 @@ interface FakeMessage {
   comesBack?: boolean;
 }
 
+/** The run's start on SQS's clock in these tests: the fake client's clock offset puts SQS's "now" there. */
+const START = 1_760_000_000_000;
+
 /**
  * An SQS client answering ReceiveMessage and ChangeMessageVisibility(Batch) over `messages`; `onReceive` may add
  * more; `clockOffsetMs` is what the SDK would have measured (SQS's clock minus this machine's).
  */
-function fakeSqs(messages: FakeMessage[], onReceive: () => void = () => undefined, clockOffsetMs = 0) {
+function fakeSqs(messages: FakeMessage[], onReceive: () => void = () => undefined, clockOffsetMs = START - Date.now()) {
   let receives = 0;
   const show = (receiptHandle: unknown) => {
     const message = messages.find((m) => `rh-${m.id}` === receiptHandle);
@@ -57,38 +60,38 @@ async function drain(pass: QueuePass, max = 10): Promise<string[]> {
 }
 
 describe("ops QueuePass: one pass over what a queue held at the start", () => {
-  const start = 1_760_000_000_000;
+  const start = START;
 
   it("hands out each message present at the start once and ends although new ones keep arriving", async () => {
     const messages: FakeMessage[] = Array.from({ length: 25 }, (_, i) => ({ id: `old-${i}`, sentAt: start - 1000 - i, visible: true }));
     let n = 0;
     // Every receive finds a new message sent after the start (a replayed batch failing again, a new failure).
-    const sqs = fakeSqs(messages, () => messages.unshift({ id: `new-${n++}`, sentAt: start + 1 + n, visible: true }));
-    const pass = new QueuePass(sqs, "q", 60, start);
+    const sqs = fakeSqs(messages, () => messages.unshift({ id: `new-${n++}`, sentAt: start + 60_000 + n, visible: true }));
+    const pass = new QueuePass(sqs, "q", 60);
     const handed = await drain(pass);
     assert.deepEqual([...handed].sort(), messages.filter((m) => m.id.startsWith("old-")).map((m) => m.id).sort());
     assert.ok(pass.arrivedDuringRun >= 1);
     assert.equal(pass.held.length, pass.arrivedDuringRun, "the new ones are held, to be given back");
     await pass.giveBack();
     assert.equal(pass.held.length, 0);
-    assert.ok(messages.filter((m) => m.id.startsWith("new-") && m.sentAt <= start + 1 + n).every((m) => m.visible || !handed.includes(m.id)));
+    assert.ok(messages.filter((m) => m.id.startsWith("new-") && m.sentAt <= start + 60_000 + n).every((m) => m.visible || !handed.includes(m.id)));
     assert.ok(messages.filter((m) => m.id.startsWith("new-")).some((m) => m.visible), "given back at once");
   });
 
   it("a message received again in the same run (its hold ended) is not handed out twice, and the pass ends", async () => {
     const messages: FakeMessage[] = [{ id: "back", sentAt: start - 5, visible: true, comesBack: true }, { id: "a", sentAt: start - 4, visible: true }, { id: "b", sentAt: start - 3, visible: true }];
-    const pass = new QueuePass(sqs(messages), "q", 60, start);
+    const pass = new QueuePass(sqs(messages), "q", 60);
     assert.deepEqual(await drain(pass, 1), ["back", "a", "b"]);
     assert.deepEqual(pass.held.map((m) => m.MessageId), ["back"], "its second copy held, to be given back");
   });
 
   it("a burst of new messages ahead of older ones ends the pass early, and the pass says so", async () => {
-    const messages: FakeMessage[] = [...Array.from({ length: 30 }, (_, i) => ({ id: `new-${i}`, sentAt: start + 1 + i, visible: true })), ...Array.from({ length: 5 }, (_, i) => ({ id: `old-${i}`, sentAt: start - 1 - i, visible: true }))];
-    const pass = new QueuePass(fakeSqs(messages), "q", 60, start);
+    const messages: FakeMessage[] = [...Array.from({ length: 30 }, (_, i) => ({ id: `new-${i}`, sentAt: start + 60_000 + i, visible: true })), ...Array.from({ length: 5 }, (_, i) => ({ id: `old-${i}`, sentAt: start - 1 - i, visible: true }))];
+    const pass = new QueuePass(fakeSqs(messages), "q", 60);
     assert.deepEqual(await drain(pass), []);
     assert.equal(pass.endedEarly, true);
     assert.equal(pass.arrivedDuringRun, 30);
-    const emptied = new QueuePass(fakeSqs([{ id: "old", sentAt: start - 1, visible: true }]), "q", 60, start);
+    const emptied = new QueuePass(fakeSqs([{ id: "old", sentAt: start - 1, visible: true }]), "q", 60);
     assert.deepEqual(await drain(emptied), ["old"]);
     assert.equal(emptied.endedEarly, false, "an empty receive is the normal end");
   });
@@ -107,7 +110,7 @@ describe("ops QueuePass: one pass over what a queue held at the start", () => {
   it("a message without SentTimestamp counts as present at the start", async () => {
     const client = { send: async (command: { constructor: { name: string } }) => (command.constructor.name === "ReceiveMessageCommand" ? { Messages: first ? ((first = false), [{ MessageId: "x", ReceiptHandle: "r" }]) : [] } : {}) };
     let first = true;
-    assert.deepEqual(await drain(new QueuePass(client as unknown as SQSClient, "q", 60, start)), ["x"]);
+    assert.deepEqual(await drain(new QueuePass(client as unknown as SQSClient, "q", 60)), ["x"]);
   });
 });
 
