@@ -25,6 +25,8 @@ export interface HostedFunction {
  */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 const TOO_LARGE = { message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" };
+/** `<scheme>://<authority>` at the start of an absolute-form request target (a path never starts so). */
+const ABSOLUTE_FORM_PREFIX = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
 
 export interface FunctionUrlServer {
   readonly port: number;
@@ -48,9 +50,8 @@ export async function startFunctionUrlServer(functions: ReadonlyMap<string, Host
       if (extraRoute && (await extraRoute(request, response))) return;
       // The request target as sent: a path (origin form), or a whole URL (absolute form) whose path is kept. It is
       // never parsed as a URL relative to the host, which would read `//evil/acme` as host `evil`.
-      const sent = request.url ?? "/";
-      const target = /^[a-z][a-z0-9+.-]*:\/\//i.test(sent) ? sent.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, "") || "/" : sent;
-      const host = (Array.isArray(request.headersDistinct.host) ? request.headersDistinct.host[0] : undefined) ?? `127.0.0.1:${actual}`;
+      const target = (request.url ?? "/").replace(ABSOLUTE_FORM_PREFIX, "") || "/";
+      const host = request.headersDistinct.host?.[0] ?? `127.0.0.1:${actual}`;
       const tenant = target.split(/[/?]/)[1] ?? "";
       const hosted = functions.get(tenant);
       if (!hosted) return send(response, 404, { error: "not_found", message: `no tenant '${tenant}' here` });
