@@ -204,18 +204,25 @@ describe("npm run ops --local: the runbook's fixes against the local pipeline", 
     assert.equal(await depth(failuresUrl), 0, "each failure record deleted once its events were published");
   });
 
+  /**
+   * A failure record of a batch of `batchSize` events that arrived just now on a shard the stream does not have
+   * (trimmed after 24 h on AWS): only its times are usable, so republish reads the table by time.
+   */
+  const sendGoneShardFailureRecord = async (batchSize: number) => {
+    const now = new Date().toISOString();
+    const streamArn = JSON.parse(readFileSync(endpoints, "utf8")).eventsTable;
+    await sqs.send(new SendMessageCommand({
+      QueueUrl: pipeline.names.streamFailureQueueUrl,
+      MessageBody: JSON.stringify({ version: "1.0", DDBStreamBatchInfo: { shardId: "shardId-00000000000000000000-gone", startSequenceNumber: "1", endSequenceNumber: "2", approximateArrivalOfFirstRecord: now, approximateArrivalOfLastRecord: now, batchSize, streamArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${streamArn}/stream/2020-01-01T00:00:00.000` } }),
+    }));
+  };
+
   it("a failure record the stream no longer serves is republished from the table by time", async () => {
     const failuresUrl = pipeline.names.streamFailureQueueUrl;
     const posted = await postSigned(pipeline.url(acme.id), acme, secrets.get(acme.id)!);
     assert.equal(posted.status, 202);
     await eventually(() => stored(acme.id, posted.eventId!), Boolean, 20_000, "stored");
-    const now = new Date();
-    // A batch on a shard the stream does not have (trimmed after 24 h on AWS): only its times are usable.
-    const streamArn = JSON.parse(readFileSync(endpoints, "utf8")).eventsTable;
-    await sqs.send(new SendMessageCommand({
-      QueueUrl: failuresUrl,
-      MessageBody: JSON.stringify({ version: "1.0", DDBStreamBatchInfo: { shardId: "shardId-00000000000000000000-gone", startSequenceNumber: "1", endSequenceNumber: "2", approximateArrivalOfFirstRecord: now.toISOString(), approximateArrivalOfLastRecord: now.toISOString(), batchSize: 1, streamArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${streamArn}/stream/2020-01-01T00:00:00.000` } }),
-    }));
+    await sendGoneShardFailureRecord(1);
     const run = await local("republish", "--from-failures", "--lookback", "2m", "--json");
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /no longer in the stream; republishing events stored .* from the table/);
@@ -227,14 +234,9 @@ describe("npm run ops --local: the runbook's fixes against the local pipeline", 
 
   it("a failure record whose batch holds more events than the table's window is kept, and the run exits 1", async () => {
     const failuresUrl = pipeline.names.streamFailureQueueUrl;
-    const now = new Date();
-    const streamArn = JSON.parse(readFileSync(endpoints, "utf8")).eventsTable;
     // 5,000 events in the batch: far more than this test pipeline stored in the window, so some waited in the
     // queue longer than the lookback (a worker outage, a DLQ redrive) and the window cannot hold them.
-    await sqs.send(new SendMessageCommand({
-      QueueUrl: failuresUrl,
-      MessageBody: JSON.stringify({ version: "1.0", DDBStreamBatchInfo: { shardId: "shardId-00000000000000000000-gone", startSequenceNumber: "1", endSequenceNumber: "2", approximateArrivalOfFirstRecord: now.toISOString(), approximateArrivalOfLastRecord: now.toISOString(), batchSize: 5000, streamArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${streamArn}/stream/2020-01-01T00:00:00.000` } }),
-    }));
+    await sendGoneShardFailureRecord(5000);
     const run = await local("republish", "--from-failures", "--lookback", "2m", "--json");
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /the batch held 5000 event\(s\) but the stream and the window only \d+; record kept: run again with a longer --lookback/);
