@@ -141,8 +141,8 @@ export interface KinesisPort {
   /**
    * One PutRecords call. Resolves with one answer per entry: null where Kinesis accepted it, else why not (its
    * ErrorCode: ProvisionedThroughputExceededException or InternalFailure) when the call itself succeeded;
-   * rejects when the whole call failed (KMS errors among them).
-   * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html Anything but null (a missing answer included) is a failure.
+   * rejects when the whole call failed (KMS errors among them). Anything but null (a missing answer included) is a
+   * failure. https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
    */
   putRecords(entries: readonly KinesisEntry<unknown>[]): Promise<readonly (string | null)[]>;
 }

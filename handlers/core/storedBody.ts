@@ -1,8 +1,8 @@
 // Bodies at rest in the events table. An inline body is gzip'ed when that makes it smaller: DynamoDB bills a
 // write by each started 1 KB of the item, so a 2 KiB JSON body (~0.3-0.4 of it gzip'ed) drops the item from 3 write
 // units to 2, and storage, point-in-time recovery and the stream image shrink with it. The message in SQS (base64,
-// envelope.ts) and the analytics record in Kinesis keep the body not gzip'ed (the stream consumer gunzips): only the table changes, and
-// `size` stays the body's own length. `npm run cost -- --stored-compression-ratio <r>` prices it.
+// envelope.ts) and the analytics record in Kinesis keep the body not gzip'ed (the stream consumer gunzips): only the
+// table changes, and `size` stays the body's own length. `npm run cost -- --stored-compression-ratio <r>` prices it.
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html (item sizes)
 // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html (write request units)
 import { gunzipSync, gzipSync } from "node:zlib";
